@@ -1,0 +1,44 @@
+# Kutsu: `make run` to try it, `make test` for the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: run test lint format bench install clean-instance
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+instance/config.py: | $(STAMP)
+	$(FLASK) init-config
+
+run: $(STAMP) instance/config.py
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo
+	@echo "Kutsu:        http://127.0.0.1:5000"
+	@echo "Caught mail:  http://127.0.0.1:5000/dev/mail"
+	@echo "Organiser:    http://127.0.0.1:5000/login"
+	@echo
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) mail catch --port 1025 & \
+	$(FLASK) mail work & \
+	$(FLASK) run --debug --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .

@@ -1,0 +1,81 @@
+"""Kutsu: event sign-ups and workshop nominations."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import ROOT, Defaults
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(Defaults)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env()
+    else:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_helpers(app)
+    register_error_pages(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from app import database
+    from app.extensions import babel, csrf, db, login_manager, mail, migrate
+    from app.i18n import select_locale
+
+    database.configure(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "app" / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    from app.auth import services as auth_services
+
+    login_manager.user_loader(auth_services.load_organiser)
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.auth.views import bp as auth_bp
+    from app.events.views import bp as events_bp
+    from app.mail.views import bp as mail_bp
+    from app.organiser.views import bp as organiser_bp
+    from app.signup.views import bp as signup_bp
+
+    app.register_blueprint(events_bp)
+    app.register_blueprint(signup_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(organiser_bp)
+    app.register_blueprint(mail_bp)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app import templating
+
+    templating.register(app)
+
+
+def register_error_pages(app: Flask) -> None:
+    from app import errors
+
+    errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app import cli
+
+    cli.register(app)

@@ -1,0 +1,38 @@
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required, login_user, logout_user
+
+from app.auth.forms import LoginForm
+from app.auth.services import authenticate
+from app.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        organiser = authenticate(form.email.data, form.password.data)
+        if organiser is not None:
+            db.session.commit()
+            login_user(organiser)
+            return redirect(_safe_next(request.args.get("next")), code=303)
+        # One message for an unknown email and a wrong password alike.
+        form.password.errors.append(_("The email address or password is not right"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("events.index"), code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths on this site: never an open redirect.
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("organiser.dashboard")

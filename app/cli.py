@@ -1,0 +1,126 @@
+"""Command-line tools: organiser accounts, the mail worker and catcher, demo data."""
+
+import signal
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from app.database import writing
+from app.extensions import db
+
+organiser_cli = AppGroup("organiser", help="Organiser accounts.")
+mail_cli = AppGroup("mail", help="The outbox worker and a local mail catcher.")
+demo_cli = AppGroup("demo", help="Demo data from the real events Kutsu was made for.")
+
+
+@organiser_cli.command("create")
+@click.argument("email")
+@click.option("--name", required=True, help="The organiser's full name.")
+@click.option("--admin", is_flag=True, help="May manage every event and account.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_organiser_command(email: str, name: str, admin: bool, password_stdin: bool):
+    """Create an organiser account."""
+    from app.auth.services import AccountExists, create_organiser
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        raise click.ClickException("The password must be at least 10 characters.")
+    try:
+        with writing():
+            organiser = create_organiser(email, name, password, admin=admin)
+    except AccountExists as exc:
+        raise click.ClickException(f"An account for {exc} already exists.") from exc
+    db.session.commit()
+    role = "admin" if admin else "organiser"
+    click.echo(f"Created {role} {organiser.email}.")
+
+
+@mail_cli.command("work")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
+@click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
+def mail_work_command(once: bool, interval: float):
+    """Send due messages from the outbox until stopped (SIGTERM finishes the message in hand)."""
+    from app.mail.worker import send_due_messages
+
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while not stopping:
+        sent = send_due_messages()
+        db.session.remove()
+        if sent:
+            click.echo(f"sent {sent} message(s)")
+        if once and not sent:
+            break
+        if not sent:
+            _sleep_unless(lambda: stopping, interval)
+
+
+def _sleep_unless(stopped, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not stopped() and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+@mail_cli.command("catch")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=1025, show_default=True)
+def mail_catch_command(host: str, port: int):
+    """Run a local SMTP server that keeps every message for the /dev/mail page."""
+    from app.mail.catcher import serve
+
+    folder = Path(current_app.config["DEV_MAIL_DIR"])
+    click.echo(f"Catching mail on {host}:{port}; read it at /dev/mail")
+    serve(folder, host, port)
+
+
+@demo_cli.command("load")
+@click.option("--force", is_flag=True, help="Load again even if demo data is there.")
+def demo_load_command(force: bool):
+    """Load the demo organiser and events, dated in the coming weeks."""
+    from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+
+    with writing():
+        created = load_demo(force=force)
+        db.session.commit()
+    click.echo("Demo data loaded." if created else "Demo data is already there.")
+    click.echo(f"Demo organiser: {DEMO_EMAIL} / password {DEMO_PASSWORD}")
+
+
+@click.command("init-config")
+def init_config_command():
+    """Write instance/config.py with a new secret key, unless it exists."""
+    import secrets
+
+    path = Path(current_app.instance_path) / "config.py"
+    if path.exists():
+        click.echo(f"{path.name} exists; left as it is.")
+        return
+    path.write_text(
+        "# Written by `flask init-config` for local development. Not committed.\n"
+        f"SECRET_KEY = {secrets.token_hex(32)!r}\n"
+        "PUBLIC_BASE_URL = 'http://127.0.0.1:5000'\n"
+        "MAIL_SERVER = '127.0.0.1'\n"
+        "MAIL_PORT = 1025\n"
+        "DEV_MAIL_PAGE = True\n"
+    )
+    click.echo(f"Wrote instance/{path.name}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(organiser_cli)
+    app.cli.add_command(mail_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(init_config_command)

@@ -1,0 +1,34 @@
+"""Defaults; instance/config.py and FLASK_* environment variables override them."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Defaults:
+    SECRET_KEY = None
+    SQLALCHEMY_DATABASE_URI = f"sqlite:///{ROOT / 'instance' / 'kutsu.sqlite3'}"
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Absolute links in emails: the worker sends outside any request.
+    PUBLIC_BASE_URL = "http://127.0.0.1:5000"
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAIL_SERVER = "localhost"
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_DEFAULT_SENDER = "Kutsu <kutsu@localhost>"
+    MAIL_BATCH_SIZE = 50
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_LEASE_SECONDS = 300
+    # Where `flask mail catch` keeps caught messages; the /dev/mail page reads them.
+    DEV_MAIL_DIR = str(ROOT / "instance" / "caught-mail")
+    DEV_MAIL_PAGE = False
+    BABEL_DEFAULT_LOCALE = "fi"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
+    LANGUAGES = ("fi", "sv", "en")
+    MANAGE_TOKEN_DAYS_AFTER_EVENT = 90
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None

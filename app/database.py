@@ -1,0 +1,80 @@
+"""Database engine settings: SQLite in WAL mode with writers that queue, not fail."""
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def configure(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain URLs from operators should just work.
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    app.before_request(_mark_read_only_requests)
+    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    if uri.startswith("sqlite"):
+        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+    else:
+        options.setdefault("pool_pre_ping", True)
+
+
+READ_ONLY_FLAG = "kutsu.read_only"
+
+
+def _mark_read_only_requests() -> None:
+    if request.method in SAFE_METHODS:
+        request.environ[READ_ONLY_FLAG] = True
+
+
+_writing: ContextVar[bool] = ContextVar("kutsu_writing", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside take SQLite's write lock at once (the worker, the CLI)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
+
+
+def _wants_to_write() -> bool:
+    # Form posts may read then write; GET pages only read. Outside a request only code
+    # that says so (the worker, write commands) writes, so a shell or a test that reads
+    # never holds the write lock.
+    if _writing.get():
+        return True
+    return has_request_context() and not request.environ.get(READ_ONLY_FLAG)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection, connection_record):
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    # Let SQLAlchemy's begin hook below issue BEGIN itself (pysqlite's own is broken).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(conn):
+    if conn.dialect.name != "sqlite":
+        return
+    # A deferred transaction that reads and then writes can fail with SQLITE_BUSY
+    # without waiting; BEGIN IMMEDIATE makes writers queue on the busy timeout instead.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_to_write() else "BEGIN")

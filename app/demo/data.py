@@ -1,0 +1,163 @@
+"""Demo data from the real events Kutsu was made for, dated in the coming weeks."""
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from app import clock
+from app.auth.services import create_organiser, find_organiser
+from app.extensions import db
+from app.models import Event, EventFormat, QuestionKind
+from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
+
+DEMO_EMAIL = "sara.demo@kutsu.example"
+DEMO_PASSWORD = "kutsu-demo-2026"  # noqa: S105 - local demo account, printed by make run
+
+PRIVACY = (
+    "Rekisterinpitäjä: Hämeen Setlementti ry. Tietoja käytetään tilaisuuden järjestämiseen "
+    "(osallistujalista, tarjoilut, tiedotus). Tiedot poistetaan 90 päivän kuluttua tilaisuudesta."
+)
+
+DIET = QuestionDetails(
+    id=None,
+    label="Erityisruokavalio",
+    hint="Esimerkiksi gluteeniton, laktoositon tai vegaaninen.",
+    kind=QuestionKind.SHORT_TEXT,
+    sensitive=True,
+)
+ACCESS = QuestionDetails(
+    id=None,
+    label="Saavutettavuustarpeet",
+    hint="Kerro, jos tarvitset esimerkiksi induktiosilmukan tai esteettömän pysäköinnin.",
+    kind=QuestionKind.LONG_TEXT,
+    sensitive=True,
+)
+
+
+def _on(days_ahead: int, weekday: int, at: time) -> datetime:
+    """The first given weekday at least `days_ahead` days from today, Finnish time."""
+    today = clock.to_local(clock.now()).date() + timedelta(days=days_ahead)
+    day = today + timedelta(days=(weekday - today.weekday()) % 7)
+    return clock.from_local(datetime.combine(day, at))
+
+
+def demo_events() -> list[EventDetails]:
+    evening = _on(14, 1, time(17, 0))  # a Tuesday, 17–19 as in Hämeenlinna
+    teams = _on(7, 3, time(14, 0))  # the monthly Teams meeting, a Thursday
+    seminar = _on(21, 1, time(9, 0))
+    coffee = _on(10, 4, time(9, 0))  # POPup morning coffee, a Friday 9–9.30
+    return [
+        EventDetails(
+            title="Hyvinvointi ja sote Kanta-Hämeessä – keskustelutilaisuus",
+            description=(
+                "Tervetuloa kommentoimaan järjestöjen osuutta Tulevaisuuden sote-keskus "
+                "-hankehakemukseen ja keskustelemaan sen sisällöstä ennen hakemuksen "
+                "jättämistä.\n\n**Kahvit klo 16.30 aulassa.**\n\n"
+                "Kommentit ja huomiot voi lähettää myös sähköpostitse järjestöpäällikölle."
+            ),
+            starts_at=evening,
+            ends_at=evening + timedelta(hours=2),
+            format=EventFormat.IN_PERSON,
+            venue_name="Kumppanuustalo, auditorio",
+            venue_address="Hämeenlinna",
+            capacity=60,
+            contact_email="sara.demo@kutsu.example",
+            privacy_notice=PRIVACY,
+            questions=[
+                DIET,
+                QuestionDetails(
+                    id=None,
+                    label="Osallistun kahvitarjoiluun",
+                    kind=QuestionKind.YES_NO,
+                    required=True,
+                ),
+                ACCESS,
+            ],
+        ),
+        EventDetails(
+            title="Järjestöjen sote-ryhmän kuukausitapaaminen (Teams)",
+            description=(
+                "Kanta-Hämeen järjestöjen sote-ryhmä kokoontuu kerran kuukaudessa Teamsissa. "
+                "Ryhmä on avoin kaikille kiinnostuneille järjestö- ja yhdistystoimijoille.\n\n"
+                "Kokouslinkki lähetetään ilmoittautuneille."
+            ),
+            starts_at=teams,
+            ends_at=teams + timedelta(hours=1, minutes=30),
+            format=EventFormat.ONLINE,
+            join_link="https://teams.example.invalid/l/meetup-join/kutsu-demo",
+            capacity=None,
+            contact_email="sara.demo@kutsu.example",
+            privacy_notice=PRIVACY,
+            questions=[
+                QuestionDetails(
+                    id=None,
+                    label="Alue",
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    options=["Kanta-Häme", "Pirkanmaa", "Etelä-Pohjanmaa", "Muu"],
+                    required=True,
+                ),
+            ],
+        ),
+        EventDetails(
+            title="Järjestöt sosiaali- ja terveydenhuollon sekä pelastustoimen uudistuksessa",
+            description=(
+                "Kansallinen seminaari järjestöjen roolista uudistuksessa. Seminaaria voi "
+                "seurata paikan päällä tai verkon kautta."
+            ),
+            starts_at=seminar,
+            ends_at=seminar + timedelta(hours=6),
+            format=EventFormat.HYBRID,
+            venue_name="Säätytalo",
+            venue_address="Snellmaninkatu 9–11, Helsinki",
+            join_link="https://stream.example.invalid/seminaari",
+            capacity=10,
+            contact_email="sara.demo@kutsu.example",
+            privacy_notice=PRIVACY,
+            questions=[
+                QuestionDetails(
+                    id=None,
+                    label="Osallistun",
+                    kind=QuestionKind.SINGLE_CHOICE,
+                    options=["Paikan päällä", "Verkossa"],
+                    required=True,
+                ),
+                QuestionDetails(
+                    id=None,
+                    label="Minua kiinnostaa erityisesti",
+                    kind=QuestionKind.MULTIPLE_CHOICE,
+                    options=[
+                        "Hyvinvointialueiden strategiat",
+                        "Palvelupolut",
+                        "Järjestöavustukset",
+                    ],
+                ),
+                DIET,
+            ],
+        ),
+        EventDetails(
+            title="POPup-aamukahvit: järjestöyhteistyö sote-keskuksissa",
+            description=(
+                "Puolen tunnin infotuokio sote-keskusten henkilöstölle järjestö- ja "
+                "yhdistysyhteistyöstä Pohjois-Pohjanmaalla."
+            ),
+            starts_at=coffee,
+            ends_at=coffee + timedelta(minutes=30),
+            format=EventFormat.ONLINE,
+            join_link="https://teams.example.invalid/l/meetup-join/popup-aamukahvit",
+            capacity=100,
+            contact_email="sara.demo@kutsu.example",
+            privacy_notice=PRIVACY,
+        ),
+    ]
+
+
+def load_demo(*, force: bool = False) -> bool:
+    """Create the demo organiser and publish the demo events; False if already there."""
+    organiser = find_organiser(DEMO_EMAIL)
+    if organiser is None:
+        organiser = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD)
+    elif not force and db.session.scalar(sa.select(sa.func.count(Event.id))):
+        return False
+    for details in demo_events():
+        publish_event(create_event(organiser, details))
+    return True

@@ -1,0 +1,56 @@
+"""Validators and fields shared by every form."""
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectMultipleField
+from wtforms.validators import ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.text import has_control_characters
+
+
+class NoControlCharacters:
+    """Refuse NUL bytes and other control characters; PostgreSQL would refuse them later."""
+
+    def __init__(self, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and has_control_characters(
+            field.data, multiline=self.multiline
+        ):
+            raise ValidationError(_l("Remove the special characters that cannot be saved"))
+
+
+class EmailAddress:
+    def __init__(self, message=None):
+        self.message = message or _l(
+            "Enter an email address in the correct format, like name@example.fi"
+        )
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        try:
+            validate_email(field.data.strip(), check_deliverability=False)
+        except EmailNotValidError as exc:
+            raise ValidationError(self.message) from exc
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RadiosField(RadioField):
+    """Radios that may be left unanswered when the question is optional."""
+
+    def pre_validate(self, form):
+        if not self.raw_data:
+            return
+        super().pre_validate(form)
+
+
+class ConfirmForm(FlaskForm):
+    """Only the CSRF token: the button itself is the answer."""

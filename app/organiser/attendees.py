@@ -1,0 +1,79 @@
+"""The organiser's view of who signed up: search, counts and a summary of answers."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Answer, Event, Question, QuestionKind, Registration, RegistrationStatus
+
+PAGE_SIZE = 100
+
+
+def attendee_page(event: Event, *, search: str = "", status: str = "", page: int = 1):
+    query = (
+        sa.select(Registration)
+        .where(Registration.event_id == event.id)
+        .options(selectinload(Registration.answers))
+        .order_by(Registration.status, Registration.id)
+    )
+    if status in RegistrationStatus:
+        query = query.where(Registration.status == RegistrationStatus(status))
+    if search:
+        pattern = f"%{_escape_like(search.strip().casefold())}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Registration.name).like(pattern, escape="\\"),
+                Registration.email_normalised.like(pattern, escape="\\"),
+                sa.func.lower(Registration.organisation).like(pattern, escape="\\"),
+            )
+        )
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass
+class QuestionSummary:
+    question: Question
+    # Choice questions: (option, count) in the organiser's order. Text: distinct answers.
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    texts: list[tuple[str, int]] = field(default_factory=list)
+    answered: int = 0
+
+
+def answer_summary(event: Event) -> list[QuestionSummary]:
+    """Answers of confirmed people only: the ones who are coming."""
+    rows = db.session.execute(
+        sa.select(Answer.question_id, Answer.value)
+        .join(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).all()
+    by_question: dict[int, list] = {}
+    for question_id, value in rows:
+        by_question.setdefault(question_id, []).append(value)
+    return [_summarise(question, by_question.get(question.id, [])) for question in event.questions]
+
+
+def _summarise(question: Question, values: list) -> QuestionSummary:
+    summary = QuestionSummary(question)
+    tally: Counter = Counter()
+    for value in values:
+        if value in (None, "", []):
+            continue
+        summary.answered += 1
+        tally.update(value if isinstance(value, list) else [value])
+    if question.kind == QuestionKind.YES_NO:
+        summary.counts = [("yes", tally[True]), ("no", tally[False])]
+    elif question.is_choice:
+        summary.counts = [(option, tally[option]) for option in question.options]
+    else:
+        summary.texts = sorted(tally.items(), key=lambda item: (-item[1], item[0].casefold()))
+    return summary

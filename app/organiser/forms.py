@@ -1,0 +1,276 @@
+"""Forms for organisers: the event, its questions, co-organisers."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from app import clock
+from app.forms import EmailAddress, NoControlCharacters, RadiosField
+from app.models import EventFormat, QuestionKind
+from app.organiser.services import EventDetails, QuestionDetails
+
+MAX_QUESTIONS = 30
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+
+FORMAT_CHOICES = [
+    SelectChoice(EventFormat.IN_PERSON.value, _l("In person")),
+    SelectChoice(EventFormat.ONLINE.value, _l("Online")),
+    SelectChoice(EventFormat.HYBRID.value, _l("Hybrid: in person and online")),
+]
+
+KIND_CHOICES = [
+    SelectChoice(QuestionKind.SHORT_TEXT.value, _l("Short text")),
+    SelectChoice(QuestionKind.LONG_TEXT.value, _l("Long text")),
+    SelectChoice(QuestionKind.SINGLE_CHOICE.value, _l("Choose one option")),
+    SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, _l("Choose one or more options")),
+    SelectChoice(QuestionKind.YES_NO.value, _l("Yes or no")),
+]
+
+
+def _text(label, max_length, *, required_message=None, multiline=False, **kwargs):
+    validators = [InputRequired(required_message)] if required_message else [Optional()]
+    validators += [
+        Length(max=max_length, message=_l("Use %(max)d characters or fewer")),
+        NoControlCharacters(multiline=multiline),
+    ]
+    field = TextAreaField if multiline else StringField
+    return field(label, validators=validators, **kwargs)
+
+
+def _moment(label, *, required_message=None, **kwargs):
+    validators = [InputRequired(required_message)] if required_message else [Optional()]
+    return DateTimeLocalField(
+        label,
+        validators=validators,
+        format=DATETIME_FORMATS,
+        render_kw={"data-hint": "YYYY-MM-DDTHH:MM"},
+        **kwargs,
+    )
+
+
+class QuestionForm(Form):
+    """One custom question; a sub-form of the event form."""
+
+    id = HiddenField()
+    label = _text(_l("Question"), 300)
+    hint = _text(_l("Hint shown under the question"), 500)
+    kind = SelectField(_l("Type of answer"), choices=KIND_CHOICES)
+    options = _text(
+        _l("Options, one per line"),
+        3000,
+        multiline=True,
+        description=_l("Only for questions with options to choose from."),
+    )
+    required = BooleanField(_l("An answer is required"))
+    sensitive = BooleanField(
+        _l("Sensitive: for example diets or accessibility needs (health data)"),
+    )
+    remove = BooleanField(_l("Remove this question"))
+
+    def option_list(self) -> list[str]:
+        lines = (line.strip() for line in (self.options.data or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def validate_options(self, field):
+        choice = self.kind.data in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
+        if choice and self.label.data and len(self.option_list()) < 2:
+            raise ValidationError(_l("Give at least two options, one per line"))
+
+
+class EventForm(FlaskForm):
+    title = _text(_l("Title"), 200, required_message=_l("Enter a title"))
+    description = _text(
+        _l("Description"),
+        20000,
+        multiline=True,
+        description=_l("You can use Markdown: **bold**, *italic*, lists and links."),
+    )
+    starts_at = _moment(
+        _l("Starts"),
+        required_message=_l("Enter the start date and time"),
+        description=_l("Finnish time, for example 2026-03-17 17:00"),
+    )
+    ends_at = _moment(
+        _l("Ends"),
+        required_message=_l("Enter the end date and time"),
+        description=_l("Finnish time"),
+    )
+    format = RadiosField(
+        _l("Format"),
+        choices=FORMAT_CHOICES,
+        validators=[InputRequired(_l("Choose the format"))],
+        invalid_choice_message=_l("Choose the format"),
+    )
+    venue_name = _text(_l("Venue"), 200, description=_l("For example: Kumppanuustalo, auditorium"))
+    venue_address = _text(_l("Address"), 300)
+    join_link = URLField(
+        _l("Online join link"),
+        description=_l("Sent only to confirmed participants. Never shown on public pages."),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(),
+        ],
+    )
+    capacity = IntegerField(
+        _l("Number of places"),
+        description=_l("Leave empty for no limit."),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100000, message=_l("Enter a number from 1 to 100000")),
+        ],
+    )
+    waiting_list = BooleanField(_l("Keep a waiting list when the places are taken"))
+    registration_opens_at = _moment(
+        _l("Registration opens"), description=_l("Leave empty to open it when you publish.")
+    )
+    registration_closes_at = _moment(
+        _l("Registration closes"), description=_l("Leave empty to close it when the event starts.")
+    )
+    contact_email = EmailField(
+        _l("Contact email"),
+        description=_l("Shown on the event page for questions."),
+        validators=[
+            Optional(),
+            Length(max=254, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(),
+            EmailAddress(),
+        ],
+    )
+    privacy_notice = _text(
+        _l("Privacy notice"),
+        10000,
+        multiline=True,
+        description=_l("Who keeps the data, why, and for how long. Shown on the sign-up form."),
+    )
+    questions = FieldList(FormField(QuestionForm), max_entries=MAX_QUESTIONS)
+    add_question = SubmitField(_l("Add a question"))
+    save = SubmitField(_l("Save"))
+
+    def validate_ends_at(self, field):
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError(_l("The end must be after the start"))
+
+    def validate_registration_closes_at(self, field):
+        opens = self.registration_opens_at.data
+        if field.data and opens and field.data <= opens:
+            raise ValidationError(_l("Registration must close after it opens"))
+        if field.data and self.ends_at.data and field.data > self.ends_at.data:
+            raise ValidationError(_l("Registration must close before the event ends"))
+
+    def validate_venue_name(self, field):
+        if self.format.data in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not field.data:
+            raise ValidationError(_l("Enter the venue of an event held in person"))
+
+    def validate_join_link(self, field):
+        if field.data and not field.data.startswith(("https://", "http://")):
+            raise ValidationError(_l("Enter a link starting with https://"))
+
+    def validate_questions(self, field):
+        for entry in field.entries:
+            sub = entry.form
+            if not sub.remove.data and not (sub.label.data or "").strip() and sub.id.data:
+                sub.label.errors.append(_l("Enter the question, or tick Remove"))
+                raise ValidationError(_l("A question has no text"))
+
+    def details(self) -> EventDetails:
+        return EventDetails(
+            title=self.title.data.strip(),
+            description=self.description.data or "",
+            starts_at=clock.from_local(self.starts_at.data),
+            ends_at=clock.from_local(self.ends_at.data),
+            format=EventFormat(self.format.data),
+            venue_name=(self.venue_name.data or "").strip(),
+            venue_address=(self.venue_address.data or "").strip(),
+            join_link=(self.join_link.data or "").strip(),
+            capacity=self.capacity.data,
+            waiting_list=self.waiting_list.data,
+            registration_opens_at=_utc_or_none(self.registration_opens_at.data),
+            registration_closes_at=_utc_or_none(self.registration_closes_at.data),
+            contact_email=(self.contact_email.data or "").strip(),
+            privacy_notice=self.privacy_notice.data or "",
+            questions=[
+                QuestionDetails(
+                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                    label=entry.form.label.data.strip(),
+                    hint=(entry.form.hint.data or "").strip(),
+                    kind=QuestionKind(entry.form.kind.data),
+                    options=entry.form.option_list(),
+                    required=entry.form.required.data,
+                    sensitive=entry.form.sensitive.data,
+                )
+                for entry in self.questions.entries
+                if not entry.form.remove.data and (entry.form.label.data or "").strip()
+            ],
+        )
+
+
+def _utc_or_none(value: datetime | None):
+    return clock.from_local(value) if value else None
+
+
+def event_form_data(event) -> dict:
+    """An existing event in the shape the form shows: Finnish wall-clock times."""
+
+    def local(moment):
+        return clock.to_local(moment).replace(tzinfo=None) if moment else None
+
+    return {
+        "title": event.title,
+        "description": event.description,
+        "starts_at": local(event.starts_at),
+        "ends_at": local(event.ends_at),
+        "format": event.format.value,
+        "venue_name": event.venue_name,
+        "venue_address": event.venue_address,
+        "join_link": event.join_link,
+        "capacity": event.capacity,
+        "waiting_list": event.waiting_list,
+        "registration_opens_at": local(event.registration_opens_at),
+        "registration_closes_at": local(event.registration_closes_at),
+        "contact_email": event.contact_email,
+        "privacy_notice": event.privacy_notice,
+        "questions": [
+            {
+                "id": str(question.id),
+                "label": question.label,
+                "hint": question.hint,
+                "kind": question.kind.value,
+                "options": "\n".join(question.options),
+                "required": question.required,
+                "sensitive": question.sensitive,
+            }
+            for question in event.questions
+        ],
+    }
+
+
+class CoOrganiserForm(FlaskForm):
+    email = EmailField(
+        _l("Email address of the co-organiser"),
+        description=_l("They need an organiser account in Kutsu."),
+        validators=[
+            InputRequired(_l("Enter an email address")),
+            Length(max=254, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(),
+            EmailAddress(),
+        ],
+    )

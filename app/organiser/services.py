@@ -1,0 +1,190 @@
+"""What organisers do to events: create, edit, publish, cancel, share."""
+
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.mail.outbox import queue_registration_email
+from app.models import (
+    Event,
+    EventFormat,
+    EventOrganiser,
+    EventStatus,
+    Organiser,
+    OrganiserRole,
+    Question,
+    QuestionKind,
+    Registration,
+    RegistrationStatus,
+)
+from app.signup.services import promote_from_waiting_list
+from app.text import normalise_email
+
+
+@dataclass
+class QuestionDetails:
+    id: int | None
+    label: str
+    kind: QuestionKind
+    hint: str = ""
+    options: list[str] = field(default_factory=list)
+    required: bool = False
+    sensitive: bool = False
+
+
+@dataclass
+class EventDetails:
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    format: EventFormat
+    description: str = ""
+    venue_name: str = ""
+    venue_address: str = ""
+    join_link: str = ""
+    capacity: int | None = None
+    waiting_list: bool = True
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    contact_email: str = ""
+    privacy_notice: str = ""
+    questions: list[QuestionDetails] = field(default_factory=list)
+
+
+class OrganiserNotFound(Exception):
+    pass
+
+
+def create_event(owner: Organiser, details: EventDetails) -> Event:
+    event = Event(slug=_unique_slug(details.title), status=EventStatus.DRAFT)
+    event.organiser_links.append(EventOrganiser(organiser=owner, role=OrganiserRole.OWNER))
+    _apply(event, details)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, details: EventDetails) -> None:
+    """Change an event; raised capacity gives seats to the waiting list at once."""
+    _apply(event, details)
+    db.session.flush()
+    if event.status == EventStatus.PUBLISHED:
+        promote_from_waiting_list(event)
+
+
+def _apply(event: Event, details: EventDetails) -> None:
+    for name in (
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "format",
+        "venue_name",
+        "venue_address",
+        "join_link",
+        "capacity",
+        "waiting_list",
+        "registration_opens_at",
+        "registration_closes_at",
+        "contact_email",
+        "privacy_notice",
+    ):
+        setattr(event, name, getattr(details, name))
+    _apply_questions(event, details.questions)
+
+
+def _apply_questions(event: Event, wanted: list[QuestionDetails]) -> None:
+    # Questions keep their ids so answers already given stay attached to them.
+    existing = {question.id: question for question in event.questions}
+    kept = []
+    for position, details in enumerate(wanted):
+        question = existing.get(details.id) or Question(kind=details.kind)
+        question.position = position
+        question.label = details.label
+        question.hint = details.hint
+        question.kind = details.kind
+        question.options = details.options if question.is_choice else []
+        question.required = details.required
+        question.sensitive = details.sensitive
+        kept.append(question)
+    event.questions = kept
+
+
+def _unique_slug(title: str) -> str:
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "event"
+    while True:
+        slug = f"{base}-{secrets.token_hex(3)}"
+        if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is None:
+            return slug
+
+
+def publish_event(event: Event) -> None:
+    if event.status == EventStatus.DRAFT:
+        event.status = EventStatus.PUBLISHED
+        event.published_at = clock.now()
+
+
+def cancel_event(event: Event) -> int:
+    """Cancel the event and tell everyone who signed up; returns how many were told."""
+    if event.status == EventStatus.CANCELLED:
+        return 0
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = clock.now()
+    event.sequence += 1
+    people = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).all()
+    for registration in people:
+        queue_registration_email("event_cancelled", registration)
+    return len(people)
+
+
+def events_for(organiser: Organiser) -> list[Event]:
+    query = sa.select(Event).order_by(Event.starts_at.desc())
+    if not organiser.is_admin:
+        query = query.join(EventOrganiser).where(EventOrganiser.organiser_id == organiser.id)
+    return list(db.session.scalars(query))
+
+
+def event_for(organiser: Organiser, event_id: int) -> Event | None:
+    """The event if this organiser may see it (owner, co-organiser, admin), else None."""
+    event = db.session.get(Event, event_id)
+    if event is None or organiser.is_admin:
+        return event
+    if any(link.organiser_id == organiser.id for link in event.organiser_links):
+        return event
+    return None
+
+
+def add_co_organiser(event: Event, email: str) -> Organiser:
+    organiser = db.session.scalar(
+        sa.select(Organiser).where(Organiser.email == normalise_email(email))
+    )
+    if organiser is None or not organiser.active:
+        raise OrganiserNotFound(email)
+    if not any(link.organiser_id == organiser.id for link in event.organiser_links):
+        event.organiser_links.append(
+            EventOrganiser(organiser=organiser, role=OrganiserRole.CO_ORGANISER)
+        )
+    return organiser
+
+
+def registration_counts(event: Event) -> dict[RegistrationStatus, int]:
+    rows = db.session.execute(
+        sa.select(Registration.status, sa.func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status)
+    ).all()
+    counts = dict.fromkeys(RegistrationStatus, 0)
+    counts.update({status: count for status, count in rows})
+    return counts

@@ -1,0 +1,208 @@
+"""The organiser's pages: their events, the event form, attendees and exports."""
+
+import os
+import re
+import tempfile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app import clock
+from app.exports.services import attendee_rows, csv_chunks, write_xlsx
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.models import Event, EventStatus
+from app.organiser import services
+from app.organiser.attendees import answer_summary, attendee_page
+from app.organiser.forms import CoOrganiserForm, EventForm, event_form_data
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every organiser page needs a signed-in organiser."""
+
+
+def _event_or_404(event_id: int) -> Event:
+    # 404, not 403: another organiser's event does not exist as far as you can tell.
+    event = services.event_for(current_user, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.get("/")
+def dashboard():
+    events = services.events_for(current_user)
+    return render_template("organiser/dashboard.html", events=events, at=clock.now())
+
+
+def _handle_event_form(form: EventForm, save):
+    """Shared by new and edit: 'Add a question' re-renders with one more block."""
+    if form.is_submitted() and form.add_question.data:
+        if len(form.questions.entries) < form.questions.max_entries:
+            form.questions.append_entry()
+        return None
+    if form.validate_on_submit():
+        return save(form.details())
+    return None
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+def new_event():
+    form = EventForm(data={"waiting_list": True, "format": "in_person"})
+    event = _handle_event_form(form, lambda d: services.create_event(current_user, d))
+    if event is not None:
+        db.session.commit()
+        flash(_("The event was saved as a draft. Preview it, then publish it."), "success")
+        return redirect(url_for("organiser.event", event_id=event.id), code=303)
+    return render_template("organiser/event_form.html", form=form, event=None)
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+def edit_event(event_id: int):
+    event = _event_or_404(event_id)
+    form = EventForm(data=event_form_data(event))
+    saved = _handle_event_form(form, lambda d: services.update_event(event, d) or event)
+    if saved is not None:
+        db.session.commit()
+        flash(_("Your changes were saved."), "success")
+        return redirect(url_for("organiser.event", event_id=event.id), code=303)
+    return render_template("organiser/event_form.html", form=form, event=event)
+
+
+@bp.get("/events/<int:event_id>")
+def event(event_id: int):
+    event = _event_or_404(event_id)
+    return render_template(
+        "organiser/event.html",
+        event=event,
+        counts=services.registration_counts(event),
+        form=ConfirmForm(),
+        at=clock.now(),
+    )
+
+
+@bp.get("/events/<int:event_id>/preview")
+def preview(event_id: int):
+    event = _event_or_404(event_id)
+    return render_template("events/show.html", event=event, at=clock.now(), preview=True)
+
+
+@bp.post("/events/<int:event_id>/publish")
+def publish(event_id: int):
+    event = _event_or_404(event_id)
+    if ConfirmForm().validate_on_submit() and event.status == EventStatus.DRAFT:
+        services.publish_event(event)
+        db.session.commit()
+        flash(_("The event is published. People can now sign up."), "success")
+    return redirect(url_for("organiser.event", event_id=event.id), code=303)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+def cancel(event_id: int):
+    event = _event_or_404(event_id)
+    form = ConfirmForm()
+    if event.status == EventStatus.CANCELLED:
+        return redirect(url_for("organiser.event", event_id=event.id), code=303)
+    if form.validate_on_submit():
+        told = services.cancel_event(event)
+        db.session.commit()
+        flash(
+            _("The event is cancelled. %(count)d people will be told by email.", count=told),
+            "success",
+        )
+        return redirect(url_for("organiser.event", event_id=event.id), code=303)
+    counts = services.registration_counts(event)
+    return render_template("organiser/cancel.html", event=event, form=form, counts=counts)
+
+
+@bp.route("/events/<int:event_id>/organisers", methods=["GET", "POST"])
+def organisers(event_id: int):
+    event = _event_or_404(event_id)
+    form = CoOrganiserForm()
+    if form.validate_on_submit():
+        try:
+            added = services.add_co_organiser(event, form.email.data)
+        except services.OrganiserNotFound:
+            form.email.errors.append(
+                _(
+                    "There is no organiser account with that email address. "
+                    "Ask an administrator to create one."
+                )
+            )
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now a co-organiser.", name=added.name), "success")
+            return redirect(url_for("organiser.organisers", event_id=event.id), code=303)
+    return render_template("organiser/organisers.html", event=event, form=form)
+
+
+@bp.get("/events/<int:event_id>/attendees")
+def attendees(event_id: int):
+    event = _event_or_404(event_id)
+    search = request.args.get("q", "")[:200]
+    status = request.args.get("status", "")
+    page = request.args.get("page", 1, type=int)
+    return render_template(
+        "organiser/attendees.html",
+        event=event,
+        page=attendee_page(event, search=search, status=status, page=page),
+        search=search,
+        status=status,
+        counts=services.registration_counts(event),
+        summary=answer_summary(event),
+    )
+
+
+def _export_name(event: Event, extension: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9-]+", "-", event.slug)[:60]
+    return f"{stem}-{clock.now():%Y%m%d}.{extension}"
+
+
+@bp.get("/events/<int:event_id>/attendees.csv")
+def export_csv(event_id: int):
+    event = _event_or_404(event_id)
+    chunks = stream_with_context(csv_chunks(attendee_rows(event)))
+    return Response(
+        chunks,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@bp.get("/events/<int:event_id>/attendees.xlsx")
+def export_xlsx(event_id: int):
+    event = _event_or_404(event_id)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(attendee_rows(event), path, sheet_name=_("Attendees"))
+        stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
+    finally:
+        os.unlink(path)  # the open handle keeps the data until it has been sent
+    response = send_file(
+        stream,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=_export_name(event, "xlsx"),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,159 @@
+"""The sign-up form: fixed fields about the person plus the event's own questions."""
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.forms import CheckboxesField, EmailAddress, NoControlCharacters, RadiosField
+from app.models import Event, Question, QuestionKind
+
+SHORT_TEXT_MAX = 500
+LONG_TEXT_MAX = 4000
+
+
+class AnswersForm(FlaskForm):
+    """Only the event's questions: what a person may change through the manage link."""
+
+    def question_fields(self):
+        return [field for name, field in self._fields.items() if name.startswith("q_")]
+
+    def answers(self) -> dict[int, Any]:
+        collected = {}
+        for field in self.question_fields():
+            question_id = int(field.name.removeprefix("q_"))
+            collected[question_id] = _answer_value(field)
+        return collected
+
+
+class SignupForm(AnswersForm):
+    name = StringField(
+        _l("Full name"),
+        validators=[
+            InputRequired(_l("Enter your full name")),
+            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+            NoControlCharacters(),
+        ],
+    )
+    email = EmailField(
+        _l("Email address"),
+        description=_l("We send your confirmation and a link to change or cancel it here."),
+        validators=[
+            InputRequired(_l("Enter your email address")),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            NoControlCharacters(),
+            EmailAddress(),
+        ],
+    )
+    organisation = StringField(
+        _l("Organisation"),
+        validators=[
+            Optional(),
+            Length(max=200, message=_l("Organisation must be 200 characters or fewer")),
+            NoControlCharacters(),
+        ],
+    )
+    consent = BooleanField(
+        _l("I have read the privacy notice, and my details may be used to organise this event"),
+        validators=[InputRequired(_l("Confirm that you have read the privacy notice"))],
+    )
+
+
+def _answer_value(field) -> Any:
+    if isinstance(field, CheckboxesField):
+        return list(field.data or [])
+    if field.render_kw and field.render_kw.get("data-kind") == QuestionKind.YES_NO.value:
+        return {"yes": True, "no": False}.get(field.data)
+    return (field.data or "").strip()
+
+
+def _question_field(question: Question):
+    label = question.label
+    validators = []
+    if question.required:
+        validators.append(InputRequired(_l("Answer this question")))
+    else:
+        validators.append(Optional())
+    kind_attr = {"data-kind": question.kind.value}
+    match question.kind:
+        case QuestionKind.SHORT_TEXT:
+            return StringField(
+                label,
+                description=question.hint,
+                render_kw=kind_attr,
+                validators=[
+                    *validators,
+                    Length(max=SHORT_TEXT_MAX, message=_l("Answer in 500 characters or fewer")),
+                    NoControlCharacters(),
+                ],
+            )
+        case QuestionKind.LONG_TEXT:
+            return TextAreaField(
+                label,
+                description=question.hint,
+                render_kw=kind_attr,
+                validators=[
+                    *validators,
+                    Length(max=LONG_TEXT_MAX, message=_l("Answer in 4000 characters or fewer")),
+                    NoControlCharacters(multiline=True),
+                ],
+            )
+        case QuestionKind.SINGLE_CHOICE:
+            return RadiosField(
+                label,
+                description=question.hint,
+                render_kw=kind_attr,
+                choices=[SelectChoice(option) for option in question.options],
+                validators=[_choose_one(question.required)],
+                invalid_choice_message=_l("Choose one of the options"),
+            )
+        case QuestionKind.MULTIPLE_CHOICE:
+            return CheckboxesField(
+                label,
+                description=question.hint,
+                render_kw=kind_attr,
+                choices=[SelectChoice(option) for option in question.options],
+                validators=[_choose_one(question.required, _l("Choose at least one option"))],
+                invalid_choice_message=_l("Choose from the options given"),
+            )
+        case QuestionKind.YES_NO:
+            return RadiosField(
+                label,
+                description=question.hint,
+                render_kw=kind_attr,
+                choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
+                validators=[_choose_one(question.required, _l("Choose yes or no"))],
+                invalid_choice_message=_l("Choose yes or no"),
+            )
+
+
+def _choose_one(required: bool, message=None):
+    if required:
+        return InputRequired(message or _l("Choose an option"))
+    return Optional()
+
+
+def _with_questions(base: type[AnswersForm], event: Event) -> type[AnswersForm]:
+    fields = {f"q_{question.id}": _question_field(question) for question in event.questions}
+    return type(f"{base.__name__}ForEvent", (base,), fields)
+
+
+def signup_form_for(event: Event, **kwargs) -> SignupForm:
+    return _with_questions(SignupForm, event)(**kwargs)
+
+
+def answers_form_for(event: Event, **kwargs) -> AnswersForm:
+    return _with_questions(AnswersForm, event)(**kwargs)
+
+
+def stored_answers_as_form_data(registration) -> dict[str, Any]:
+    """The registration's answers in the shape the form fields expect."""
+    data = {}
+    for answer in registration.answers:
+        value = answer.value
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        data[f"q_{answer.question_id}"] = value
+    return data

@@ -1,0 +1,219 @@
+"""Signing up for an open event, managing the registration and the waiting list."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from app import clock, tokens
+from app.extensions import db
+from app.mail.outbox import queue_registration_email
+from app.models import (
+    Answer,
+    Event,
+    EventStatus,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+    TokenPurpose,
+)
+from app.text import clean_text, normalise_email
+
+
+class SignupRefused(Exception):
+    """The sign-up cannot be taken; the message is for the person."""
+
+
+class RegistrationClosed(SignupRefused):
+    pass
+
+
+class EventFull(SignupRefused):
+    pass
+
+
+@dataclass(frozen=True)
+class SignupResult:
+    registration: Registration
+    # True when the person was already registered: nothing new was created.
+    already_registered: bool
+
+
+def register_for_event(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organisation: str,
+    answers: dict[int, Any],
+    locale: str,
+    source: RegistrationSource = RegistrationSource.SIGNUP,
+) -> SignupResult:
+    """Take a seat if one is free, else a place on the waiting list; queue the email."""
+    if not event.registration_is_open(clock.now()):
+        raise RegistrationClosed
+    existing = find_live_registration(event, email)
+    if existing is not None:
+        return _already_registered(existing)
+    registration = Registration(
+        event=event,
+        name=clean_text(name),
+        email=clean_text(email),
+        email_normalised=normalise_email(email),
+        organisation=clean_text(organisation),
+        locale=locale,
+        source=source,
+        status=RegistrationStatus.WAITING,
+        consent_at=clock.now(),
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+    except IntegrityError:  # the same person submitted twice at the same moment
+        return _already_registered(find_live_registration(event, email))
+    if take_seat(event):
+        registration.status = RegistrationStatus.CONFIRMED
+    elif not event.waiting_list:
+        raise EventFull
+    _store_answers(registration, answers)
+    queue_registration_email(f"registration_{registration.status.value}", registration)
+    return SignupResult(registration, already_registered=False)
+
+
+def _already_registered(registration: Registration) -> SignupResult:
+    # One reminder per hour at most, so a form cannot be used to flood someone's inbox.
+    hour = clock.now().strftime("%Y%m%d%H")
+    queue_registration_email("already_registered", registration, key=hour)
+    return SignupResult(registration, already_registered=True)
+
+
+def find_live_registration(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.email_normalised == normalise_email(email),
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    )
+
+
+def take_seat(event: Event) -> bool:
+    """One atomic conditional UPDATE: a changed row is a seat, none is a full event."""
+    result = db.session.execute(
+        sa.update(Event)
+        .where(
+            Event.id == event.id,
+            sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
+        )
+        .values(confirmed_count=Event.confirmed_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(event, ["confirmed_count"])
+    return result.rowcount == 1
+
+
+def release_seat(event: Event) -> None:
+    db.session.execute(
+        sa.update(Event)
+        .where(Event.id == event.id)
+        .values(confirmed_count=Event.confirmed_count - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(event, ["confirmed_count"])
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when the person is not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.id < registration.id,
+        )
+    )
+    return ahead + 1
+
+
+def cancel_registration(registration: Registration) -> None:
+    """Cancel, free the seat and promote the first person waiting, in one transaction."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return
+    had_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = clock.now()
+    registration.sequence += 1
+    queue_registration_email("registration_cancelled", registration)
+    if had_seat:
+        release_seat(registration.event)
+        promote_from_waiting_list(registration.event)
+
+
+def promote_from_waiting_list(event: Event) -> list[Registration]:
+    """Give free seats to those waiting, first come first served, and tell them."""
+    promoted = []
+    while (candidate := _first_waiting(event)) is not None and take_seat(event):
+        candidate.status = RegistrationStatus.CONFIRMED
+        candidate.sequence += 1
+        queue_registration_email("registration_promoted", candidate)
+        promoted.append(candidate)
+        db.session.flush()
+    return promoted
+
+
+def _first_waiting(event: Event) -> Registration | None:
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .order_by(Registration.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
+def can_change(registration: Registration, at) -> bool:
+    """Answers can be changed and a place cancelled until the event ends."""
+    event = registration.event
+    return (
+        registration.status != RegistrationStatus.CANCELLED
+        and event.status == EventStatus.PUBLISHED
+        and at < event.ends_at
+    )
+
+
+def update_answers(registration: Registration, answers: dict[int, Any]) -> None:
+    _store_answers(registration, answers)
+    registration.updated_at = clock.now()
+
+
+def _store_answers(registration: Registration, answers: dict[int, Any]) -> None:
+    current = {answer.question_id: answer for answer in registration.answers}
+    for question_id, value in answers.items():
+        if question_id in current:
+            current[question_id].value = value
+        else:
+            registration.answers.append(Answer(question_id=question_id, value=value))
+
+
+def manage_token_expiry(event: Event):
+    days = event.retention_days or 90
+    return event.ends_at + timedelta(days=days)
+
+
+def issue_manage_link_token(registration: Registration) -> str:
+    return tokens.issue_token(
+        TokenPurpose.MANAGE,
+        registration=registration,
+        expires_at=manage_token_expiry(registration.event),
+    )
+
+
+def registration_for_manage_token(raw: str) -> Registration | None:
+    token = tokens.find_valid_token(raw, TokenPurpose.MANAGE)
+    return token.registration if token else None

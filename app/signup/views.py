@@ -1,0 +1,110 @@
+from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from app import clock
+from app.events.services import public_event
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.models import Registration
+from app.signup import services
+from app.signup.forms import answers_form_for, signup_form_for, stored_answers_as_form_data
+
+bp = Blueprint("signup", __name__)
+
+
+def _event_or_404(slug: str):
+    event = public_event(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+def register(slug: str):
+    event = _event_or_404(slug)
+    if not event.registration_is_open(clock.now()):
+        return render_template("signup/closed.html", event=event, at=clock.now()), 409
+    form = signup_form_for(event)
+    if form.validate_on_submit():
+        try:
+            result = services.register_for_event(
+                event,
+                name=form.name.data,
+                email=form.email.data,
+                organisation=form.organisation.data or "",
+                answers=form.answers(),
+                locale=str(get_locale()),
+            )
+        except services.SignupRefused as refusal:
+            db.session.rollback()
+            return render_template("signup/closed.html", event=event, reason=refusal), 409
+        db.session.commit()
+        # Only a new sign-up may show its status: a repeat reveals nothing on screen.
+        session["signup"] = None if result.already_registered else result.registration.id
+        return redirect(url_for("signup.done", slug=slug), code=303)
+    return render_template("signup/form.html", event=event, form=form)
+
+
+@bp.get("/events/<slug>/registered")
+def done(slug: str):
+    event = _event_or_404(slug)
+    registration = None
+    registration_id = session.get("signup")
+    if registration_id is not None:
+        registration = db.session.get(Registration, registration_id)
+        if registration is None or registration.event_id != event.id:
+            registration = None
+    position = services.waiting_position(registration) if registration else None
+    return render_template(
+        "signup/done.html", event=event, registration=registration, position=position
+    )
+
+
+def _registration_or_error(token: str) -> Registration:
+    registration = services.registration_for_manage_token(token)
+    if registration is None:
+        abort(404, description=_("This link is not valid. It may have expired."))
+    return registration
+
+
+@bp.route("/manage/<token>", methods=["GET", "POST"])
+def manage(token: str):
+    registration = _registration_or_error(token)
+    event = registration.event
+    form = answers_form_for(event, data=stored_answers_as_form_data(registration))
+    editable = bool(event.questions) and services.can_change(registration, clock.now())
+    if editable and form.validate_on_submit():
+        services.update_answers(registration, form.answers())
+        db.session.commit()
+        flash(_("Your answers have been saved."), "success")
+        return redirect(url_for("signup.manage", token=token), code=303)
+    return render_template(
+        "signup/manage.html",
+        registration=registration,
+        event=event,
+        form=form,
+        editable=editable,
+        token=token,
+        position=services.waiting_position(registration),
+    )
+
+
+@bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str):
+    registration = _registration_or_error(token)
+    if not services.can_change(registration, clock.now()):
+        return redirect(url_for("signup.manage", token=token), code=303)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        services.cancel_registration(registration)
+        db.session.commit()
+        flash(_("Your registration has been cancelled."), "success")
+        return redirect(url_for("signup.manage", token=token), code=303)
+    return render_template(
+        "signup/cancel.html",
+        registration=registration,
+        event=registration.event,
+        form=form,
+        token=token,
+    )

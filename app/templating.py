@@ -1,0 +1,81 @@
+"""Template filters and globals shared by every page and email."""
+
+from datetime import datetime
+
+from babel.dates import format_date, format_time
+from flask import Flask, current_app
+from flask_babel import get_locale
+from wtforms import FieldList, FormField, RadioField, SelectMultipleField
+
+from app import clock
+from app.events.services import availability
+from app.markdown import render_markdown
+
+
+def _locale() -> str:
+    try:
+        return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    except RuntimeError:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def local_date(moment: datetime, locale: str | None = None) -> str:
+    locale = locale or _locale()
+    pattern = "EEE d.M.yyyy" if locale in ("fi", "sv") else "EEE d MMM yyyy"
+    return format_date(clock.to_local(moment), pattern, locale=locale)
+
+
+def local_time(moment: datetime, locale: str | None = None) -> str:
+    locale = locale or _locale()
+    pattern = "H.mm" if locale in ("fi", "sv") else "HH:mm"
+    return format_time(clock.to_local(moment), pattern, locale=locale)
+
+
+def event_when(starts: datetime, ends: datetime, locale: str | None = None) -> str:
+    """'ti 17.3.2026 klo 17.00–19.00' style, with both dates when it spans days."""
+    locale = locale or _locale()
+    at = {"fi": " klo ", "sv": " kl. "}.get(locale, ", ")
+    start_day = clock.to_local(starts).date()
+    end_day = clock.to_local(ends).date()
+    head = f"{local_date(starts, locale)}{at}{local_time(starts, locale)}"
+    if start_day == end_day:
+        return f"{head}–{local_time(ends, locale)}"
+    return f"{head} – {local_date(ends, locale)}{at}{local_time(ends, locale)}"
+
+
+def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
+    if moment is None:
+        return ""
+    locale = locale or _locale()
+    at = {"fi": " klo ", "sv": " kl. "}.get(locale, ", ")
+    return f"{local_date(moment, locale)}{at}{local_time(moment, locale)}"
+
+
+def form_errors(form) -> list[tuple[str, str]]:
+    """(element id, message) for the error summary: one per field, nested forms included."""
+    found = []
+    for field in form:
+        if isinstance(field, FieldList):
+            for entry in field.entries:
+                found += form_errors(entry.form)
+        elif isinstance(field, FormField):
+            found += form_errors(field.form)
+        elif field.errors:
+            grouped = isinstance(field, RadioField | SelectMultipleField)
+            found.append((f"{field.id}-0" if grouped else field.id, str(field.errors[0])))
+    return found
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.globals["event_when"] = event_when
+    app.jinja_env.globals["now"] = clock.now
+    app.jinja_env.globals["form_errors"] = form_errors
+    app.jinja_env.globals["availability"] = availability
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def inject_locale():
+        return {"current_locale": _locale()}

@@ -1,0 +1,64 @@
+"""The one place that makes and checks tokens: 256 random bits, stored only as SHA-256."""
+
+import hashlib
+import re
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.models import Organiser, Registration, Token, TokenPurpose
+
+# token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-]; anything else is not ours.
+_RAW_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode("ascii")).hexdigest()
+
+
+def issue_token(
+    purpose: TokenPurpose,
+    *,
+    expires_at: datetime,
+    registration: Registration | None = None,
+    organiser: Organiser | None = None,
+) -> str:
+    """Store a new token's hash and return the raw value, which goes only into an email."""
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        Token(
+            purpose=purpose,
+            hash=_digest(raw),
+            registration=registration,
+            organiser_id=organiser.id if organiser else None,
+            expires_at=expires_at,
+        )
+    )
+    return raw
+
+
+def find_valid_token(raw: str, purpose: TokenPurpose) -> Token | None:
+    """The live token for this raw value, or None when unknown, expired or revoked."""
+    if not _RAW_SHAPE.fullmatch(raw or ""):
+        return None
+    token = db.session.scalar(
+        sa.select(Token).where(Token.hash == _digest(raw), Token.purpose == purpose)
+    )
+    if token is None or token.revoked_at is not None or token.expires_at <= clock.now():
+        return None
+    return token
+
+
+def revoke_tokens(*, registration: Registration, purpose: TokenPurpose) -> None:
+    db.session.execute(
+        sa.update(Token)
+        .where(
+            Token.registration_id == registration.id,
+            Token.purpose == purpose,
+            Token.revoked_at.is_(None),
+        )
+        .values(revoked_at=clock.now())
+    )

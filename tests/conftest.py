@@ -1,0 +1,312 @@
+"""Fixtures: a fresh database per test (SQLite, and PostgreSQL where asked), a real SMTP
+server in the test process, factories for organisers and events."""
+
+import os
+import re
+import socket
+import threading
+from datetime import timedelta
+from email import message_from_bytes, policy
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from app import clock, create_app
+from app.extensions import db
+from app.models import EventFormat, QuestionKind
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+# .ci/run sets this: there, a test that cannot run is a failure, not a skip.
+REQUIRE_ALL = os.environ.get("KUTSU_REQUIRE_ALL") == "1"
+PASSWORD = "correct horse battery staple"
+
+
+def skip_or_fail(reason: str):
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (KUTSU_REQUIRE_ALL=1: this must run)")
+    pytest.skip(reason)
+
+
+# --- databases ------------------------------------------------------------------------
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked both_databases run once on SQLite and once on PostgreSQL."""
+    if metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize(
+            "backend",
+            ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)],
+        )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_databases: run on SQLite and PostgreSQL")
+
+
+@pytest.fixture
+def backend():
+    return "sqlite"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of our own on the PostgreSQL server TEST_DATABASE_URL names."""
+    if not TEST_DATABASE_URL:
+        skip_or_fail("TEST_DATABASE_URL is not set")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"kutsu_test_{worker}_{os.getpid()}"
+    admin_url = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
+    try:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        skip_or_fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {exc}")
+    url = _with_database(admin_url, name)
+    schema_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "schema"})
+    with schema_app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    yield url
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def database_url(request, backend, tmp_path):
+    if backend == "postgresql":
+        url = request.getfixturevalue("postgres_url")
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.begin() as conn:
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        return url
+    return f"sqlite:///{tmp_path / 'kutsu.sqlite3'}"
+
+
+# --- mail -----------------------------------------------------------------------------
+
+
+class Mailbox:
+    """What the in-process SMTP server received, parsed."""
+
+    def __init__(self):
+        self.messages = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.original_content, policy=policy.default)
+        with self.lock:
+            self.messages.append(message)
+        return "250 OK"
+
+    def clear(self):
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str):
+        return [m for m in self.messages if address in m["To"]]
+
+    @staticmethod
+    def text(message) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()
+
+    @staticmethod
+    def html(message) -> str:
+        return message.get_body(preferencelist=("html",)).get_content()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.handler.clear()
+    return smtp_server.handler
+
+
+# --- the app --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app(database_url, smtp_server, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": smtp_server.port,
+            "MAIL_DEFAULT_SENDER": "Kutsu <kutsu@test.example>",
+            "MAIL_SUPPRESS_SEND": False,  # a real SMTP server receives every message
+            "PUBLIC_BASE_URL": "http://kutsu.test",
+            "DEV_MAIL_DIR": str(tmp_path / "caught-mail"),
+        }
+    )
+    with app.app_context():
+        if database_url.startswith("sqlite"):
+            db.create_all()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    clock.reset()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- helpers tests share --------------------------------------------------------------
+
+CSRF_FIELD = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'type="hidden" name="csrf_token" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token_in(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "the page has no CSRF token"
+    return next(group for group in match.groups() if group)
+
+
+def submit(client, url: str, data: dict, *, form_page: str | None = None, **kwargs):
+    """Post a form as a browser would: open its page first, send the CSRF token back."""
+    page = client.get(form_page or url)
+    assert page.status_code == 200, page.status_code
+    payload = {"csrf_token": csrf_token_in(page.get_data(as_text=True)), **data}
+    return client.post(url, data=payload, **kwargs)
+
+
+def text_of(response) -> str:
+    """The page as a person reads it: tags dropped, whitespace collapsed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def deliver_mail(app) -> int:
+    """Run the mail worker until the outbox has nothing due."""
+    from app.mail.worker import send_due_messages
+
+    # In the test's own app context: the same session then sees what the worker wrote.
+    db.session.commit()
+    total = 0
+    while sent := send_due_messages():
+        total += sent
+    return total
+
+
+def link_in(message, path_start: str) -> str:
+    """The path of the first link in an email's text that starts with path_start."""
+    found = re.search(
+        r"http://kutsu\.test(" + re.escape(path_start) + r"[^\s\"<]*)", Mailbox.text(message)
+    )
+    assert found, f"no {path_start} link in the email"
+    return found.group(1)
+
+
+@pytest.fixture
+def make_organiser(app):
+    from app.auth.services import create_organiser
+
+    def make(email="organiser@example.fi", name="Olli Organiser", admin=False):
+        organiser = create_organiser(email, name, PASSWORD, admin=admin)
+        db.session.commit()
+        return organiser
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def sign_in(organiser, password=PASSWORD):
+        response = submit(client, "/login", {"email": organiser.email, "password": password})
+        assert response.status_code == 303, "sign-in failed"
+        return response
+
+    return sign_in
+
+
+@pytest.fixture
+def make_event(app, make_organiser):
+    from app.organiser.services import (
+        EventDetails,
+        QuestionDetails,
+        create_event,
+        publish_event,
+    )
+
+    def make(
+        owner=None,
+        *,
+        title="Hyvinvointi ja sote Kanta-Hämeessä",
+        capacity=None,
+        waiting_list=True,
+        published=True,
+        questions=(),
+        starts_in=timedelta(days=14),
+        **details,
+    ):
+        owner = owner or make_organiser(email=f"owner{os.urandom(3).hex()}@example.fi")
+        starts = clock.now() + starts_in
+        event = create_event(
+            owner,
+            EventDetails(
+                title=title,
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                format=details.pop("format", EventFormat.IN_PERSON),
+                venue_name=details.pop("venue_name", "Kumppanuustalo, auditorio"),
+                venue_address=details.pop("venue_address", "Hämeenlinna"),
+                capacity=capacity,
+                waiting_list=waiting_list,
+                questions=[
+                    q if isinstance(q, QuestionDetails) else QuestionDetails(id=None, **q)
+                    for q in questions
+                ],
+                **details,
+            ),
+        )
+        if published:
+            publish_event(event)
+        db.session.commit()
+        return event
+
+    return make
+
+
+DIET_QUESTION = {"label": "Erityisruokavalio", "kind": QuestionKind.SHORT_TEXT, "sensitive": True}
+COFFEE_QUESTION = {
+    "label": "Osallistun kahvitarjoiluun",
+    "kind": QuestionKind.YES_NO,
+    "required": True,
+}

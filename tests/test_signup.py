@@ -1,0 +1,201 @@
+"""Signing up for an open event, as a participant sees it: pages and emails."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.models import OutboundEmail, Registration, RegistrationStatus
+from tests.conftest import (
+    COFFEE_QUESTION,
+    DIET_QUESTION,
+    deliver_mail,
+    link_in,
+    submit,
+    text_of,
+)
+
+
+def sign_up(client, event, **overrides):
+    data = {
+        "name": "Sara Löyttyjärvi",
+        "email": "sara@example.fi",
+        "organisation": "Hämeen Setlementti ry",
+        "consent": "y",
+        **overrides,
+    }
+    return submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
+
+
+def test_sign_up_confirms_a_place_and_emails_a_manage_link(client, app, make_event, mailbox):
+    event = make_event(capacity=10, questions=[DIET_QUESTION])
+    diet_field = f"q_{event.questions[0].id}"
+
+    page = sign_up(client, event, **{diet_field: "gluteeniton"})
+
+    assert page.status_code == 200
+    assert "You are registered" in text_of(page)
+    assert deliver_mail(app) == 1
+    [message] = mailbox.to("sara@example.fi")
+    assert event.title in message["Subject"]
+    assert "Your place is confirmed" in mailbox.text(message)
+    manage = client.get(link_in(message, "/manage/"))
+    assert "Confirmed: you have a place" in text_of(manage)
+    assert "gluteeniton" in manage.get_data(as_text=True)
+
+
+def test_full_event_puts_the_next_person_on_the_waiting_list_with_position(client, make_event):
+    event = make_event(capacity=1)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+
+    page = sign_up(client, event, email="third@example.fi")
+
+    assert "You are on the waiting list" in text_of(page)
+    assert "Your place in the queue: 2" in text_of(page)
+
+
+def test_full_event_without_waiting_list_says_it_is_full_and_saves_nothing(client, make_event):
+    event = make_event(capacity=1, waiting_list=False)
+    sign_up(client, event, email="first@example.fi")
+
+    page = sign_up(client, event, email="second@example.fi")
+
+    assert page.status_code == 409
+    assert "The event is full" in text_of(page)
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(OutboundEmail.id))) == 1
+
+
+def test_signing_up_twice_creates_nothing_and_reveals_nothing(client, app, make_event, mailbox):
+    event = make_event(capacity=10)
+    sign_up(client, event)
+    deliver_mail(app)
+    mailbox.clear()
+
+    again = sign_up(client, event, email="SARA@example.fi ", name="Someone Else")
+
+    shown = text_of(again)
+    assert "Check your email" in shown
+    assert "already" not in shown.lower()
+    assert "You are registered" not in shown
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+    deliver_mail(app)
+    [message] = mailbox.to("sara@example.fi")
+    assert "You are already registered" in message["Subject"]
+    assert "/manage/" in mailbox.text(message)
+
+
+def test_errors_are_listed_at_the_top_and_at_each_field_and_typed_values_stay(client, make_event):
+    event = make_event(questions=[COFFEE_QUESTION])
+
+    page = sign_up(client, event, email="not-an-email", name="Matti Meikäläinen", consent="")
+
+    html = page.get_data(as_text=True)
+    assert "<title>Error:" in html
+    assert "There is a problem" in html
+    assert 'href="#email"' in html
+    assert "Enter an email address in the correct format" in html
+    assert 'value="Matti Meikäläinen"' in html
+    assert 'value="not-an-email"' in html
+    assert "Confirm that you have read the privacy notice" in html
+    assert "Answer this question" in html or "Choose yes or no" in html
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "x" * 201, "Name must be 200 characters or fewer"),
+        ("name", "Sara\x00", "Remove the special characters"),
+        ("organisation", "Org\x07", "Remove the special characters"),
+        ("email", "a" * 250 + "@example.fi", "254 characters or fewer"),
+    ],
+)
+def test_bad_input_gets_a_message_at_the_field(client, make_event, field, value, message):
+    event = make_event()
+    page = sign_up(client, event, **{field: value})
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+def test_sign_up_after_registration_closed_gets_a_clear_page(client, make_event):
+    event = make_event(registration_closes_at=clock.now() - timedelta(minutes=1))
+    page = client.get(f"/events/{event.slug}/register")
+    assert page.status_code == 409
+    assert "Registration has closed" in text_of(page)
+
+
+def test_draft_event_is_not_found(client, make_event):
+    event = make_event(published=False)
+    assert client.get(f"/events/{event.slug}").status_code == 404
+    assert client.get(f"/events/{event.slug}/register").status_code == 404
+
+
+def test_join_link_never_appears_on_public_pages(client, make_event):
+    from app.models import EventFormat
+
+    link = "https://teams.example.invalid/l/meetup-join/secret-room"
+    event = make_event(format=EventFormat.ONLINE, venue_name="", join_link=link)
+    for path in ("/", f"/events/{event.slug}", f"/events/{event.slug}/register"):
+        assert "secret-room" not in client.get(path).get_data(as_text=True)
+
+
+def test_tampered_manage_token_gets_a_clear_not_found_page(client):
+    page = client.get("/manage/" + "A" * 43)
+    assert page.status_code == 404
+    assert "This link is not valid" in text_of(page)
+    assert client.get("/manage/short").status_code == 404
+
+
+def test_manage_link_changes_answers(client, app, make_event, mailbox):
+    event = make_event(questions=[DIET_QUESTION])
+    field = f"q_{event.questions[0].id}"
+    sign_up(client, event, **{field: "vegaaninen"})
+    deliver_mail(app)
+    manage_path = link_in(mailbox.messages[0], "/manage/")
+
+    saved = submit(client, manage_path, {field: "laktoositon"}, follow_redirects=True)
+
+    assert "Your answers have been saved" in text_of(saved)
+    assert 'value="laktoositon"' in saved.get_data(as_text=True)
+
+
+def test_cancelling_frees_the_seat_and_promotes_the_first_waiting(client, app, make_event, mailbox):
+    event = make_event(capacity=1)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+    sign_up(client, event, email="third@example.fi")
+    deliver_mail(app)
+    manage_path = link_in(mailbox.to("first@example.fi")[0], "/manage/")
+    mailbox.clear()
+
+    done = submit(client, manage_path + "/cancel", {}, follow_redirects=True)
+
+    assert "Your registration has been cancelled" in text_of(done)
+    statuses = dict(db.session.execute(sa.select(Registration.email, Registration.status)).all())
+    assert statuses == {
+        "first@example.fi": RegistrationStatus.CANCELLED,
+        "second@example.fi": RegistrationStatus.CONFIRMED,
+        "third@example.fi": RegistrationStatus.WAITING,
+    }
+    deliver_mail(app)
+    [promoted] = mailbox.to("second@example.fi")
+    assert "you are registered" in promoted["Subject"]
+    [cancelled] = mailbox.to("first@example.fi")
+    assert "cancelled" in cancelled["Subject"]
+    assert "Cancelled" in text_of(client.get(manage_path))
+    assert "Cancel my registration" not in text_of(client.get(manage_path))
+
+
+def test_signup_page_requires_csrf_token(client, make_event):
+    event = make_event()
+    response = client.post(
+        f"/events/{event.slug}/register",
+        data={"name": "A", "email": "a@example.fi", "consent": "y"},
+    )
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
