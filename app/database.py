@@ -20,11 +20,13 @@ def configure(app: Flask) -> None:
             "postgresql://", "postgresql+psycopg://", 1
         )
     app.before_request(_mark_read_only_requests)
-    options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # A copy: the defaults' dict is shared by every app made in this process.
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
-        options.setdefault("connect_args", {}).setdefault("timeout", 30)
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
     else:
         options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 READ_ONLY_FLAG = "kutsu.read_only"

@@ -1,0 +1,200 @@
+"""The outbox and the worker: mail survives SMTP trouble and is sent once."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+
+from app import clock
+from app.extensions import db
+from app.mail.worker import claim_due_messages, send_due_messages
+from app.models import EmailStatus, EventFormat, OutboundEmail
+from tests.conftest import Mailbox, deliver_mail, free_port, submit, text_of
+
+
+def sign_up(client, event, email="sara@example.fi"):
+    data = {"name": "Sara", "email": email, "consent": "y"}
+    return submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
+
+
+def outbox():
+    return db.session.scalars(sa.select(OutboundEmail).order_by(OutboundEmail.id)).all()
+
+
+@pytest.fixture
+def smtp_at(app):
+    """Point the app's mail at another port for one test."""
+    state = app.extensions["mail"]
+    original = state.port
+
+    def point(port):
+        state.port = port
+
+    yield point
+    state.port = original
+
+
+class RefusingMailbox(Mailbox):
+    """A mail server that refuses some recipients, permanently or for now."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("gone@"):
+            return "550 5.1.1 No such user"
+        if address.startswith("busy@"):
+            return "451 4.3.0 Try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+@pytest.fixture
+def refusing_server():
+    handler = RefusingMailbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
+def test_sign_up_works_while_smtp_is_down_and_mail_goes_out_later(
+    client, app, make_event, mailbox, smtp_at
+):
+    event = make_event()
+    smtp_at(free_port())  # nothing listens there
+
+    page = sign_up(client, event)
+
+    assert "You are registered" in text_of(page)
+    assert deliver_mail(app) == 0
+    [waiting] = outbox()
+    assert waiting.status == EmailStatus.PENDING
+    assert "SMTP unavailable" in waiting.last_error
+    assert waiting.send_after > clock.now(), "retried later, with backoff"
+
+    smtp_at(app.config["MAIL_PORT"])
+    clock.travel(clock.now() + timedelta(hours=1))
+    assert deliver_mail(app) == 1
+    assert len(mailbox.to("sara@example.fi")) == 1
+    assert outbox()[0].status == EmailStatus.SENT
+
+
+def test_permanent_refusal_marks_the_message_failed_with_the_reason(
+    client, app, make_event, refusing_server, smtp_at
+):
+    event = make_event()
+    smtp_at(refusing_server.port)
+    sign_up(client, event, email="gone@example.fi")
+    sign_up(client, event, email="fine@example.fi")
+
+    deliver_mail(app)
+
+    by_recipient = {email.recipient: email for email in outbox()}
+    assert by_recipient["gone@example.fi"].status == EmailStatus.FAILED
+    assert "550" in by_recipient["gone@example.fi"].last_error
+    assert by_recipient["fine@example.fi"].status == EmailStatus.SENT
+    assert len(refusing_server.handler.to("fine@example.fi")) == 1
+
+
+def test_temporary_refusal_is_retried_and_ends_dead_after_the_last_attempt(
+    client, app, make_event, refusing_server, smtp_at
+):
+    event = make_event()
+    smtp_at(refusing_server.port)
+    sign_up(client, event, email="busy@example.fi")
+
+    for _ in range(app.config["MAIL_MAX_ATTEMPTS"]):
+        deliver_mail(app)
+        [email] = outbox()
+        clock.travel(email.send_after + timedelta(seconds=1))
+
+    [email] = outbox()
+    assert email.status == EmailStatus.DEAD
+    assert "451" in email.last_error
+    assert email.attempts == app.config["MAIL_MAX_ATTEMPTS"]
+
+
+def test_a_leased_message_is_not_claimed_twice(client, app, make_event):
+    event = make_event()
+    sign_up(client, event)
+    db.session.commit()
+
+    first = claim_due_messages(10)
+    second = claim_due_messages(10)
+
+    assert len(first) == 1
+    assert second == []
+
+
+def test_a_lease_that_ran_out_is_claimed_again(client, app, make_event, mailbox):
+    """A worker killed mid-batch loses nothing: its leased mail goes out later."""
+    event = make_event()
+    sign_up(client, event)
+    db.session.commit()
+    claim_due_messages(10)  # a worker that then died
+
+    clock.travel(clock.now() + timedelta(seconds=app.config["MAIL_LEASE_SECONDS"] + 1))
+
+    assert send_due_messages() == 1
+    assert len(mailbox.to("sara@example.fi")) == 1
+
+
+def test_confirmation_email_is_multipart_with_absolute_links(client, app, make_event, mailbox):
+    link = "https://teams.example.invalid/l/meetup-join/kutsu"
+    event = make_event(format=EventFormat.ONLINE, venue_name="", join_link=link, capacity=1)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+
+    deliver_mail(app)
+
+    [confirmed] = mailbox.to("first@example.fi")
+    assert confirmed.get_content_type() == "multipart/alternative" or confirmed.is_multipart()
+    assert link in Mailbox.text(confirmed), "confirmed people get the join link"
+    assert "http://kutsu.test/manage/" in Mailbox.html(confirmed)
+    [waiting] = mailbox.to("second@example.fi")
+    assert link not in Mailbox.text(waiting) and link not in Mailbox.html(waiting)
+    assert "place 1 in the queue" in Mailbox.text(waiting)
+
+
+def test_manage_token_is_stored_only_as_a_hash(client, app, make_event, mailbox):
+    from app.models import Token
+
+    event = make_event()
+    sign_up(client, event)
+    deliver_mail(app)
+    raw = Mailbox.text(mailbox.messages[0]).split("/manage/")[1].split()[0]
+
+    stored = db.session.scalars(sa.select(Token.hash)).all()
+    assert len(raw) >= 43, "at least 256 bits"
+    assert raw not in stored
+    assert all(len(value) == 64 for value in stored)
+
+
+def test_dev_mail_page_is_off_unless_in_development(client, app):
+    assert client.get("/dev/mail/").status_code == 404
+    app.config["DEV_MAIL_PAGE"] = True
+    assert client.get("/dev/mail/").status_code == 200
+
+
+def test_dev_mail_catcher_keeps_messages_for_the_dev_page(client, app, make_event, smtp_at):
+    from pathlib import Path
+
+    from app.mail.catcher import SaveToFolder
+
+    catcher = Controller(
+        SaveToFolder(Path(app.config["DEV_MAIL_DIR"])), hostname="127.0.0.1", port=free_port()
+    )
+    catcher.start()
+    try:
+        smtp_at(catcher.port)
+        app.config["DEV_MAIL_PAGE"] = True
+        event = make_event(title="POPup-aamukahvit")
+        sign_up(client, event)
+        deliver_mail(app)
+    finally:
+        catcher.stop()
+
+    listing = client.get("/dev/mail/")
+    assert "You are registered: POPup-aamukahvit" in text_of(listing)
+    message_path = listing.get_data(as_text=True).split('href="/dev/mail/')[1].split('"')[0]
+    shown = client.get(f"/dev/mail/{message_path}")
+    assert "http://kutsu.test/manage/" in shown.get_data(as_text=True)
