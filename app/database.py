@@ -65,12 +65,19 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
         return
     # Let SQLAlchemy's begin hook below issue BEGIN itself (pysqlite's own is broken).
     dbapi_connection.isolation_level = None
+    # SQLite's own lower() folds only ASCII, so a search for "äijä" missed "Äijä";
+    # PostgreSQL's folds every letter. Searches use lower(): make both agree.
+    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
 
 
 @event.listens_for(Engine, "begin")

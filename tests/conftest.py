@@ -206,6 +206,18 @@ def submit(client, url: str, data: dict, *, form_page: str | None = None, **kwar
     return client.post(url, data=payload, **kwargs)
 
 
+def sign_up(client, event, **overrides):
+    """Fill in and send an event's sign-up form; the defaults are a valid sign-up."""
+    data = {
+        "name": "Sara Löyttyjärvi",
+        "email": "sara@example.fi",
+        "organisation": "Hämeen Setlementti ry",
+        "consent": "y",
+        **overrides,
+    }
+    return submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
+
+
 def text_of(response) -> str:
     """The page as a person reads it: tags dropped, whitespace collapsed."""
     html = response.get_data(as_text=True)

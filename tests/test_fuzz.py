@@ -65,9 +65,7 @@ def test_sign_up_form_never_fails_on_arbitrary_text(
 
 def test_oversize_body_gets_a_clear_413(client, make_event_once):
     event, _, _ = make_event_once()
-    response = client.post(
-        f"/events/{event.slug}/register", data={"name": "x" * (3 * 1024 * 1024)}
-    )
+    response = client.post(f"/events/{event.slug}/register", data={"name": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
 
@@ -80,9 +78,7 @@ def make_event_once(make_event):
     def get():
         if not made:
             event = make_event(capacity=3, questions=[DIET_QUESTION, COFFEE_QUESTION])
-            made.append(
-                (event, f"q_{event.questions[0].id}", f"q_{event.questions[1].id}")
-            )
+            made.append((event, f"q_{event.questions[0].id}", f"q_{event.questions[1].id}"))
         return made[0]
 
     return get

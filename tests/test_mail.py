@@ -10,12 +10,7 @@ from app import clock
 from app.extensions import db
 from app.mail.worker import claim_due_messages, send_due_messages
 from app.models import EmailStatus, EventFormat, OutboundEmail
-from tests.conftest import Mailbox, deliver_mail, free_port, submit, text_of
-
-
-def sign_up(client, event, email="sara@example.fi"):
-    data = {"name": "Sara", "email": email, "consent": "y"}
-    return submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
+from tests.conftest import Mailbox, deliver_mail, free_port, sign_up, text_of
 
 
 def outbox():

@@ -13,20 +13,10 @@ from tests.conftest import (
     DIET_QUESTION,
     deliver_mail,
     link_in,
+    sign_up,
     submit,
     text_of,
 )
-
-
-def sign_up(client, event, **overrides):
-    data = {
-        "name": "Sara Löyttyjärvi",
-        "email": "sara@example.fi",
-        "organisation": "Hämeen Setlementti ry",
-        "consent": "y",
-        **overrides,
-    }
-    return submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
 
 
 def test_sign_up_confirms_a_place_and_emails_a_manage_link(client, app, make_event, mailbox):

@@ -5,6 +5,7 @@ from flask_login import login_required, login_user, logout_user
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate
 from app.extensions import db
+from app.text import has_control_characters
 
 bp = Blueprint("auth", __name__)
 
@@ -32,7 +33,14 @@ def logout():
 
 
 def _safe_next(target: str | None) -> str:
-    # Only paths on this site: never an open redirect.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Only paths on this site: never an open redirect. Browsers drop tabs and newlines
+    # inside a URL, so "/<tab>/evil.example" would become "//evil.example": refuse them.
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and not has_control_characters(target)
+    ):
         return target
     return url_for("organiser.dashboard")

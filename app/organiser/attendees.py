@@ -10,6 +10,17 @@ from app.extensions import db
 from app.models import Answer, Event, Question, QuestionKind, Registration, RegistrationStatus
 
 PAGE_SIZE = 100
+# Those coming first by name, then those waiting in queue order, then those who cancelled.
+_LIST_ORDER = (
+    sa.case(
+        (Registration.status == RegistrationStatus.CONFIRMED, 0),
+        (Registration.status == RegistrationStatus.WAITING, 1),
+        else_=2,
+    ),
+    sa.case((Registration.status == RegistrationStatus.WAITING, Registration.id), else_=0),
+    sa.func.lower(Registration.name),
+    Registration.id,
+)
 
 
 def attendee_page(event: Event, *, search: str = "", status: str = "", page: int = 1):
@@ -17,9 +28,10 @@ def attendee_page(event: Event, *, search: str = "", status: str = "", page: int
         sa.select(Registration)
         .where(Registration.event_id == event.id)
         .options(selectinload(Registration.answers))
-        .order_by(Registration.status, Registration.id)
+        .order_by(*_LIST_ORDER)
     )
-    if status in RegistrationStatus:
+    # Values, not `in RegistrationStatus`: on Python 3.11 a str there raises TypeError.
+    if status in {member.value for member in RegistrationStatus}:
         query = query.where(Registration.status == RegistrationStatus(status))
     if search:
         pattern = f"%{_escape_like(search.strip().casefold())}%"

@@ -45,8 +45,14 @@ KIND_CHOICES = [
 ]
 
 
-def _text(label, max_length, *, required_message=None, multiline=False, **kwargs):
-    validators = [InputRequired(required_message)] if required_message else [Optional()]
+def _text(label, max_length, *, required_message=None, multiline=False, optional=True, **kwargs):
+    # optional=False: may be empty, but the form's own validate_<field> still runs on it
+    # (Optional() would stop every later check of an empty field).
+    validators = []
+    if required_message:
+        validators.append(InputRequired(required_message))
+    elif optional:
+        validators.append(Optional())
     validators += [
         Length(max=max_length, message=_l("Use %(max)d characters or fewer")),
         NoControlCharacters(multiline=multiline),
@@ -77,6 +83,7 @@ class QuestionForm(Form):
         _l("Options, one per line"),
         3000,
         multiline=True,
+        optional=False,
         description=_l("Only for questions with options to choose from."),
     )
     required = BooleanField(_l("An answer is required"))
@@ -119,7 +126,12 @@ class EventForm(FlaskForm):
         validators=[InputRequired(_l("Choose the format"))],
         invalid_choice_message=_l("Choose the format"),
     )
-    venue_name = _text(_l("Venue"), 200, description=_l("For example: Kumppanuustalo, auditorium"))
+    venue_name = _text(
+        _l("Venue"),
+        200,
+        optional=False,
+        description=_l("For example: Kumppanuustalo, auditorium"),
+    )
     venue_address = _text(_l("Address"), 300)
     join_link = URLField(
         _l("Online join link"),
@@ -177,7 +189,8 @@ class EventForm(FlaskForm):
             raise ValidationError(_l("Registration must close before the event ends"))
 
     def validate_venue_name(self, field):
-        if self.format.data in (EventFormat.IN_PERSON, EventFormat.HYBRID) and not field.data:
+        in_person = self.format.data in (EventFormat.IN_PERSON, EventFormat.HYBRID)
+        if in_person and not (field.data or "").strip():
             raise ValidationError(_l("Enter the venue of an event held in person"))
 
     def validate_join_link(self, field):

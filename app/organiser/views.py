@@ -171,7 +171,7 @@ def attendees(event_id: int):
 
 def _export_name(event: Event, extension: str) -> str:
     stem = re.sub(r"[^A-Za-z0-9-]+", "-", event.slug)[:60]
-    return f"{stem}-{clock.now():%Y%m%d}.{extension}"
+    return f"{stem}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

@@ -55,10 +55,6 @@ class SignupForm(AnswersForm):
             NoControlCharacters(),
         ],
     )
-    consent = BooleanField(
-        _l("I have read the privacy notice, and my details may be used to organise this event"),
-        validators=[InputRequired(_l("Confirm that you have read the privacy notice"))],
-    )
 
 
 def _answer_value(field) -> Any:
@@ -135,13 +131,23 @@ def _choose_one(required: bool, message=None):
     return Optional()
 
 
-def _with_questions(base: type[AnswersForm], event: Event) -> type[AnswersForm]:
+def _consent_field() -> BooleanField:
+    return BooleanField(
+        _l("I have read the privacy notice, and my details may be used to organise this event"),
+        validators=[InputRequired(_l("Confirm that you have read the privacy notice"))],
+    )
+
+
+def _with_questions(base: type[AnswersForm], event: Event, **after) -> type[AnswersForm]:
+    # Fields keep the order they were made in: the `after` fields, made last, follow the
+    # questions on the page and in the error summary.
     fields = {f"q_{question.id}": _question_field(question) for question in event.questions}
+    fields.update({name: make() for name, make in after.items()})
     return type(f"{base.__name__}ForEvent", (base,), fields)
 
 
 def signup_form_for(event: Event, **kwargs) -> SignupForm:
-    return _with_questions(SignupForm, event)(**kwargs)
+    return _with_questions(SignupForm, event, consent=_consent_field)(**kwargs)
 
 
 def answers_form_for(event: Event, **kwargs) -> AnswersForm:

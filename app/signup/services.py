@@ -154,6 +154,12 @@ def cancel_registration(registration: Registration) -> None:
 
 def promote_from_waiting_list(event: Event) -> list[Registration]:
     """Give free seats to those waiting, first come first served, and tell them."""
+    # Lock the event row first, so two promotions never pick the same first in line. NO KEY
+    # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
+    # hold a key-share lock on the event, which would deadlock.
+    db.session.execute(
+        sa.select(Event.id).where(Event.id == event.id).with_for_update(key_share=True)
+    )
     promoted = []
     while (candidate := _first_waiting(event)) is not None and take_seat(event):
         candidate.status = RegistrationStatus.CONFIRMED
@@ -165,6 +171,8 @@ def promote_from_waiting_list(event: Event) -> list[Registration]:
 
 
 def _first_waiting(event: Event) -> Registration | None:
+    # FOR UPDATE without SKIP LOCKED: the seat goes to the first in line even when that
+    # person is saving their answers at this moment.
     return db.session.scalar(
         sa.select(Registration)
         .where(
@@ -173,7 +181,7 @@ def _first_waiting(event: Event) -> Registration | None:
         )
         .order_by(Registration.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
+        .with_for_update(key_share=True)
     )
 
 

@@ -1,0 +1,286 @@
+"""Real processes for tests: the app under gunicorn, and the mail worker, on 127.0.0.1.
+
+Each helper is a context manager that starts a subprocess with a configuration of its own
+(FLASK_* variables pin every setting a developer's instance/config.py could change), waits
+until it is ready, and stops it on exit: SIGTERM first, then SIGKILL to its whole process
+group. Everything is bounded in time, and output goes to a temporary file, not a pipe a busy
+server could fill, so that a failure can show what the process said.
+"""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from typing import IO, Any
+
+from app.config import ROOT, Defaults
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 30.0  # seconds for a server to answer its first request
+STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
+SECRET_KEY = "kutsu-test-server"  # noqa: S105 - a test value
+
+# Flask's own settings that a config file could set and that would change what a test sees
+# (SERVER_NAME or TRUSTED_HOSTS would refuse 127.0.0.1, a secure cookie never comes back
+# over plain HTTP), reset to Flask's defaults.
+FLASK_SETTINGS: dict[str, Any] = {
+    "DEBUG": False,
+    "TESTING": False,
+    "PROPAGATE_EXCEPTIONS": None,
+    "SERVER_NAME": None,
+    "TRUSTED_HOSTS": None,
+    "APPLICATION_ROOT": "/",
+    "PREFERRED_URL_SCHEME": "http",
+    "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_DOMAIN": None,
+    "SESSION_COOKIE_PATH": None,
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_PARTITIONED": False,
+    "WTF_CSRF_ENABLED": True,
+    "LOGIN_DISABLED": False,
+    "SQLALCHEMY_ECHO": False,
+    "SQLALCHEMY_BINDS": {},
+}
+
+
+def app_environment(database_url: str, config: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The environment of a process that runs the app against database_url.
+
+    The app reads instance/config.py first and FLASK_* variables last, so every setting of
+    app.config.Defaults, and the Flask settings above, is passed as a FLASK_* variable: what
+    a developer has in instance/config.py for those cannot reach the test's processes, and
+    FLASK_* variables of the test's own environment are dropped. config adds or overrides
+    settings; values are JSON-encoded, as Flask decodes them.
+    """
+    settings: dict[str, Any] = {
+        name: getattr(Defaults, name) for name in dir(Defaults) if name.isupper()
+    }
+    settings.update(FLASK_SETTINGS)
+    settings.update(
+        {
+            "SECRET_KEY": SECRET_KEY,
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {},
+            "PUBLIC_BASE_URL": "http://kutsu.test",  # as conftest's link_in expects
+            "MAIL_SERVER": HOST,
+            "MAIL_DEFAULT_SENDER": "Kutsu <kutsu@test.example>",
+            "MAIL_SUPPRESS_SEND": True,
+            "DEV_MAIL_PAGE": False,
+        }
+    )
+    settings.update(config or {})
+    inherited = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith("FLASK_")
+        # Sockets gunicorn would take over from a parent that was itself socket-activated.
+        and name not in {"GUNICORN_FD", "LISTEN_FDS", "LISTEN_PID"}
+    }
+    return inherited | {f"FLASK_{name}": json.dumps(value) for name, value in settings.items()}
+
+
+class ProcessFailed(RuntimeError):
+    """A test server or worker did not start, or died."""
+
+
+class Process:
+    """A subprocess we started, with its output kept in a temporary file."""
+
+    def __init__(self, name: str, popen: subprocess.Popen, output: IO[bytes]):
+        self.name = name
+        self.popen = popen
+        self._output = output
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def output(self, limit: int = 8000) -> str:
+        """The last `limit` characters the process wrote to stdout and stderr."""
+        self._output.flush()
+        self._output.seek(0)
+        text = self._output.read().decode("utf-8", errors="replace")
+        return text[-limit:]
+
+    def failure(self, message: str) -> ProcessFailed:
+        return ProcessFailed(
+            f"{self.name} (pid {self.pid}) {message}\n--- its output ---\n{self.output()}"
+        )
+
+    def check_running(self) -> None:
+        code = self.popen.poll()
+        if code is not None:
+            raise self.failure(f"exited with status {code}")
+
+    def stop(self, timeout: float = STOP_TIMEOUT) -> int:
+        """SIGTERM, then SIGKILL to the process group if it has not exited in time."""
+        if self.popen.poll() is None:
+            self.popen.send_signal(signal.SIGTERM)
+            with suppress(subprocess.TimeoutExpired):
+                self.popen.wait(timeout)
+        # The process leads a group of its own (start_new_session): kill what it left
+        # behind, gunicorn's workers included, by that group's id.
+        with suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        return self.popen.wait(timeout)
+
+
+@contextmanager
+def running_process(
+    name: str,
+    args: Sequence[str],
+    env: Mapping[str, str],
+    *,
+    pass_fds: Sequence[int] = (),
+) -> Iterator[Process]:
+    """Start args in the project root, in a process group of its own; stop it on exit."""
+    with tempfile.TemporaryFile(prefix="kutsu-test-") as output:
+        popen = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            list(args),
+            cwd=ROOT,
+            env={"PYTHONUNBUFFERED": "1", **env},  # its output in the file as it happens
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            pass_fds=tuple(pass_fds),
+            start_new_session=True,
+        )
+        process = Process(name, popen, output)
+        try:
+            yield process
+        except BaseException as exc:
+            # A failing test shows what the process said (a traceback behind a 500, say).
+            exc.add_note(f"--- output of {name} (pid {popen.pid}) ---\n{process.output()}")
+            raise
+        finally:
+            process.stop()
+
+
+def _listening_socket() -> socket.socket:
+    """A socket bound to a free port on 127.0.0.1, for gunicorn to take over (fd://).
+
+    Binding here and handing the socket over leaves no moment in which another process
+    could take the port between choosing it and using it.
+    """
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        sock.bind((HOST, 0))  # gunicorn listens on it, with its own backlog
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def _gunicorn_has(setting: str) -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(known.name == setting for known in KNOWN_SETTINGS)
+
+
+def _wait_until_answering(process: Process, base_url: str, deadline: float) -> None:
+    """Poll GET / until it answers; fail at once if the process dies or the page fails."""
+    port = int(base_url.rsplit(":", 1)[1])
+    while True:
+        process.check_running()
+        connection = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            connection.request("GET", "/")
+            status = connection.getresponse().status
+        except OSError:  # refused or reset while the workers boot, or timed out
+            status = None
+        finally:
+            connection.close()
+        if status is not None:
+            if status >= 500:
+                raise process.failure(f"answered GET / with {status}")
+            return
+        if time.monotonic() > deadline:
+            raise process.failure(f"did not answer at {base_url} in {START_TIMEOUT:.0f} s")
+        time.sleep(0.05)
+
+
+@contextmanager
+def running_server(
+    database_url: str,
+    *,
+    workers: int = 4,
+    threads: int = 4,
+    config: Mapping[str, Any] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
+    """Serve wsgi:app with gunicorn (gthread) on a free port of 127.0.0.1; yield its URL.
+
+    config: app settings on top of app_environment's (e.g. {"MAIL_PORT": 2525});
+    extra_env: environment variables as they are, added last.
+    """
+    env = app_environment(database_url, config) | dict(extra_env or {})
+    with _listening_socket() as sock:
+        port = sock.getsockname()[1]
+        base_url = f"http://{HOST}:{port}"
+        args = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"fd://{sock.fileno()}",
+            "--worker-class",
+            "gthread",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+            "--chdir",
+            str(ROOT),
+        ]
+        if _gunicorn_has("control_socket"):
+            # Otherwise every gunicorn shares ~/.gunicorn/gunicorn.ctl, and two collide.
+            args.append("--no-control-socket")
+        args.append("wsgi:app")
+        starting = running_process(f"gunicorn at {base_url}", args, env, pass_fds=[sock.fileno()])
+        with starting as process:
+            sock.close()  # the server has its own copy now
+            _wait_until_answering(process, base_url, time.monotonic() + START_TIMEOUT)
+            yield base_url
+            process.check_running()  # a server that died during the test is a failure
+
+
+@contextmanager
+def running_mail_worker(
+    database_url: str,
+    *,
+    smtp_port: int,
+    interval: float = 0.2,
+    config: Mapping[str, Any] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+) -> Iterator[Process]:
+    """Run `flask mail work` against database_url, sending to an SMTP server on smtp_port."""
+    settings = {"MAIL_PORT": smtp_port, "MAIL_SUPPRESS_SEND": False, **(config or {})}
+    # `flask` would also read a developer's .env and .flaskenv files.
+    env = app_environment(database_url, settings) | {"FLASK_SKIP_DOTENV": "1"}
+    env |= dict(extra_env or {})
+    args = [
+        sys.executable,
+        "-m",
+        "flask",
+        "--app",
+        "wsgi",
+        "mail",
+        "work",
+        "--interval",
+        str(interval),
+    ]
+    # The worker has nothing to poll: whether it works shows in the mail that arrives.
+    with running_process("mail worker", args, env) as process:
+        yield process
+        process.check_running()

@@ -1,0 +1,198 @@
+"""The command line an operator uses: organiser accounts, demo data and the mail worker."""
+
+import re
+import signal
+
+import pytest
+import sqlalchemy as sa
+
+from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD
+from app.extensions import db
+from app.models import Event, EventStatus, Organiser
+from tests.conftest import PASSWORD, submit, text_of
+
+NEW_PASSWORD = "pitkä ja hyvä salasana"
+
+
+def create_organiser(runner, *args, password=NEW_PASSWORD):
+    return runner.invoke(
+        args=["organiser", "create", *args, "--password-stdin"], input=password + "\n"
+    )
+
+
+def sign_in(client, email, password):
+    return submit(client, "/login", {"email": email, "password": password})
+
+
+def organiser_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Organiser.id)))
+
+
+# --- organiser accounts ---------------------------------------------------------------
+
+
+def test_organiser_create_makes_an_account_that_can_sign_in(runner, client):
+    result = create_organiser(runner, "Liisa.Jarvinen@Example.fi", "--name", " Liisa Järvinen ")
+
+    assert result.exit_code == 0, result.output
+    assert result.output == "Created organiser liisa.jarvinen@example.fi.\n"
+    signed_in = sign_in(client, "liisa.jarvinen@example.fi", NEW_PASSWORD)
+    assert signed_in.status_code == 303
+    dashboard = text_of(client.get(signed_in.headers["Location"]))
+    assert "Your events" in dashboard
+    assert "You have no events yet." in dashboard
+
+
+def test_organiser_create_asks_for_the_password_twice_without_stdin(runner, client):
+    result = runner.invoke(
+        args=["organiser", "create", "liisa@example.fi", "--name", "Liisa"],
+        input=f"{NEW_PASSWORD}\n{NEW_PASSWORD}\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert sign_in(client, "liisa@example.fi", NEW_PASSWORD).status_code == 303
+
+
+def test_admin_flag_makes_an_admin_who_sees_every_event(runner, client, make_organiser, make_event):
+    make_event(make_organiser(email="a@example.fi"), title="Ensimmäinen tilaisuus")
+    make_event(make_organiser(email="b@example.fi"), title="Toinen tilaisuus", published=False)
+
+    result = create_organiser(runner, "paakayttaja@example.fi", "--name", "Pää Käyttäjä", "--admin")
+
+    assert result.exit_code == 0, result.output
+    assert "Created admin paakayttaja@example.fi." in result.output
+    assert sign_in(client, "paakayttaja@example.fi", NEW_PASSWORD).status_code == 303
+    dashboard = text_of(client.get("/organiser/"))
+    assert "Ensimmäinen tilaisuus" in dashboard
+    assert "Toinen tilaisuus" in dashboard
+
+
+def test_an_organiser_without_admin_sees_no_one_elses_events(
+    runner, client, make_organiser, make_event
+):
+    make_event(make_organiser(email="a@example.fi"), title="Ensimmäinen tilaisuus")
+
+    create_organiser(runner, "tavallinen@example.fi", "--name", "Tavallinen Järjestäjä")
+
+    sign_in(client, "tavallinen@example.fi", NEW_PASSWORD)
+    assert "Ensimmäinen tilaisuus" not in text_of(client.get("/organiser/"))
+
+
+def test_a_second_account_for_the_same_email_is_refused(runner, client, make_organiser):
+    make_organiser(email="olli@example.fi", name="Olli Organiser")
+
+    result = create_organiser(runner, "OLLI@example.fi", "--name", "Toinen Olli")
+
+    assert result.exit_code != 0
+    assert "An account for olli@example.fi already exists." in result.output
+    assert "Traceback" not in result.output
+    assert organiser_count() == 1
+    # The first account and its password are untouched.
+    assert sign_in(client, "olli@example.fi", NEW_PASSWORD).status_code == 200
+    assert sign_in(client, "olli@example.fi", PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize("password", ["", "lyhyt", "123456789"])
+def test_a_too_short_password_is_refused(runner, client, password):
+    result = create_organiser(runner, "liisa@example.fi", "--name", "Liisa", password=password)
+
+    assert result.exit_code != 0
+    assert "The password must be at least 10 characters." in result.output
+    assert organiser_count() == 0
+
+
+# --- demo data ------------------------------------------------------------------------
+
+DEMO_TITLES = [
+    "Hyvinvointi ja sote Kanta-Hämeessä – keskustelutilaisuus",
+    "Järjestöjen sote-ryhmän kuukausitapaaminen (Teams)",
+    "Järjestöt sosiaali- ja terveydenhuollon sekä pelastustoimen uudistuksessa",
+    "POPup-aamukahvit: järjestöyhteistyö sote-keskuksissa",
+]
+
+
+def event_cards(client) -> dict[str, str]:
+    """The public list of upcoming events: title -> what its card says."""
+    html = client.get("/").get_data(as_text=True)
+    cards = re.findall(r'<li class="event-card">(.*?)</li>', html, flags=re.S)
+    found = {}
+    for card in cards:
+        title = re.search(r"<h2><a [^>]*>(.*?)</a></h2>", card).group(1)
+        found[title.replace("&amp;", "&")] = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", card))
+    return found
+
+
+def test_demo_load_publishes_the_four_demo_events_once(runner, client):
+    result = runner.invoke(args=["demo", "load"])
+
+    assert result.exit_code == 0, result.output
+    assert "Demo data loaded." in result.output
+    assert f"{DEMO_EMAIL} / password {DEMO_PASSWORD}" in result.output
+    cards = event_cards(client)
+    assert sorted(cards) == sorted(DEMO_TITLES)
+    evening, teams, seminar, coffee = (cards[title] for title in DEMO_TITLES)
+    assert "Kumppanuustalo, auditorio, Hämeenlinna" in evening
+    assert "klo 17.00–19.00" in evening
+    assert "60 places left" in evening
+    assert "Where Online" in teams
+    assert "Säätytalo, Snellmaninkatu 9–11, Helsinki and online" in seminar
+    assert "Where Online" in coffee
+    assert "klo 9.00–9.30" in coffee
+
+    again = runner.invoke(args=["demo", "load"])
+
+    assert again.exit_code == 0, again.output
+    assert "Demo data is already there." in again.output
+    assert sorted(event_cards(client)) == sorted(DEMO_TITLES)
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 4
+    assert organiser_count() == 1
+
+
+def test_the_demo_organiser_can_sign_in_and_sees_the_demo_events(runner, client):
+    runner.invoke(args=["demo", "load"])
+
+    assert sign_in(client, DEMO_EMAIL, DEMO_PASSWORD).status_code == 303
+    dashboard = text_of(client.get("/organiser/"))
+    for title in DEMO_TITLES:
+        assert title in dashboard
+    assert dashboard.count("Published") == 4
+    statuses = db.session.scalars(sa.select(Event.status)).all()
+    assert statuses == [EventStatus.PUBLISHED] * 4
+
+
+# --- the mail worker ------------------------------------------------------------------
+
+
+@pytest.fixture
+def signal_handlers_restored():
+    """`mail work` installs SIGTERM and SIGINT handlers; put the test runner's back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def test_mail_work_once_sends_what_is_due_and_exits(
+    runner, client, make_event, mailbox, signal_handlers_restored
+):
+    event = make_event(capacity=1)
+    for email in ("sara@example.fi", "matti@example.fi"):
+        data = {"name": "Osallistuja", "email": email, "consent": "y"}
+        submit(client, f"/events/{event.slug}/register", data)
+    title = event.title
+
+    result = runner.invoke(args=["mail", "work", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "sent 2 message(s)" in result.output
+    [confirmed] = mailbox.to("sara@example.fi")
+    assert confirmed["Subject"] == f"You are registered: {title}"
+    assert "http://kutsu.test/manage/" in mailbox.text(confirmed)
+    [waiting] = mailbox.to("matti@example.fi")
+    assert waiting["Subject"] == f"You are on the waiting list: {title}"
+
+    again = runner.invoke(args=["mail", "work", "--once"])
+
+    assert again.exit_code == 0, again.output
+    assert again.output == ""
+    assert len(mailbox.messages) == 2

@@ -1,0 +1,429 @@
+"""What an organiser downloads and reads about who signed up: CSV and XLSX exports, the
+attendee list with its search, and the summary of answers."""
+
+import csv
+import io
+import re
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from app.exports.services import CHUNK_ROWS
+from app.extensions import db
+from app.models import (
+    Answer,
+    QuestionKind,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from app.signup.services import register_for_event
+from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, deliver_mail, link_in, submit, text_of
+
+INTERESTS = ["Palvelupolut", "Järjestöavustukset", "Hyvinvointialueiden strategiat"]
+INTEREST_QUESTION = {
+    "label": "Minua kiinnostaa",
+    "kind": QuestionKind.MULTIPLE_CHOICE,
+    "options": INTERESTS,
+}
+HEADER = [
+    "Name",
+    "Email",
+    "Organisation",
+    "Status",
+    "Registered",
+    "Checked in",
+    "Erityisruokavalio",
+    "Osallistun kahvitarjoiluun",
+    "Minua kiinnostaa",
+]
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sign_up(client, event, name, email, organisation="", **answers):
+    by_label = {question.label: f"q_{question.id}" for question in event.questions}
+    data = {"name": name, "email": email, "organisation": organisation, "consent": "y"}
+    data.update({by_label[label]: value for label, value in answers.items()})
+    page = submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
+    assert page.status_code == 200, text_of(page)
+    return page
+
+
+@pytest.fixture
+def signed_up(app, client, make_organiser, make_event, mailbox):
+    """Two people with a place, one waiting, one who cancelled; the owner of the event."""
+    owner = make_organiser()
+    event = make_event(
+        owner, capacity=2, questions=[DIET_QUESTION, COFFEE_QUESTION, INTEREST_QUESTION]
+    )
+    diet, coffee, interests = (q.label for q in event.questions)
+    sign_up(
+        client,
+        event,
+        "Sara Löyttyjärvi",
+        "sara@example.fi",
+        "Hämeen Setlementti ry",
+        **{diet: "gluteeniton", coffee: "yes", interests: INTERESTS[:2]},
+    )
+    sign_up(
+        client,
+        event,
+        "Äijä Öhman",
+        "Aija.Ohman@Example.fi",
+        "KANTA-HÄMEEN JÄRJESTÖAREENA",
+        **{diet: "vegaaninen", coffee: "no", interests: INTERESTS[:1]},
+    )
+    sign_up(
+        client,
+        event,
+        "Pekka Jonottaja",
+        "pekka@example.fi",
+        "Lahden Diakonialaitos",
+        **{diet: "laktoositon", coffee: "yes", interests: INTERESTS[2:]},
+    )
+    sign_up(
+        client,
+        event,
+        "Greta Peruja",
+        "greta@example.fi",
+        **{diet: "kananmunaton", coffee: "yes"},
+    )
+    deliver_mail(app)
+    submit(client, link_in(mailbox.to("greta@example.fi")[0], "/manage/") + "/cancel", {})
+    return owner, event
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def xlsx_sheet(data: bytes):
+    return openpyxl.load_workbook(io.BytesIO(data)).active
+
+
+def xlsx_rows(sheet, width: int) -> list[list[str]]:
+    # Excel keeps no empty strings: an empty cell reads back as None.
+    return [
+        ["" if value is None else value for value in row]
+        for row in sheet.iter_rows(max_col=width, values_only=True)
+    ]
+
+
+def download(client, url: str):
+    with client.get(url) as response:
+        assert response.status_code == 200, url
+        return response, response.get_data()
+
+
+# --- CSV and XLSX ---------------------------------------------------------------------
+
+
+def test_csv_export_opens_in_finnish_excel_with_every_registration(
+    client, login, signed_up, make_event
+):
+    owner, event = signed_up
+    other = make_event(title="Toinen tilaisuus")
+    sign_up(client, other, "Muu Ihminen", "muu@example.fi")
+    login(owner)
+
+    response, data = download(client, f"/organiser/events/{event.id}/attendees.csv")
+
+    assert response.mimetype == "text/csv"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(
+        r'attachment; filename="[a-z0-9-]+-\d{8}\.csv"', response.headers["Content-Disposition"]
+    )
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = csv_rows(data)
+    assert rows[0] == HEADER
+    today = clock.to_local(clock.now()).strftime("%Y-%m-%d")
+    for row in rows[1:]:
+        assert re.fullmatch(rf"{today} \d\d:\d\d", row[4]), row
+    without_time = [row[:4] + row[5:] for row in rows[1:]]
+    assert without_time == [
+        [
+            "Sara Löyttyjärvi",
+            "sara@example.fi",
+            "Hämeen Setlementti ry",
+            "Confirmed",
+            "",
+            "gluteeniton",
+            "Yes",
+            "Palvelupolut, Järjestöavustukset",
+        ],
+        [
+            "Äijä Öhman",
+            "Aija.Ohman@Example.fi",
+            "KANTA-HÄMEEN JÄRJESTÖAREENA",
+            "Confirmed",
+            "",
+            "vegaaninen",
+            "No",
+            "Palvelupolut",
+        ],
+        [
+            "Pekka Jonottaja",
+            "pekka@example.fi",
+            "Lahden Diakonialaitos",
+            "Waiting list",
+            "",
+            "laktoositon",
+            "Yes",
+            "Hyvinvointialueiden strategiat",
+        ],
+        ["Greta Peruja", "greta@example.fi", "", "Cancelled", "", "kananmunaton", "Yes", ""],
+    ]
+
+
+def test_xlsx_export_has_the_same_rows_as_the_csv(client, login, signed_up):
+    owner, event = signed_up
+    login(owner)
+
+    _, csv_data = download(client, f"/organiser/events/{event.id}/attendees.csv")
+    response, xlsx_data = download(client, f"/organiser/events/{event.id}/attendees.xlsx")
+
+    assert response.mimetype == (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    assert re.fullmatch(
+        r'attachment; filename="?[a-z0-9-]+-\d{8}\.xlsx"?', response.headers["Content-Disposition"]
+    )
+    sheet = xlsx_sheet(xlsx_data)
+    assert sheet.title == "Attendees"
+    assert xlsx_rows(sheet, len(HEADER)) == csv_rows(csv_data)
+    assert sheet.max_row == 5
+
+
+def test_formulas_and_links_in_what_people_typed_stay_plain_text(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser()
+    event = make_event(owner, questions=[DIET_QUESTION])
+    diet = DIET_QUESTION["label"]
+    typed = {
+        "a@example.fi": ("=cmd|' /C calc'!A0", "+1", "-1"),
+        "b@example.fi": ("@SUM(1)", '=HYPERLINK("https://evil.example","klikkaa")', "+358 40 1"),
+        "c@example.fi": ("Linkki Liisa", "https://evil.example/", "-2+3"),
+    }
+    for email, (name, organisation, answer) in typed.items():
+        sign_up(client, event, name, email, organisation, **{diet: answer})
+    # The forms trim leading whitespace; stored text can still start with a tab.
+    register_for_event(
+        event,
+        name="Tabulaattori",
+        email="d@example.fi",
+        organisation="Yhdistys ry",
+        answers={event.questions[0].id: "\t=1+1"},
+        locale="fi",
+    )
+    db.session.commit()
+    dangerous = [
+        "=cmd|' /C calc'!A0",
+        "+1",
+        "-1",
+        "@SUM(1)",
+        '=HYPERLINK("https://evil.example","klikkaa")',
+        "+358 40 1",
+        "-2+3",
+        "\t=1+1",
+    ]
+    login(owner)
+
+    _, csv_data = download(client, f"/organiser/events/{event.id}/attendees.csv")
+    _, xlsx_data = download(client, f"/organiser/events/{event.id}/attendees.xlsx")
+
+    sheet = xlsx_sheet(xlsx_data)
+    for rows in (csv_rows(csv_data), xlsx_rows(sheet, 7)):
+        cells = [cell for row in rows for cell in row]
+        for value in dangerous:
+            assert "'" + value in cells, repr(value)
+        assert not [cell for cell in cells if cell.startswith(FORMULA_STARTS)]
+        assert "https://evil.example/" in cells  # plain text, not a link
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", cell.coordinate
+            assert cell.hyperlink is None, cell.coordinate
+
+
+# --- the attendee list ----------------------------------------------------------------
+
+
+def names_listed(response) -> list[str]:
+    table = response.get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
+    return re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
+
+
+@pytest.mark.both_databases
+def test_attendee_list_counts_and_finds_people(client, login, signed_up):
+    owner, event = signed_up
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendees"
+
+    everyone = client.get(url)
+
+    assert "Confirmed 2 / 2 Waiting list 1 Cancelled 1" in text_of(everyone)
+    assert "4 people" in text_of(everyone)
+    assert sorted(names_listed(everyone)) == [
+        "Greta Peruja",
+        "Pekka Jonottaja",
+        "Sara Löyttyjärvi",
+        "Äijä Öhman",
+    ]
+    for query, found in [
+        ("löyttyjärvi", ["Sara Löyttyjärvi"]),
+        ("LÖYTTYJÄRVI", ["Sara Löyttyjärvi"]),
+        ("äijä", ["Äijä Öhman"]),
+        ("ÖHMAN", ["Äijä Öhman"]),
+        ("aija.ohman@EXAMPLE", ["Äijä Öhman"]),
+        ("setlementti", ["Sara Löyttyjärvi"]),
+        ("järjestöareena", ["Äijä Öhman"]),
+        ("  diakonia  ", ["Pekka Jonottaja"]),
+        ("%", []),
+        ("_", []),
+        ("ei ketään", []),
+    ]:
+        page = client.get(url, query_string={"q": query})
+        assert page.status_code == 200, query
+        assert sorted(names_listed(page)) == sorted(found), query
+        if not found:
+            assert "No one found." in text_of(page)
+            assert "0 people" in text_of(page)
+
+
+def test_attendee_list_filters_by_status(client, login, signed_up):
+    owner, event = signed_up
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendees"
+
+    for status, found in [
+        ("confirmed", ["Sara Löyttyjärvi", "Äijä Öhman"]),
+        ("waiting", ["Pekka Jonottaja"]),
+        ("cancelled", ["Greta Peruja"]),
+        ("", ["Greta Peruja", "Pekka Jonottaja", "Sara Löyttyjärvi", "Äijä Öhman"]),
+        ("nonsense", ["Greta Peruja", "Pekka Jonottaja", "Sara Löyttyjärvi", "Äijä Öhman"]),
+    ]:
+        page = client.get(url, query_string={"status": status})
+        assert page.status_code == 200, status
+        assert sorted(names_listed(page)) == found, status
+
+    both = client.get(url, query_string={"q": "EXAMPLE.fi", "status": "confirmed"})
+    assert sorted(names_listed(both)) == ["Sara Löyttyjärvi", "Äijä Öhman"]
+    assert 'value="EXAMPLE.fi"' in both.get_data(as_text=True)
+    assert '<option value="confirmed" selected>' in both.get_data(as_text=True)
+
+
+def test_summary_of_answers_counts_only_confirmed_people(client, login, signed_up):
+    owner, event = signed_up
+    login(owner)
+
+    page = text_of(client.get(f"/organiser/events/{event.id}/attendees"))
+
+    summary = page.split("Summary of answers (confirmed people)")[1]
+    diets, coffee, interests = re.split(r"Osallistun kahvitarjoiluun|Minua kiinnostaa", summary)
+    assert "Erityisruokavalio sensitive" in page
+    assert "gluteeniton" in diets and "vegaaninen" in diets
+    assert "laktoositon" not in diets  # waiting
+    assert "kananmunaton" not in diets  # cancelled
+    assert "Answer People Yes 1 No 1" in coffee
+    assert (
+        "Answer People Palvelupolut 2 Järjestöavustukset 1 Hyvinvointialueiden strategiat 0"
+        in interests
+    )
+
+
+# --- streaming ------------------------------------------------------------------------
+
+
+def test_csv_export_is_streamed(client, login, signed_up):
+    owner, event = signed_up
+    login(owner)
+
+    with client.get(f"/organiser/events/{event.id}/attendees.csv") as response:
+        assert response.is_streamed
+        assert len(csv_rows(response.get_data())) == 5
+
+
+def _bulk_registrations(event, count: int) -> None:
+    """`count` registrations in two statements; every other one has answers."""
+    diet, coffee, interests = event.questions
+    now = clock.now()
+    statuses = [RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING]
+    db.session.execute(
+        sa.insert(Registration),
+        [
+            {
+                "id": number,
+                "event_id": event.id,
+                "name": f"Osallistuja {number:04d} Ähtäri",
+                "email": f"osallistuja{number}@example.fi",
+                "email_normalised": f"osallistuja{number}@example.fi",
+                "organisation": "Yhdistys ry",
+                "status": statuses[number % 2],
+                "source": RegistrationSource.SIGNUP,
+                "locale": "fi",
+                "created_at": now,
+                "updated_at": now,
+            }
+            for number in range(1, count + 1)
+        ],
+    )
+    answers = []
+    for number in range(2, count + 1, 2):
+        answers.append(
+            {"registration_id": number, "question_id": diet.id, "value": f"dieetti {number}"}
+        )
+        answers.append(
+            {"registration_id": number, "question_id": coffee.id, "value": number % 4 == 0}
+        )
+        if number % 10 == 0:
+            answers.append(
+                {"registration_id": number, "question_id": interests.id, "value": INTERESTS[:2]}
+            )
+    db.session.execute(sa.insert(Answer), answers)
+    db.session.commit()
+
+
+@pytest.mark.both_databases
+def test_export_of_five_thousand_registrations_streams_in_chunks_and_is_complete(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser()
+    event = make_event(owner, questions=[DIET_QUESTION, COFFEE_QUESTION, INTEREST_QUESTION])
+    _bulk_registrations(event, 5000)
+    login(owner)
+    read_in_chunks = []
+
+    def record(state):
+        if state.is_select:
+            read_in_chunks.append(state.execution_options.get("yield_per"))
+
+    session = db.session()
+    sa.event.listen(session, "do_orm_execute", record)
+    try:
+        with client.get(f"/organiser/events/{event.id}/attendees.csv") as response:
+            assert response.is_streamed
+            chunks = list(response.response)
+    finally:
+        sa.event.remove(session, "do_orm_execute", record)
+
+    # Registrations and answers are both read CHUNK_ROWS at a time, and sent on as read.
+    assert read_in_chunks.count(CHUNK_ROWS) == 2
+    assert len([chunk for chunk in chunks if chunk]) >= 5000 // CHUNK_ROWS
+    rows = csv_rows(b"".join(chunks))
+    assert len(rows) == 5001
+    assert rows[0] == HEADER
+    names = [row[0] for row in rows[1:]]
+    assert names == [f"Osallistuja {number:04d} Ähtäri" for number in range(1, 5001)]
+    first, second, *_, last = rows[1:]
+    assert (first[3], first[6:]) == ("Waiting list", ["", "", ""])
+    assert (second[3], second[6:]) == ("Confirmed", ["dieetti 2", "No", ""])
+    assert (last[3], last[6:]) == (
+        "Confirmed",
+        ["dieetti 5000", "Yes", INTERESTS[0] + ", " + INTERESTS[1]],
+    )
+    answered = [row for row in rows[1:] if row[6]]
+    assert len(answered) == 2500
+    assert all(row[6] == f"dieetti {int(row[0].split()[1])}" for row in answered)
