@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_template_helpers(app)
     register_error_pages(app)
+    register_security_headers(app)
     register_commands(app)
     return app
 
@@ -73,6 +74,12 @@ def register_error_pages(app: Flask) -> None:
     from app import errors
 
     errors.register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app import security
+
+    security.register(app)
 
 
 def register_commands(app: Flask) -> None:

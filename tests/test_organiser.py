@@ -696,3 +696,20 @@ def test_next_cannot_send_the_organiser_to_another_site(client, make_organiser):
         )
         assert response.status_code == 303, repr(target)
         assert response.headers["Location"] == "/organiser/", repr(target)
+
+
+def test_capacity_cannot_go_below_the_people_already_confirmed(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser()
+    event = make_event(owner, capacity=5)
+    for number in range(3):
+        sign_up(client, event, email=f"person{number}@example.fi")
+    login(owner)
+
+    page = edit_event(client, event.id, capacity="2")
+
+    assert "3 people already have a place. Enter 3 or more." in text_of(page)
+    assert "There is a problem" in text_of(page)
+    db.session.refresh(event)
+    assert event.capacity == 5

@@ -61,6 +61,14 @@ class OrganiserNotFound(Exception):
     pass
 
 
+class CapacityBelowConfirmed(Exception):
+    """Fewer places than people who already have one: nobody loses a place silently."""
+
+    def __init__(self, confirmed: int):
+        super().__init__(confirmed)
+        self.confirmed = confirmed
+
+
 def create_event(owner: Organiser, details: EventDetails) -> Event:
     event = Event(slug=_unique_slug(details.title), status=EventStatus.DRAFT)
     event.organiser_links.append(EventOrganiser(organiser=owner, role=OrganiserRole.OWNER))
@@ -72,6 +80,8 @@ def create_event(owner: Organiser, details: EventDetails) -> Event:
 
 def update_event(event: Event, details: EventDetails) -> None:
     """Change an event; raised capacity gives seats to the waiting list at once."""
+    if details.capacity is not None and details.capacity < event.confirmed_count:
+        raise CapacityBelowConfirmed(event.confirmed_count)
     _apply(event, details)
     db.session.flush()
     if event.status == EventStatus.PUBLISHED:

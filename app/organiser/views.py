@@ -77,7 +77,16 @@ def new_event():
 def edit_event(event_id: int):
     event = _event_or_404(event_id)
     form = EventForm(data=event_form_data(event))
-    saved = _handle_event_form(form, lambda d: services.update_event(event, d) or event)
+    try:
+        saved = _handle_event_form(form, lambda d: services.update_event(event, d) or event)
+    except services.CapacityBelowConfirmed as exc:
+        saved = None
+        form.capacity.errors.append(
+            _(
+                "%(count)d people already have a place. Enter %(count)d or more.",
+                count=exc.confirmed,
+            )
+        )
     if saved is not None:
         db.session.commit()
         flash(_("Your changes were saved."), "success")
