@@ -35,6 +35,9 @@ run: $(STAMP) instance/config.py
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: $(STAMP)
+	$(BIN)/python bench/exports.py --rows 100000
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

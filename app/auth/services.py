@@ -1,5 +1,7 @@
 """Organiser accounts: argon2 password hashes and sign-in."""
 
+from functools import cache
+
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -10,8 +12,13 @@ from app.text import clean_text, normalise_email
 
 _hasher = PasswordHasher()
 
-# Verified against when the email is unknown, so both paths take the same time.
-_DUMMY_HASH = _hasher.hash("kutsu-timing-equaliser")
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both paths take the same time.
+
+    Made on first use: an argon2 hash takes 64 MiB, which start-up should not pay."""
+    return _hasher.hash("kutsu-timing-equaliser")
 
 
 class AccountExists(Exception):
@@ -40,7 +47,7 @@ def find_organiser(email: str) -> Organiser | None:
 def authenticate(email: str, password: str) -> Organiser | None:
     organiser = find_organiser(email)
     try:
-        _hasher.verify(organiser.password_hash if organiser else _DUMMY_HASH, password)
+        _hasher.verify(organiser.password_hash if organiser else _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return None
     if organiser is None or not organiser.active:
