@@ -91,8 +91,19 @@ class TokenPurpose(enum.StrEnum):
 class EmailStatus(enum.StrEnum):
     PENDING = "pending"
     SENT = "sent"
-    FAILED = "failed"
-    DEAD = "dead"
+    FAILED = "failed"  # refused for good by the mail server (5xx)
+    DEAD = "dead"  # every attempt used
+    SKIPPED = "skipped"  # no longer true when due, e.g. a reminder after a cancellation
+
+
+class Audience(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    EVERYONE = "everyone"
+
+
+def default_reminders() -> list[int]:
+    return [2 * 24 * 60]
 
 
 class Organiser(UserMixin, db.Model):
@@ -158,6 +169,8 @@ class Event(db.Model):
     )
     language: Mapped[str] = mapped_column(sa.String(5), default="fi")
     retention_days: Mapped[int] = mapped_column(default=90)
+    # Minutes before the start when confirmed people get a reminder.
+    reminder_minutes: Mapped[list[int]] = mapped_column(sa.JSON, default=default_reminders)
     # Raised on every change people were told about (calendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -292,6 +305,24 @@ class Token(db.Model):
     registration: Mapped[Registration | None] = relationship()
 
 
+class MessageBatch(db.Model):
+    """A message an organiser wrote to the people of one event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organiser.id", ondelete="SET NULL")
+    )
+    audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    event: Mapped[Event] = relationship()
+    author: Mapped[Organiser | None] = relationship()
+
+
 class OutboundEmail(db.Model):
     """The outbox: written in the same transaction as the change that causes it."""
 
@@ -307,6 +338,9 @@ class OutboundEmail(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
     )
+    batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("message_batch.id", ondelete="CASCADE"), index=True
+    )
     payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     dedupe_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
     send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -321,3 +355,4 @@ class OutboundEmail(db.Model):
 
     event: Mapped[Event | None] = relationship()
     registration: Mapped[Registration | None] = relationship()
+    batch: Mapped[MessageBatch | None] = relationship()
