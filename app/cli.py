@@ -58,7 +58,7 @@ def mail_work_command(once: bool, interval: float):
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     while not stopping:
-        sent = send_due_messages()
+        sent = send_due_messages(should_stop=lambda: stopping)
         db.session.remove()
         if sent:
             click.echo(f"sent {sent} message(s)")

@@ -19,6 +19,8 @@ class Defaults:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_DEFAULT_SENDER = "Kutsu <kutsu@localhost>"
+    MAIL_TIMEOUT = 30  # seconds for connecting and for each SMTP reply
+    MAIL_TLS_CA_FILE = None  # None: the system's certificate authorities
     MAIL_BATCH_SIZE = 50
     MAIL_MAX_ATTEMPTS = 8
     MAIL_LEASE_SECONDS = 300

@@ -289,7 +289,8 @@ def make_event(app, make_organiser):
         **details,
     ):
         owner = owner or make_organiser(email=f"owner{os.urandom(3).hex()}@example.fi")
-        starts = clock.now() + starts_in
+        # Whole minutes, as the event form gives them.
+        starts = (clock.now() + starts_in).replace(second=0, microsecond=0)
         event = create_event(
             owner,
             EventDetails(

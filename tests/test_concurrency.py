@@ -186,7 +186,11 @@ def test_fifty_simultaneous_sign_ups_fill_ten_seats_and_queue_the_rest(
     positions = {r.email: services.waiting_position(r) for r in registrations}
     assert {e: p for e, p in positions.items() if p is not None} == queued
 
-    outbox = outbox_of(event_id)
+    everything = outbox_of(event_id)
+    reminders = [message for message in everything if message.kind == "reminder"]
+    # Confirmed people also have their reminder planned (two days before the start).
+    assert sorted(m.recipient for m in reminders) == sorted(registered)
+    outbox = [message for message in everything if message.kind != "reminder"]
     assert sorted(message.recipient for message in outbox) == emails  # one each
     assert Counter(message.kind for message in outbox) == {
         "registration_confirmed": SEATS,
@@ -256,6 +260,9 @@ def test_cancellations_and_sign_ups_at_once_promote_in_order_and_never_overbook(
     assert [services.waiting_position(r) for r in still_waiting] == list(range(1, 18))
 
     outbox = outbox_of(event_id)
+    reminded = {m.registration_id for m in outbox if m.kind == "reminder"}
+    assert reminded == {r.id for r in registrations if r.status == CONFIRMED} | leaving_ids
+    outbox = [message for message in outbox if message.kind != "reminder"]
     assert Counter(message.kind for message in outbox) == {
         "registration_confirmed": 5,  # the first five
         "registration_waiting": 10 + 10,  # the next ten, then the newcomers

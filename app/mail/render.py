@@ -5,6 +5,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
+from app import clock
+from app.mail.calendar import registration_calendar
 from app.models import EventStatus, OutboundEmail, RegistrationStatus
 from app.signup.services import issue_manage_link_token, waiting_position
 
@@ -15,6 +17,8 @@ SUBJECTS = {
     "registration_cancelled": _l("Your registration was cancelled: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
     "event_cancelled": _l("Cancelled: %(title)s"),
+    "event_updated": _l("Changed: %(title)s"),
+    "reminder": _l("Reminder: %(title)s"),
 }
 
 # Messages that carry a fresh manage link; the raw token exists only in the email.
@@ -23,37 +27,105 @@ WITH_MANAGE_LINK = {
     "registration_waiting",
     "registration_promoted",
     "already_registered",
+    "event_updated",
+    "reminder",
+    "organiser_message",
 }
+
+# A message written earlier may no longer be true when it is due: it is then skipped.
+EXPECTED_STATUS = {
+    "registration_confirmed": {RegistrationStatus.CONFIRMED},
+    "registration_promoted": {RegistrationStatus.CONFIRMED},
+    "registration_waiting": {RegistrationStatus.WAITING},
+    "reminder": {RegistrationStatus.CONFIRMED},
+    "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+}
+
+CALENDAR_REQUEST = {
+    "registration_confirmed",
+    "registration_promoted",
+    "already_registered",
+    "event_updated",
+}
+CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
+
+
+def still_relevant(email: OutboundEmail) -> bool:
+    registration = email.registration
+    expected = EXPECTED_STATUS.get(email.kind)
+    if expected and (registration is None or registration.status not in expected):
+        return False
+    if email.kind == "reminder":
+        event = email.event
+        return event.status == EventStatus.PUBLISHED and clock.now() < event.starts_at
+    return True
 
 
 def render_message(email: OutboundEmail) -> Message:
     base_url = current_app.config["PUBLIC_BASE_URL"]
     with current_app.test_request_context(base_url=base_url), force_locale(email.locale):
         context = _context(email)
-        subject = str(SUBJECTS[email.kind] % {"title": email.event.title})
+        subject = _subject(email)
         body = render_template(f"mail/{email.kind}.txt", **context)
         html = render_template(f"mail/{email.kind}.html", subject=subject, **context)
-    return Message(subject=subject, recipients=[email.recipient], body=body, html=html)
+        message = Message(subject=subject, recipients=[email.recipient], body=body, html=html)
+        _attach_calendar(message, email, context)
+    return message
+
+
+def _subject(email: OutboundEmail) -> str:
+    if email.kind == "organiser_message":
+        return f"{email.batch.subject} – {email.event.title}"
+    return str(SUBJECTS[email.kind] % {"title": email.event.title})
 
 
 def _context(email: OutboundEmail) -> dict:
     registration = email.registration
+    event = email.event
     context = {
         "email": email,
-        "event": email.event,
+        "event": event,
         "registration": registration,
         "locale": email.locale,
-        "event_url": url_for("events.show", slug=email.event.slug, _external=True),
+        "event_url": url_for("events.show", slug=event.slug, _external=True),
         "payload": email.payload,
+        "batch": email.batch,
+        "is_confirmed": False,
+        "position": None,
+        "manage_url": None,
     }
     if registration is not None:
         # The join link goes only to people with a place at an event that will happen.
         context["is_confirmed"] = (
             registration.status == RegistrationStatus.CONFIRMED
-            and email.event.status == EventStatus.PUBLISHED
+            and event.status == EventStatus.PUBLISHED
         )
         context["position"] = waiting_position(registration)
-    if email.kind in WITH_MANAGE_LINK:
+    if email.kind in WITH_MANAGE_LINK and registration is not None:
         raw = issue_manage_link_token(registration)
         context["manage_url"] = url_for("signup.manage", token=raw, _external=True)
     return context
+
+
+def _attach_calendar(message: Message, email: OutboundEmail, context: dict) -> None:
+    registration = email.registration
+    if registration is None:
+        return
+    if email.kind in CALENDAR_CANCEL:
+        method = "CANCEL"
+    elif email.kind in CALENDAR_REQUEST and context["is_confirmed"]:
+        method = "REQUEST"
+    else:
+        return
+    data = registration_calendar(
+        registration,
+        cancel=method == "CANCEL",
+        event_url=context["event_url"],
+        with_join_link=context["is_confirmed"],
+    )
+    message.attach(
+        "invite.ics",
+        f"text/calendar; charset=utf-8; method={method}",
+        data,
+    )

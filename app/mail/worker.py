@@ -3,6 +3,7 @@
 import logging
 import random
 import smtplib
+from collections.abc import Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -10,8 +11,9 @@ from flask import current_app
 
 from app import clock
 from app.database import writing
-from app.extensions import db, mail
-from app.mail.render import render_message
+from app.extensions import db
+from app.mail import transport
+from app.mail.render import render_message, still_relevant
 from app.models import EmailStatus, OutboundEmail
 
 log = logging.getLogger(__name__)
@@ -39,31 +41,49 @@ def claim_due_messages(limit: int) -> list[OutboundEmail]:
     return rows
 
 
-def send_due_messages() -> int:
-    """Send one batch of due messages; returns how many were sent."""
+def send_due_messages(should_stop: Callable[[], bool] = lambda: False) -> int:
+    """Send one batch of due messages; returns how many were sent.
+
+    `should_stop` is asked between messages: the message in hand is finished, the rest of
+    the batch is handed back to the queue at once."""
     with writing():
-        return _send_batch()
+        return _send_batch(should_stop)
 
 
-def _send_batch() -> int:
+def _send_batch(should_stop: Callable[[], bool]) -> int:
     batch = claim_due_messages(current_app.config["MAIL_BATCH_SIZE"])
     if not batch:
         return 0
     sent = 0
+    unsent = list(batch)
     try:
-        with mail.connect() as connection:
-            for email in batch:
-                sent += _send_one(connection, email)
+        with transport.connect() as connection:
+            while unsent and not should_stop():
+                sent += _send_one(connection, unsent[0])
+                unsent.pop(0)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP unavailable: %s", exc)
-        for email in batch:
-            if email.status == EmailStatus.PENDING and email.sent_at is None:
-                _retry_later(email, f"SMTP unavailable: {exc}")
+        for email in unsent:
+            _retry_later(email, f"SMTP unavailable: {exc}")
         db.session.commit()
+        return sent
+    _hand_back(unsent)
     return sent
 
 
+def _hand_back(emails: list[OutboundEmail]) -> None:
+    """Release leases of messages not tried, for this or another worker to send."""
+    for email in emails:
+        email.locked_until = None
+        email.attempts -= 1
+    db.session.commit()
+
+
 def _send_one(connection, email: OutboundEmail) -> int:
+    if not still_relevant(email):
+        _give_up(email, EmailStatus.SKIPPED, "no longer relevant when due")
+        db.session.commit()
+        return 0
     try:
         message = render_message(email)
     except Exception as exc:  # a template fault must not stop the rest of the batch
@@ -116,3 +136,16 @@ def _give_up(email: OutboundEmail, status: EmailStatus, error: str) -> None:
     email.status = status
     email.locked_until = None
     email.last_error = error[:1000]
+
+
+def retry_messages(emails: list[OutboundEmail]) -> int:
+    """An organiser's retry: failed and dead messages go back to the queue, due now."""
+    retried = 0
+    for email in emails:
+        if email.status in (EmailStatus.FAILED, EmailStatus.DEAD):
+            email.status = EmailStatus.PENDING
+            email.attempts = 0
+            email.send_after = clock.now()
+            email.locked_until = None
+            retried += 1
+    return retried

@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app import clock
-from app.forms import EmailAddress, NoControlCharacters, RadiosField
+from app.forms import CheckboxesField, EmailAddress, NoControlCharacters, RadiosField
 from app.models import EventFormat, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails
 
@@ -35,6 +35,15 @@ FORMAT_CHOICES = [
     SelectChoice(EventFormat.ONLINE.value, _l("Online")),
     SelectChoice(EventFormat.HYBRID.value, _l("Hybrid: in person and online")),
 ]
+
+REMINDER_CHOICES = [
+    SelectChoice("10080", _l("One week before")),
+    SelectChoice("2880", _l("Two days before")),
+    SelectChoice("1440", _l("One day before")),
+    SelectChoice("60", _l("One hour before, with the link to join (online and hybrid events)")),
+]
+# Ticked on a new event's form; an event in person then keeps only the two-day one.
+NEW_EVENT_REMINDERS = ["2880", "60"]
 
 KIND_CHOICES = [
     SelectChoice(QuestionKind.SHORT_TEXT.value, _l("Short text")),
@@ -173,6 +182,12 @@ class EventForm(FlaskForm):
         multiline=True,
         description=_l("Who keeps the data, why, and for how long. Shown on the sign-up form."),
     )
+    reminders = CheckboxesField(
+        _l("Reminders by email"),
+        description=_l("Sent to everyone with a confirmed place."),
+        choices=REMINDER_CHOICES,
+        invalid_choice_message=_l("Choose from the reminders given"),
+    )
     questions = FieldList(FormField(QuestionForm), max_entries=MAX_QUESTIONS)
     add_question = SubmitField(_l("Add a question"))
     save = SubmitField(_l("Save"))
@@ -204,6 +219,15 @@ class EventForm(FlaskForm):
                 sub.label.errors.append(_l("Enter the question, or tick Remove"))
                 raise ValidationError(_l("A question has no text"))
 
+    def _reminder_minutes(self) -> list[int] | None:
+        chosen = sorted({int(value) for value in self.reminders.data or []}, reverse=True)
+        untouched = sorted(self.reminders.data or []) == sorted(NEW_EVENT_REMINDERS)
+        if self.creating and untouched:
+            return None  # the default for the format: one hour before only when online
+        return chosen
+
+    creating = False
+
     def details(self) -> EventDetails:
         return EventDetails(
             title=self.title.data.strip(),
@@ -220,6 +244,7 @@ class EventForm(FlaskForm):
             registration_closes_at=_utc_or_none(self.registration_closes_at.data),
             contact_email=(self.contact_email.data or "").strip(),
             privacy_notice=self.privacy_notice.data or "",
+            reminder_minutes=self._reminder_minutes(),
             questions=[
                 QuestionDetails(
                     id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
@@ -261,6 +286,7 @@ def event_form_data(event) -> dict:
         "registration_closes_at": local(event.registration_closes_at),
         "contact_email": event.contact_email,
         "privacy_notice": event.privacy_notice,
+        "reminders": [str(minutes) for minutes in event.reminder_minutes],
         "questions": [
             {
                 "id": str(question.id),

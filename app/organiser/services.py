@@ -10,7 +10,8 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.mail.outbox import queue_registration_email
+from app.mail.outbox import queue_email, queue_registration_email
+from app.mail.schedule import replan_event_reminders
 from app.models import (
     Event,
     EventFormat,
@@ -55,6 +56,20 @@ class EventDetails:
     contact_email: str = ""
     privacy_notice: str = ""
     questions: list[QuestionDetails] = field(default_factory=list)
+    # Minutes before the start; None: two days before, and one hour before when online.
+    reminder_minutes: list[int] | None = None
+
+
+def default_reminder_minutes(format: EventFormat) -> list[int]:
+    return [2 * 24 * 60] if format == EventFormat.IN_PERSON else [2 * 24 * 60, 60]
+
+
+# What people are told about when it changes, with a new calendar entry.
+NOTIFIED_FIELDS = {
+    "time": ("starts_at", "ends_at"),
+    "place": ("format", "venue_name", "venue_address"),
+    "link": ("join_link",),
+}
 
 
 class OrganiserNotFound(Exception):
@@ -82,13 +97,54 @@ def update_event(event: Event, details: EventDetails) -> None:
     """Change an event; raised capacity gives seats to the waiting list at once."""
     if details.capacity is not None and details.capacity < event.confirmed_count:
         raise CapacityBelowConfirmed(event.confirmed_count)
+    before = {name: getattr(event, name) for name in ("starts_at", "reminder_minutes")}
+    changed = _notified_changes(event, details)
     _apply(event, details)
     db.session.flush()
-    if event.status == EventStatus.PUBLISHED:
-        promote_from_waiting_list(event)
+    if event.status != EventStatus.PUBLISHED:
+        return
+    promote_from_waiting_list(event)
+    if changed:
+        _tell_about_changes(event, changed)
+    if any(getattr(event, name) != value for name, value in before.items()):
+        replan_event_reminders(event)
+
+
+def _notified_changes(event: Event, details: EventDetails) -> list[str]:
+    return [
+        what
+        for what, names in NOTIFIED_FIELDS.items()
+        if any(getattr(event, name) != getattr(details, name) for name in names)
+    ]
+
+
+def _tell_about_changes(event: Event, changed: list[str]) -> None:
+    """A new SEQUENCE, and an email with a new calendar entry to everyone still coming."""
+    event.sequence += 1
+    people = db.session.scalars(
+        sa.select(Registration).where(
+            Registration.event_id == event.id,
+            Registration.status != RegistrationStatus.CANCELLED,
+        )
+    ).all()
+    for registration in people:
+        queue_email(
+            "event_updated",
+            recipient=registration.email,
+            locale=registration.locale,
+            dedupe_key=f"event_updated:{registration.id}:{event.sequence}",
+            event=event,
+            registration=registration,
+            payload={"changed": changed},
+        )
 
 
 def _apply(event: Event, details: EventDetails) -> None:
+    event.reminder_minutes = (
+        details.reminder_minutes
+        if details.reminder_minutes is not None
+        else default_reminder_minutes(details.format)
+    )
     for name in (
         "title",
         "description",
@@ -139,6 +195,7 @@ def publish_event(event: Event) -> None:
     if event.status == EventStatus.DRAFT:
         event.status = EventStatus.PUBLISHED
         event.published_at = clock.now()
+        replan_event_reminders(event)
 
 
 def cancel_event(event: Event) -> int:

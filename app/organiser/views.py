@@ -26,7 +26,12 @@ from app.forms import ConfirmForm
 from app.models import Event, EventStatus
 from app.organiser import services
 from app.organiser.attendees import answer_summary, attendee_page
-from app.organiser.forms import CoOrganiserForm, EventForm, event_form_data
+from app.organiser.forms import (
+    NEW_EVENT_REMINDERS,
+    CoOrganiserForm,
+    EventForm,
+    event_form_data,
+)
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -64,7 +69,10 @@ def _handle_event_form(form: EventForm, save):
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
-    form = EventForm(data={"waiting_list": True, "format": "in_person"})
+    form = EventForm(
+        data={"waiting_list": True, "format": "in_person", "reminders": NEW_EVENT_REMINDERS}
+    )
+    form.creating = True
     event = _handle_event_form(form, lambda d: services.create_event(current_user, d))
     if event is not None:
         db.session.commit()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from app import clock, tokens
 from app.extensions import db
 from app.mail.outbox import queue_registration_email
+from app.mail.schedule import plan_reminders
 from app.models import (
     Answer,
     Event,
@@ -75,6 +76,7 @@ def register_for_event(
         return _already_registered(find_live_registration(event, email))
     if take_seat(event):
         registration.status = RegistrationStatus.CONFIRMED
+        plan_reminders(registration)
     elif not event.waiting_list:
         raise EventFull
     _store_answers(registration, answers)
@@ -165,6 +167,7 @@ def promote_from_waiting_list(event: Event) -> list[Registration]:
         candidate.status = RegistrationStatus.CONFIRMED
         candidate.sequence += 1
         queue_registration_email("registration_promoted", candidate)
+        plan_reminders(candidate)
         promoted.append(candidate)
         db.session.flush()
     return promoted
