@@ -1,0 +1,223 @@
+"""Calendar invitations and reminders, as the person receiving them sees them."""
+
+from datetime import timedelta
+
+import icalendar
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.models import EmailStatus, EventFormat, OutboundEmail
+from tests.conftest import Mailbox, deliver_mail, link_in, sign_up, submit
+from tests.test_organiser import edit_event
+
+TEAMS = "https://teams.example.invalid/l/meetup-join/kutsu-demo"
+
+
+def calendar_in(message) -> icalendar.Calendar:
+    [part] = [p for p in message.iter_attachments() if p.get_filename() == "invite.ics"]
+    return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+
+
+def only_event(calendar) -> icalendar.Event:
+    [entry] = calendar.walk("VEVENT")
+    return entry
+
+
+def test_confirmation_carries_a_calendar_invitation_in_helsinki_time(
+    client, app, make_event, mailbox
+):
+    event = make_event(
+        title="POPup-aamukahvit", format=EventFormat.ONLINE, venue_name="", join_link=TEAMS
+    )
+    sign_up(client, event)
+    deliver_mail(app)
+
+    [message] = mailbox.to("sara@example.fi")
+    calendar = calendar_in(message)
+    entry = only_event(calendar)
+    assert calendar["METHOD"] == "REQUEST"
+    assert entry["SUMMARY"] == "POPup-aamukahvit"
+    assert entry["DTSTART"].params["TZID"] == "Europe/Helsinki"
+    assert entry.decoded("DTSTART") == clock.to_local(event.starts_at)
+    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Helsinki"]
+    assert TEAMS in entry["DESCRIPTION"], "confirmed people get the join link"
+    assert str(entry["ATTENDEE"]) == "mailto:sara@example.fi"
+    assert entry["UID"].startswith(f"kutsu-event-{event.id}-registration-")
+
+
+def test_waiting_list_email_has_no_calendar_and_no_join_link(client, app, make_event, mailbox):
+    event = make_event(capacity=1, format=EventFormat.ONLINE, venue_name="", join_link=TEAMS)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+    deliver_mail(app)
+
+    [waiting] = mailbox.to("second@example.fi")
+    assert not [p for p in waiting.iter_attachments() if p.get_filename() == "invite.ics"]
+    assert TEAMS not in Mailbox.text(waiting)
+
+
+def test_cancelling_sends_a_calendar_cancel_with_the_same_uid_and_a_higher_sequence(
+    client, app, make_event, mailbox
+):
+    event = make_event()
+    sign_up(client, event)
+    deliver_mail(app)
+    [confirmation] = mailbox.to("sara@example.fi")
+    booked = only_event(calendar_in(confirmation))
+    mailbox.clear()
+
+    submit(client, link_in(confirmation, "/manage/") + "/cancel", {})
+    deliver_mail(app)
+
+    [cancellation] = mailbox.to("sara@example.fi")
+    calendar = calendar_in(cancellation)
+    cancelled = only_event(calendar)
+    assert calendar["METHOD"] == "CANCEL"
+    assert cancelled["UID"] == booked["UID"]
+    assert cancelled["SEQUENCE"] > booked["SEQUENCE"]
+    assert cancelled["STATUS"] == "CANCELLED"
+
+
+def test_changing_the_time_tells_everyone_with_a_new_calendar_and_moves_reminders(
+    client, app, login, make_organiser, make_event, mailbox
+):
+    owner = make_organiser()
+    event = make_event(owner)
+    sign_up(client, event)
+    deliver_mail(app)
+    [confirmation] = mailbox.to("sara@example.fi")
+    booked = only_event(calendar_in(confirmation))
+    mailbox.clear()
+    login(owner)
+    new_start = clock.to_local(event.starts_at) + timedelta(days=1, hours=1)
+
+    edit_event(
+        client,
+        event.id,
+        starts_at=new_start.strftime("%Y-%m-%dT%H:%M"),
+        ends_at=(new_start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+    )
+    deliver_mail(app)
+
+    [update] = mailbox.to("sara@example.fi")
+    assert "Changed:" in update["Subject"]
+    assert new_start.strftime("%-d.%-m.%Y") in Mailbox.text(update)
+    updated = only_event(calendar_in(update))
+    assert updated["UID"] == booked["UID"]
+    assert updated["SEQUENCE"] > booked["SEQUENCE"]
+    assert updated.decoded("DTSTART") == new_start
+    [reminder] = db.session.scalars(
+        sa.select(OutboundEmail).where(
+            OutboundEmail.kind == "reminder", OutboundEmail.status == EmailStatus.PENDING
+        )
+    ).all()
+    assert reminder.send_after == event.starts_at - timedelta(days=2)
+    assert clock.to_local(event.starts_at) == new_start
+
+
+def test_editing_without_changing_time_place_or_link_tells_nobody(
+    client, app, login, make_organiser, make_event, mailbox
+):
+    owner = make_organiser()
+    event = make_event(owner, capacity=10)
+    sign_up(client, event)
+    deliver_mail(app)
+    mailbox.clear()
+    login(owner)
+
+    edit_event(client, event.id, title="Uusi otsikko", capacity="20")
+
+    assert deliver_mail(app) == 0
+
+
+def test_reminders_arrive_two_days_and_one_hour_before_an_online_event(
+    client, app, make_event, mailbox
+):
+    event = make_event(
+        format=EventFormat.ONLINE, venue_name="", join_link=TEAMS, starts_in=timedelta(days=5)
+    )
+    sign_up(client, event)
+    deliver_mail(app)
+    mailbox.clear()
+
+    clock.travel(event.starts_at - timedelta(days=2, minutes=1))
+    assert deliver_mail(app) == 0
+    clock.travel(event.starts_at - timedelta(days=2) + timedelta(minutes=1))
+    assert deliver_mail(app) == 1
+    [two_days] = mailbox.to("sara@example.fi")
+    assert two_days["Subject"].startswith("Reminder:")
+    assert TEAMS in Mailbox.text(two_days)
+
+    clock.travel(event.starts_at - timedelta(minutes=59))
+    assert deliver_mail(app) == 1
+    assert len(mailbox.to("sara@example.fi")) == 2
+
+
+def test_in_person_event_has_only_the_two_day_reminder_by_default(client, app, make_event):
+    event = make_event(format=EventFormat.IN_PERSON)
+    sign_up(client, event)
+    db.session.commit()
+
+    minutes = db.session.scalars(
+        sa.select(OutboundEmail.payload).where(OutboundEmail.kind == "reminder")
+    ).all()
+    assert minutes == [{"minutes": 2880}]
+
+
+def test_no_reminder_after_cancelling_and_none_for_the_waiting_list(
+    client, app, make_event, mailbox
+):
+    event = make_event(capacity=1, starts_in=timedelta(days=5))
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+    deliver_mail(app)
+    manage = link_in(mailbox.to("first@example.fi")[0], "/manage/")
+    mailbox.clear()
+    # The first cancels: the second is promoted and gets a reminder of their own.
+    submit(client, manage + "/cancel", {})
+    deliver_mail(app)
+    mailbox.clear()
+
+    clock.travel(event.starts_at - timedelta(days=1))
+    deliver_mail(app)
+
+    assert mailbox.to("first@example.fi") == []
+    [reminder] = mailbox.to("second@example.fi")
+    assert reminder["Subject"].startswith("Reminder:")
+
+
+def test_planning_reminders_again_creates_no_duplicates(client, app, make_event):
+    from app.mail.schedule import plan_reminders, replan_event_reminders
+    from app.models import Registration
+
+    event = make_event(format=EventFormat.ONLINE, venue_name="", join_link=TEAMS)
+    sign_up(client, event)
+    registration = db.session.scalar(sa.select(Registration))
+
+    assert plan_reminders(registration) == 0
+    assert replan_event_reminders(event) == 0
+    db.session.commit()
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).where(OutboundEmail.kind == "reminder")) == 2
+    )
+
+
+def test_cancelling_the_event_sends_calendar_cancel_to_everyone(
+    client, app, login, make_organiser, make_event, mailbox
+):
+    owner = make_organiser()
+    event = make_event(owner)
+    sign_up(client, event)
+    deliver_mail(app)
+    mailbox.clear()
+    login(owner)
+
+    submit(client, f"/organiser/events/{event.id}/cancel", {})
+    deliver_mail(app)
+
+    [message] = mailbox.to("sara@example.fi")
+    assert "Cancelled:" in message["Subject"]
+    assert calendar_in(message)["METHOD"] == "CANCEL"
+    clock.travel(event.starts_at - timedelta(days=1))
+    assert deliver_mail(app) == 0, "no reminder for a cancelled event"
