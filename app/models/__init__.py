@@ -1,0 +1,38 @@
+"""The domain: events, registrations, workshops, tokens and the email outbox."""
+
+from app.models.events import (  # noqa: F401
+    Event,
+    EventOrganiser,
+    Organiser,
+    Question,
+)
+from app.models.mail import (  # noqa: F401
+    MessageBatch,
+    OutboundEmail,
+    Token,
+)
+from app.models.registrations import (  # noqa: F401
+    Answer,
+    Registration,
+)
+from app.models.types import (  # noqa: F401
+    Audience,
+    EmailStatus,
+    EventFormat,
+    EventStatus,
+    InvitationStatus,
+    NominationStatus,
+    OrganiserRole,
+    Participation,
+    QuestionKind,
+    RegistrationSource,
+    RegistrationStatus,
+    TokenPurpose,
+    UTCDateTime,
+    default_reminders,
+)
+from app.models.workshops import (  # noqa: F401
+    Candidate,
+    Invitation,
+    Nomination,
+)

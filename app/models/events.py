@@ -1,0 +1,153 @@
+"""Organisers, events and their sign-up questions."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+from app.models.types import (
+    EventFormat,
+    EventStatus,
+    OrganiserRole,
+    Participation,
+    QuestionKind,
+    UTCDateTime,
+    _enum,
+    default_reminders,
+)
+
+
+class Organiser(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str] = mapped_column(sa.String(200))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+
+class EventOrganiser(db.Model):
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    organiser_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("organiser.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[OrganiserRole] = mapped_column(_enum(OrganiserRole, "organiser_role"))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    organiser: Mapped[Organiser] = relationship(lazy="joined")
+    event: Mapped["Event"] = relationship(back_populates="organiser_links")
+
+
+class Event(db.Model):
+    __table_args__ = (
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
+        sa.CheckConstraint("confirmed_count >= 0", name="confirmed_not_negative"),
+        sa.Index("ix_event_status_starts_at", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    format: Mapped[EventFormat] = mapped_column(_enum(EventFormat, "event_format"))
+    venue_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    venue_address: Mapped[str] = mapped_column(sa.String(300), default="")
+    # Sent only to confirmed people; never rendered on a public page.
+    join_link: Mapped[str] = mapped_column(sa.String(500), default="")
+    capacity: Mapped[int | None]
+    waiting_list: Mapped[bool] = mapped_column(default=True)
+    # Kept in step by one conditional UPDATE, so capacity holds under concurrency.
+    confirmed_count: Mapped[int] = mapped_column(default=0)
+    registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
+    privacy_notice: Mapped[str] = mapped_column(sa.Text, default="")
+    participation: Mapped[Participation] = mapped_column(
+        _enum(Participation, "participation"), default=Participation.OPEN
+    )
+    status: Mapped[EventStatus] = mapped_column(
+        _enum(EventStatus, "event_status"), default=EventStatus.DRAFT
+    )
+    language: Mapped[str] = mapped_column(sa.String(5), default="fi")
+    retention_days: Mapped[int] = mapped_column(default=90)
+    # Workshops: participation by invitation, people proposed through nominations.
+    nominations_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nominations_close_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    nominees_per_organisation: Mapped[int | None]
+    self_nomination: Mapped[bool] = mapped_column(default=False)
+    themes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    invitations_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Days before reply_by when those who have not replied are reminded.
+    invitation_reminder_days: Mapped[int] = mapped_column(default=3)
+    # Minutes before the start when confirmed people get a reminder.
+    reminder_minutes: Mapped[list[int]] = mapped_column(sa.JSON, default=default_reminders)
+    # Raised on every change people were told about (calendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    questions: Mapped[list["Question"]] = relationship(
+        back_populates="event",
+        order_by="Question.position",
+        cascade="all, delete-orphan",
+    )
+    organiser_links: Mapped[list[EventOrganiser]] = relationship(
+        back_populates="event", cascade="all, delete-orphan"
+    )
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_online(self) -> bool:
+        return self.format == EventFormat.ONLINE
+
+    @property
+    def has_venue(self) -> bool:
+        return self.format != EventFormat.ONLINE
+
+    def registration_is_open(self, at: datetime) -> bool:
+        if self.status != EventStatus.PUBLISHED or self.participation != Participation.OPEN:
+            return False
+        if self.registration_opens_at and at < self.registration_opens_at:
+            return False
+        closes = self.registration_closes_at or self.starts_at
+        return at < closes
+
+
+class Question(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(_enum(QuestionKind, "question_kind"))
+    label: Mapped[str] = mapped_column(sa.String(300))
+    hint: Mapped[str] = mapped_column(sa.String(500), default="")
+    options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    required: Mapped[bool] = mapped_column(default=False)
+    # Diets and accessibility needs can be health data (GDPR art. 9).
+    sensitive: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="questions")
+
+    @property
+    def is_choice(self) -> bool:
+        return self.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)

@@ -1,0 +1,96 @@
+"""Tokens for links in email, organisers' messages and the email outbox."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+from app.models.events import Event, Organiser
+from app.models.registrations import Registration
+from app.models.types import Audience, EmailStatus, TokenPurpose, UTCDateTime, _enum
+from app.models.workshops import Candidate, Invitation
+
+
+class Token(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(_enum(TokenPurpose, "token_purpose"))
+    # SHA-256 of the raw value; the raw value exists only inside the email.
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    organiser_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    registration: Mapped[Registration | None] = relationship()
+
+
+class MessageBatch(db.Model):
+    """A message an organiser wrote to the people of one event."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organiser.id", ondelete="SET NULL")
+    )
+    audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
+    subject: Mapped[str] = mapped_column(sa.String(200))
+    body: Mapped[str] = mapped_column(sa.Text)
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    event: Mapped[Event] = relationship()
+    author: Mapped[Organiser | None] = relationship()
+
+
+class OutboundEmail(db.Model):
+    """The outbox: written in the same transaction as the change that causes it."""
+
+    __table_args__ = (sa.Index("ix_outbound_email_due", "status", "send_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(50))
+    recipient: Mapped[str] = mapped_column(sa.String(254))
+    locale: Mapped[str] = mapped_column(sa.String(5), default="fi")
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="CASCADE"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE"), index=True
+    )
+    batch_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("message_batch.id", ondelete="CASCADE"), index=True
+    )
+    invitation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("invitation.id", ondelete="CASCADE"), index=True
+    )
+    candidate_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("candidate.id", ondelete="CASCADE"), index=True
+    )
+    payload: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    dedupe_key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    send_after: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    status: Mapped[EmailStatus] = mapped_column(
+        _enum(EmailStatus, "email_status"), default=EmailStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(1000), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event | None] = relationship()
+    registration: Mapped[Registration | None] = relationship()
+    batch: Mapped[MessageBatch | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+    candidate: Mapped[Candidate | None] = relationship()

@@ -1,0 +1,69 @@
+"""People who signed up (or accepted an invitation) and their answers."""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+from app.models.events import Event, Question
+from app.models.types import RegistrationSource, RegistrationStatus, UTCDateTime, _enum
+
+
+class Registration(db.Model):
+    __table_args__ = (
+        # One live registration per person and event; a cancelled one may be followed by
+        # a new sign-up.
+        sa.Index(
+            "uq_registration_live_email",
+            "event_id",
+            "email_normalised",
+            unique=True,
+            sqlite_where=sa.text("status != 'cancelled'"),
+            postgresql_where=sa.text("status != 'cancelled'"),
+        ),
+        sa.Index("ix_registration_event_status", "event_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    email: Mapped[str] = mapped_column(sa.String(254))
+    email_normalised: Mapped[str] = mapped_column(sa.String(254))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    locale: Mapped[str] = mapped_column(sa.String(5), default="fi")
+    status: Mapped[RegistrationStatus] = mapped_column(
+        _enum(RegistrationStatus, "registration_status")
+    )
+    source: Mapped[RegistrationSource] = mapped_column(
+        _enum(RegistrationSource, "registration_source"), default=RegistrationSource.SIGNUP
+    )
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised whenever the person's calendar entry changes (calendar SEQUENCE).
+    sequence: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event] = relationship()
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="registration", cascade="all, delete-orphan"
+    )
+
+
+class Answer(db.Model):
+    __table_args__ = (sa.UniqueConstraint("registration_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="CASCADE")
+    )
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("question.id", ondelete="CASCADE"))
+    # str for text and single choice, list[str] for multiple choice, bool for yes/no.
+    value: Mapped[Any] = mapped_column(sa.JSON)
+
+    registration: Mapped[Registration] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

@@ -1,0 +1,116 @@
+"""Column types and the state enums every model shares."""
+
+import enum
+from datetime import UTC
+
+import sqlalchemy as sa
+
+
+class UTCDateTime(sa.TypeDecorator):
+    """Aware UTC datetimes on every database (SQLite keeps no zone)."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:
+    # Plain strings with a CHECK constraint: readable in exports and easy to migrate.
+    return sa.Enum(
+        cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class EventFormat(enum.StrEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+
+class EventStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class Participation(enum.StrEnum):
+    OPEN = "open"
+    INVITATION = "invitation"
+
+
+class OrganiserRole(enum.StrEnum):
+    OWNER = "owner"
+    CO_ORGANISER = "co_organiser"
+
+
+class QuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+
+
+class RegistrationStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    CANCELLED = "cancelled"
+
+
+class RegistrationSource(enum.StrEnum):
+    SIGNUP = "signup"
+    INVITATION = "invitation"  # from an invitation list
+    NOMINATION = "nomination"  # a nominee who was selected and invited
+
+
+class NominationStatus(enum.StrEnum):
+    RECEIVED = "received"
+    SHORTLISTED = "shortlisted"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+
+
+class InvitationStatus(enum.StrEnum):
+    PLANNED = "planned"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+
+
+class TokenPurpose(enum.StrEnum):
+    MANAGE = "manage"
+    INVITATION = "invitation"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
+
+
+class EmailStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # refused for good by the mail server (5xx)
+    DEAD = "dead"  # every attempt used
+    SKIPPED = "skipped"  # no longer true when due, e.g. a reminder after a cancellation
+
+
+class Audience(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITING = "waiting"
+    EVERYONE = "everyone"
+
+
+def default_reminders() -> list[int]:
+    return [2 * 24 * 60]
