@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
+    from app.invitations.views import bp as invitations_bp
     from app.mail.views import bp as mail_bp
     from app.organiser.views import bp as organiser_bp
     from app.signup.views import bp as signup_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(mail_bp)
+    app.register_blueprint(invitations_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import Organiser, Registration, Token, TokenPurpose
+from app.models import Invitation, Organiser, Registration, Token, TokenPurpose
 
 # token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-]; anything else is not ours.
 _RAW_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -25,6 +25,7 @@ def issue_token(
     expires_at: datetime,
     registration: Registration | None = None,
     organiser: Organiser | None = None,
+    invitation: Invitation | None = None,
 ) -> str:
     """Store a new token's hash and return the raw value, which goes only into an email."""
     raw = secrets.token_urlsafe(32)
@@ -34,6 +35,7 @@ def issue_token(
             hash=_digest(raw),
             registration=registration,
             organiser_id=organiser.id if organiser else None,
+            invitation=invitation,
             expires_at=expires_at,
         )
     )

@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.extensions import db
-from app.models import Event, OutboundEmail, Registration
+from app.models import Candidate, Event, Invitation, MessageBatch, OutboundEmail, Registration
 
 
 def queue_email(
@@ -18,6 +18,9 @@ def queue_email(
     dedupe_key: str,
     event: Event | None = None,
     registration: Registration | None = None,
+    candidate: Candidate | None = None,
+    invitation: Invitation | None = None,
+    batch: MessageBatch | None = None,
     payload: dict | None = None,
     send_after: datetime | None = None,
 ) -> OutboundEmail | None:
@@ -32,6 +35,9 @@ def queue_email(
         dedupe_key=dedupe_key,
         event=event,
         registration=registration,
+        candidate=candidate,
+        invitation=invitation,
+        batch=batch,
         payload=payload or {},
         send_after=send_after or clock.now(),
     )

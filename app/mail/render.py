@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
 from app import clock
+from app.invitations.services import issue_invitation_token
 from app.mail.calendar import registration_calendar
-from app.models import EventStatus, OutboundEmail, RegistrationStatus
+from app.models import EventStatus, InvitationStatus, OutboundEmail, RegistrationStatus
 from app.signup.services import issue_manage_link_token, waiting_position
 
 SUBJECTS = {
@@ -19,7 +20,15 @@ SUBJECTS = {
     "event_cancelled": _l("Cancelled: %(title)s"),
     "event_updated": _l("Changed: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
+    "invitation": _l("Invitation: %(title)s"),
+    "invitation_reminder": _l("Please reply to the invitation: %(title)s"),
+    "nomination_received": _l("Thank you for your nominations: %(title)s"),
+    "nominee_informed": _l("You have been nominated: %(title)s"),
+    "not_selected": _l("Not selected this time: %(title)s"),
 }
+
+# Invitations carry accept and decline links, minted when sent.
+WITH_REPLY_LINKS = {"invitation", "invitation_reminder"}
 
 # Messages that carry a fresh manage link; the raw token exists only in the email.
 WITH_MANAGE_LINK = {
@@ -52,6 +61,8 @@ CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
 
 
 def still_relevant(email: OutboundEmail) -> bool:
+    if email.kind in WITH_REPLY_LINKS:
+        return _invitation_awaits_reply(email)
     registration = email.registration
     expected = EXPECTED_STATUS.get(email.kind)
     if expected and (registration is None or registration.status not in expected):
@@ -60,6 +71,20 @@ def still_relevant(email: OutboundEmail) -> bool:
         event = email.event
         return event.status == EventStatus.PUBLISHED and clock.now() < event.starts_at
     return True
+
+
+def _invitation_awaits_reply(email: OutboundEmail) -> bool:
+    invitation = email.invitation
+    if invitation is None or email.event.status != EventStatus.PUBLISHED:
+        return False
+    if clock.now() >= email.event.starts_at:
+        return False
+    awaiting = {InvitationStatus.PLANNED, InvitationStatus.SENT}
+    if email.kind == "invitation_reminder":
+        awaiting = {InvitationStatus.SENT}
+    return invitation.status in awaiting and (
+        invitation.reply_by is None or clock.now() < invitation.reply_by
+    )
 
 
 def render_message(email: OutboundEmail) -> Message:
@@ -105,6 +130,12 @@ def _context(email: OutboundEmail) -> dict:
     if email.kind in WITH_MANAGE_LINK and registration is not None:
         raw = issue_manage_link_token(registration)
         context["manage_url"] = url_for("signup.manage", token=raw, _external=True)
+    if email.kind in WITH_REPLY_LINKS:
+        raw = issue_invitation_token(email.invitation)
+        context["invitation"] = email.invitation
+        context["accept_url"] = url_for("invitations.accept", token=raw, _external=True)
+        context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
+    context["candidate"] = email.candidate
     return context
 
 

@@ -12,6 +12,7 @@ from flask import current_app
 from app import clock
 from app.database import writing
 from app.extensions import db
+from app.invitations.services import mark_sent
 from app.mail import transport
 from app.mail.render import render_message, still_relevant
 from app.models import EmailStatus, OutboundEmail
@@ -108,6 +109,8 @@ def _send_one(connection, email: OutboundEmail) -> int:
     email.sent_at = clock.now()
     email.locked_until = None
     email.last_error = ""
+    if email.kind == "invitation":
+        mark_sent(email.invitation)
     db.session.commit()
     return 1
 

@@ -33,6 +33,7 @@ class Token(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     registration: Mapped[Registration | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
 
 
 class MessageBatch(db.Model):

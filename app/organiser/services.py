@@ -3,7 +3,7 @@
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,6 +19,7 @@ from app.models import (
     EventStatus,
     Organiser,
     OrganiserRole,
+    Participation,
     Question,
     QuestionKind,
     Registration,
@@ -58,6 +59,22 @@ class EventDetails:
     questions: list[QuestionDetails] = field(default_factory=list)
     # Minutes before the start; None: two days before, and one hour before when online.
     reminder_minutes: list[int] | None = None
+    # Workshops: participation by invitation, participants proposed through nominations.
+    participation: Participation = Participation.OPEN
+    nominations_open_at: datetime | None = None
+    nominations_close_at: datetime | None = None
+    nominees_per_organisation: int | None = None
+    self_nomination: bool = False
+    themes: list[str] = field(default_factory=list)
+    invitations_send_at: datetime | None = None
+    reply_by: datetime | None = None
+    invitation_reminder_days: int = 3
+
+
+# Copied as they are from the details to the event.
+APPLIED_FIELDS = [
+    item.name for item in fields(EventDetails) if item.name not in ("questions", "reminder_minutes")
+]
 
 
 def default_reminder_minutes(format: EventFormat) -> list[int]:
@@ -145,22 +162,7 @@ def _apply(event: Event, details: EventDetails) -> None:
         if details.reminder_minutes is not None
         else default_reminder_minutes(details.format)
     )
-    for name in (
-        "title",
-        "description",
-        "starts_at",
-        "ends_at",
-        "format",
-        "venue_name",
-        "venue_address",
-        "join_link",
-        "capacity",
-        "waiting_list",
-        "registration_opens_at",
-        "registration_closes_at",
-        "contact_email",
-        "privacy_notice",
-    ):
+    for name in APPLIED_FIELDS:
         setattr(event, name, getattr(details, name))
     _apply_questions(event, details.questions)
 

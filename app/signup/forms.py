@@ -131,14 +131,14 @@ def _choose_one(required: bool, message=None):
     return Optional()
 
 
-def _consent_field() -> BooleanField:
+def consent_field() -> BooleanField:
     return BooleanField(
         _l("I have read the privacy notice, and my details may be used to organise this event"),
         validators=[InputRequired(_l("Confirm that you have read the privacy notice"))],
     )
 
 
-def _with_questions(base: type[AnswersForm], event: Event, **after) -> type[AnswersForm]:
+def with_questions(base: type[AnswersForm], event: Event, **after) -> type[AnswersForm]:
     # Fields keep the order they were made in: the `after` fields, made last, follow the
     # questions on the page and in the error summary.
     fields = {f"q_{question.id}": _question_field(question) for question in event.questions}
@@ -147,11 +147,11 @@ def _with_questions(base: type[AnswersForm], event: Event, **after) -> type[Answ
 
 
 def signup_form_for(event: Event, **kwargs) -> SignupForm:
-    return _with_questions(SignupForm, event, consent=_consent_field)(**kwargs)
+    return with_questions(SignupForm, event, consent=consent_field)(**kwargs)
 
 
 def answers_form_for(event: Event, **kwargs) -> AnswersForm:
-    return _with_questions(AnswersForm, event)(**kwargs)
+    return with_questions(AnswersForm, event)(**kwargs)
 
 
 def stored_answers_as_form_data(registration) -> dict[str, Any]:

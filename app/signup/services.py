@@ -50,11 +50,34 @@ def register_for_event(
     organisation: str,
     answers: dict[int, Any],
     locale: str,
-    source: RegistrationSource = RegistrationSource.SIGNUP,
 ) -> SignupResult:
-    """Take a seat if one is free, else a place on the waiting list; queue the email."""
+    """Sign up for an open event: a seat if one is free, else the waiting list."""
     if not event.registration_is_open(clock.now()):
         raise RegistrationClosed
+    return enrol(
+        event,
+        name=name,
+        email=email,
+        organisation=organisation,
+        answers=answers,
+        locale=locale,
+        source=RegistrationSource.SIGNUP,
+    )
+
+
+def enrol(
+    event: Event,
+    *,
+    name: str,
+    email: str,
+    organisation: str,
+    answers: dict[int, Any],
+    locale: str,
+    source: RegistrationSource,
+) -> SignupResult:
+    """Take a seat if one is free, else a place on the waiting list; queue the email.
+
+    Shared by sign-ups and accepted invitations; the caller has checked it may happen."""
     existing = find_live_registration(event, email)
     if existing is not None:
         return _already_registered(existing)

@@ -1,0 +1,321 @@
+"""Invitations: planned for selected nominees or a pasted list, sent at a set time closer
+to the date, answered by accept or decline links."""
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from email_validator import EmailNotValidError, validate_email
+
+from app import clock, tokens
+from app.extensions import db
+from app.mail.outbox import queue_email
+from app.models import (
+    Candidate,
+    Event,
+    EventStatus,
+    Invitation,
+    InvitationStatus,
+    NominationStatus,
+    RegistrationSource,
+    TokenPurpose,
+)
+from app.signup.services import SignupResult, enrol
+from app.text import clean_text, has_control_characters, normalise_email
+
+MAX_LIST_ROWS = 2000
+
+
+class InvitationRefused(Exception):
+    """The reply cannot be taken; the page says why."""
+
+
+class ReplyTooLate(InvitationRefused):
+    pass
+
+
+class AlreadyReplied(InvitationRefused):
+    pass
+
+
+class EventOver(InvitationRefused):
+    pass
+
+
+@dataclass
+class Invitee:
+    name: str
+    email: str
+    organisation: str = ""
+
+
+@dataclass
+class ListProblem:
+    line: int
+    message: str
+
+
+# --- planning ------------------------------------------------------------------------
+
+
+def plan_invitations(
+    event: Event, invitees: list[tuple[Invitee, Candidate | None]], *, send_at: datetime | None
+) -> list[Invitation]:
+    """One invitation per person not yet invited, sent at `send_at` (or the event's set
+    time, or now), with a reminder before the reply-by date to those who have not replied."""
+    when = send_at or event.invitations_send_at or clock.now()
+    when = max(when, clock.now())
+    invited = _invited_addresses(event)
+    planned = []
+    for person, candidate in invitees:
+        address = normalise_email(person.email)
+        if address in invited:
+            continue
+        invited.add(address)
+        invitation = Invitation(
+            event_id=event.id,
+            candidate=candidate,
+            name=clean_text(person.name),
+            email=clean_text(person.email),
+            email_normalised=address,
+            organisation=clean_text(person.organisation),
+            locale=candidate.locale if candidate else event.language,
+            send_at=when,
+            reply_by=event.reply_by,
+        )
+        db.session.add(invitation)
+        planned.append(invitation)
+    db.session.flush()
+    for invitation in planned:
+        _queue_invitation_mail(event, invitation)
+    return planned
+
+
+def _invited_addresses(event: Event) -> set[str]:
+    return set(
+        db.session.scalars(
+            sa.select(Invitation.email_normalised).where(Invitation.event_id == event.id)
+        )
+    )
+
+
+def _queue_invitation_mail(event: Event, invitation: Invitation) -> None:
+    queue_email(
+        "invitation",
+        recipient=invitation.email,
+        locale=invitation.locale,
+        dedupe_key=f"invitation:{invitation.id}",
+        event=event,
+        invitation=invitation,
+        send_after=invitation.send_at,
+    )
+    if invitation.reply_by and event.invitation_reminder_days:
+        remind_at = invitation.reply_by - timedelta(days=event.invitation_reminder_days)
+        if remind_at > invitation.send_at:
+            queue_email(
+                "invitation_reminder",
+                recipient=invitation.email,
+                locale=invitation.locale,
+                dedupe_key=f"invitation_reminder:{invitation.id}",
+                event=event,
+                invitation=invitation,
+                send_after=remind_at,
+            )
+
+
+def invite_selected(event: Event, *, send_at: datetime | None) -> list[Invitation]:
+    selected = db.session.scalars(
+        sa.select(Candidate).where(
+            Candidate.event_id == event.id, Candidate.status == NominationStatus.SELECTED
+        )
+    )
+    people = [
+        (Invitee(candidate.name, candidate.email, candidate.organisation), candidate)
+        for candidate in selected
+    ]
+    return plan_invitations(event, people, send_at=send_at)
+
+
+def invite_list(event: Event, invitees: list[Invitee], *, send_at: datetime | None):
+    return plan_invitations(event, [(person, None) for person in invitees], send_at=send_at)
+
+
+# --- invitation lists ----------------------------------------------------------------
+
+
+def read_pasted_list(text: str) -> tuple[list[Invitee], list[ListProblem]]:
+    """Lines of `name; email; organisation`, `name <email>`, or just an email address."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            rows.append([])
+            continue
+        if "<" in line and ">" in line:
+            name, _, rest = line.partition("<")
+            email, _, organisation = rest.partition(">")
+            rows.append([name.strip(), email.strip(), organisation.strip(" ;,\t")])
+        else:
+            delimiter = ";" if ";" in line else ("\t" if "\t" in line else ",")
+            rows.append([cell.strip() for cell in line.split(delimiter)])
+    return _read_rows(rows, header=False)
+
+
+def read_uploaded_list(filename: str, data: bytes) -> tuple[list[Invitee], list[ListProblem]]:
+    """A CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file whose columns
+    are name, email and organisation; a header row is recognised and skipped."""
+    if filename.lower().endswith(".xlsx"):
+        rows = _xlsx_rows(data)
+    else:
+        text = data.decode("utf-8-sig", errors="replace")
+        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else None
+        rows = list(csv.reader(io.StringIO(text), dialect or csv.excel))
+    return _read_rows(rows, header=True)
+
+
+def _xlsx_rows(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # not a workbook at all
+        return [["", "", ""]]
+    sheet = workbook.worksheets[0]
+    rows = [
+        ["" if value is None else str(value) for value in row]
+        for row in sheet.iter_rows(values_only=True, max_row=MAX_LIST_ROWS + 1)
+    ]
+    workbook.close()
+    return rows
+
+
+def _read_rows(rows: list[list[str]], *, header: bool) -> tuple[list[Invitee], list[ListProblem]]:
+    invitees, problems, seen = [], [], set()
+    for number, row in enumerate(rows, start=1):
+        cells = [clean_text(cell) for cell in row] + ["", "", ""]
+        if not any(cells):
+            continue
+        if number > MAX_LIST_ROWS:
+            problems.append(ListProblem(number, f"at most {MAX_LIST_ROWS} people at a time"))
+            break
+        if "@" not in "".join(cells) and header and number == 1:
+            continue  # a header row: name, email, organisation
+        person, problem = _read_row(cells)
+        if problem:
+            problems.append(ListProblem(number, problem))
+        elif normalise_email(person.email) in seen:
+            problems.append(ListProblem(number, "this email address is already on the list"))
+        else:
+            seen.add(normalise_email(person.email))
+            invitees.append(person)
+    return invitees, problems
+
+
+def _read_row(cells: list[str]) -> tuple[Invitee | None, str]:
+    email_at = next((i for i, cell in enumerate(cells) if "@" in cell), None)
+    if email_at is None:
+        return None, "no email address"
+    email = cells[email_at]
+    others = [cell for i, cell in enumerate(cells) if i != email_at and cell]
+    if any(has_control_characters(cell) for cell in cells):
+        return None, "special characters that cannot be saved"
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        return None, f"{email} is not an email address"
+    name = others[0] if others else email.split("@")[0]
+    organisation = others[1] if len(others) > 1 else ""
+    if len(name) > 200 or len(email) > 254 or len(organisation) > 200:
+        return None, "a value is too long"
+    return Invitee(name, email, organisation), ""
+
+
+# --- replies -------------------------------------------------------------------------
+
+
+def issue_invitation_token(invitation: Invitation) -> str:
+    expires = invitation.reply_by or invitation.event.starts_at
+    return tokens.issue_token(
+        TokenPurpose.INVITATION,
+        invitation=invitation,
+        expires_at=max(expires, invitation.event.starts_at) + timedelta(days=1),
+    )
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    token = tokens.find_valid_token(raw, TokenPurpose.INVITATION)
+    return token.invitation if token else None
+
+
+def reply_status(invitation: Invitation, at: datetime) -> InvitationStatus:
+    """What the invitation stands at now: a sent one past its reply-by date has expired."""
+    waiting = invitation.status in (InvitationStatus.PLANNED, InvitationStatus.SENT)
+    if waiting and invitation.reply_by and at > invitation.reply_by:
+        return InvitationStatus.EXPIRED
+    return invitation.status
+
+
+def check_can_reply(invitation: Invitation) -> None:
+    now = clock.now()
+    event = invitation.event
+    if event.status != EventStatus.PUBLISHED or now >= event.ends_at:
+        raise EventOver
+    status = reply_status(invitation, now)
+    if status == InvitationStatus.EXPIRED:
+        raise ReplyTooLate
+    if status in (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED):
+        raise AlreadyReplied
+
+
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    name: str,
+    organisation: str,
+    answers: dict[int, Any],
+    locale: str,
+) -> SignupResult:
+    """Accepting becomes a registration like a sign-up: confirmed, or waiting when full."""
+    check_can_reply(invitation)
+    source = (
+        RegistrationSource.NOMINATION if invitation.candidate_id else RegistrationSource.INVITATION
+    )
+    result = enrol(
+        invitation.event,
+        name=name,
+        email=invitation.email,
+        organisation=organisation,
+        answers=answers,
+        locale=locale,
+        source=source,
+    )
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.replied_at = clock.now()
+    invitation.registration = result.registration
+    return result
+
+
+def decline_invitation(invitation: Invitation, *, reason: str) -> None:
+    check_can_reply(invitation)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.replied_at = clock.now()
+    invitation.decline_reason = clean_text(reason)[:1000]
+
+
+def mark_sent(invitation: Invitation) -> None:
+    """Called by the worker once the invitation email has gone."""
+    if invitation.status == InvitationStatus.PLANNED:
+        invitation.status = InvitationStatus.SENT
+        invitation.sent_at = clock.now()
+
+
+def invitations(event: Event) -> list[Invitation]:
+    return list(
+        db.session.scalars(
+            sa.select(Invitation)
+            .where(Invitation.event_id == event.id)
+            .order_by(sa.func.lower(Invitation.name), Invitation.id)
+        )
+    )
