@@ -55,8 +55,10 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.invitations.views import bp as invitations_bp
     from app.mail.views import bp as mail_bp
+    from app.nominations.views import bp as nominations_bp
     from app.organiser.views import bp as organiser_bp
     from app.signup.views import bp as signup_bp
+    from app.workshops.views import bp as workshops_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(signup_bp)
@@ -64,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(invitations_bp)
+    app.register_blueprint(nominations_bp)
+    app.register_blueprint(workshops_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

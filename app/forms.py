@@ -3,11 +3,11 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectMultipleField
+from wtforms import FieldList, RadioField, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.text import has_control_characters
+from app.text import clean_text, has_control_characters
 
 
 class NoControlCharacters:
@@ -54,3 +54,32 @@ class RadiosField(RadioField):
 
 class ConfirmForm(FlaskForm):
     """Only the CSRF token: the button itself is the answer."""
+
+
+class StoredLength:
+    """The length as stored: NFC and case-folding can make text longer than it was typed
+    (ß becomes ss), and PostgreSQL refuses a value longer than its column."""
+
+    def __init__(self, max: int, message, normalise=clean_text):
+        self.max = max
+        self.normalise = normalise
+        self.message = message
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and len(self.normalise(field.data)) > self.max:
+            raise ValidationError(self.message)
+
+
+class SafeFieldList(FieldList):
+    """A FieldList that ignores posted keys whose index is not a plain number.
+
+    WTForms takes any Unicode digit ("questions-²-label") as an index and then fails to
+    turn it into an int: a crafted post would be a server error instead of being ignored."""
+
+    def _extract_indices(self, prefix, formdata):
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit() and len(index) < 4:
+                    yield int(index)

@@ -713,3 +713,16 @@ def test_capacity_cannot_go_below_the_people_already_confirmed(
     assert "There is a problem" in text_of(page)
     db.session.refresh(event)
     assert event.capacity == 5
+
+
+def test_a_crafted_question_index_is_ignored_not_a_server_error(
+    client, login, make_organiser
+):
+    owner = make_organiser()
+    login(owner)
+    page = submit(
+        client,
+        "/organiser/events/new",
+        {"title": "Työpaja", "questions-²-label": "x", "add_question": "1"},
+    )
+    assert page.status_code == 200

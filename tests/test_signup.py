@@ -190,3 +190,13 @@ def test_signup_page_requires_csrf_token(client, make_event):
     )
     assert response.status_code == 400
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+@pytest.mark.both_databases
+def test_a_name_that_grows_when_normalised_gets_a_message_not_a_crash(client, make_event):
+    event = make_event()
+    # 150 characters as typed, 300 once composed to NFC: too long for the column.
+    page = sign_up(client, event, name="\u0958" * 150)
+    assert page.status_code == 200
+    assert "Name must be 200 characters or fewer" in page.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import Event, EventStatus
+from app.models import Event, EventStatus, Participation
 
 
 def upcoming_events() -> list[Event]:
@@ -34,6 +34,8 @@ def availability(event: Event, at) -> str:
     """What the public sees about places: one of the keys the templates know."""
     if event.status == EventStatus.CANCELLED:
         return "cancelled"
+    if event.participation == Participation.INVITATION:
+        return _workshop_availability(event, at)
     if event.registration_opens_at and at < event.registration_opens_at:
         return "not_yet_open"
     if not event.registration_is_open(at):
@@ -43,3 +45,15 @@ def availability(event: Event, at) -> str:
     if event.seats_left > 0:
         return "seats_left"
     return "waiting_list" if event.waiting_list else "full"
+
+
+def _workshop_availability(event: Event, at) -> str:
+    """A workshop takes no sign-ups: people are proposed, and the organisers invite.
+
+    By the nomination window alone, so that an organiser's preview of a draft shows what
+    the public will see; for a published workshop this is nominations_open()."""
+    if event.nominations_open_at and at < event.nominations_open_at:
+        return "nominations_not_yet_open"
+    if at < (event.nominations_close_at or event.starts_at):
+        return "nominations_open"
+    return "by_invitation"

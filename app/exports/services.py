@@ -12,7 +12,14 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.extensions import db
-from app.models import Answer, Event, Registration, RegistrationStatus
+from app.models import Answer, Candidate, Event, Nomination, Registration, RegistrationStatus
+from app.nominations.services import organisation_key
+from app.workshops.services import (
+    STATUS_LABELS,
+    WAY_IN_LABELS,
+    nominating_organisations_query,
+    shows_way_in,
+)
 
 CHUNK_ROWS = 1000
 # OWASP CSV injection: a cell starting with one of these could run as a formula.
@@ -24,8 +31,12 @@ def neutralise(value: str) -> str:
 
 
 def attendee_rows(event: Event) -> Iterator[list[str]]:
-    """The header, then one row per registration, read from the database in chunks."""
+    """The header, then one row per registration, read from the database in chunks.
+
+    A workshop's list (or one where anyone came by invitation) also says how each person
+    came in, and which organisations nominated them."""
     questions = list(event.questions)
+    way_in = shows_way_in(event)
     yield [
         _("Name"),
         _("Email"),
@@ -33,6 +44,7 @@ def attendee_rows(event: Event) -> Iterator[list[str]]:
         _("Status"),
         _("Registered"),
         _("Checked in"),
+        *([_("Way in"), _("Nominated by")] if way_in else []),
         *[question.label for question in questions],
     ]
     statuses = {
@@ -42,13 +54,21 @@ def attendee_rows(event: Event) -> Iterator[list[str]]:
     }
     answers = _answers_by_registration(event)
     pending = next(answers, None)
+    nominators = _streamed(nominating_organisations_query(event)) if way_in else iter(())
+    nominator = next(nominators, None)
     for row in _registrations(event):
         values: dict[int, Any] = {}
-        # Both queries run in registration order, so they merge in one pass.
+        # The queries all run in registration order, so they merge in one pass.
         while pending is not None and pending[0] <= row.id:
             if pending[0] == row.id:
                 values[pending[1]] = pending[2]
             pending = next(answers, None)
+        organisations = []
+        while nominator is not None and nominator[0] <= row.id:
+            if nominator[0] == row.id:
+                organisations.append(nominator[1])
+            nominator = next(nominators, None)
+        came_in = [str(WAY_IN_LABELS[row.source]), ", ".join(_first_spellings(organisations))]
         yield [
             row.name,
             row.email,
@@ -56,6 +76,7 @@ def attendee_rows(event: Event) -> Iterator[list[str]]:
             statuses[row.status],
             _when(row.created_at),
             _when(row.checked_in_at),
+            *(came_in if way_in else []),
             *[_answer_text(values.get(question.id)) for question in questions],
         ]
 
@@ -68,6 +89,7 @@ def _registrations(event: Event):
             Registration.email,
             Registration.organisation,
             Registration.status,
+            Registration.source,
             Registration.created_at,
             Registration.checked_in_at,
         )
@@ -86,6 +108,75 @@ def _answers_by_registration(event: Event):
         .execution_options(yield_per=CHUNK_ROWS)
     )
     return iter(result)
+
+
+def _streamed(query: sa.Select):
+    return iter(db.session.execute(query.execution_options(yield_per=CHUNK_ROWS)))
+
+
+def nomination_rows(event: Event) -> Iterator[list[str]]:
+    """A workshop's nominees with every nomination of each, read in chunks like attendees."""
+    yield [
+        _("Name"),
+        _("Email"),
+        _("Organisation"),
+        _("Role"),
+        _("Region"),
+        _("Themes"),
+        _("Status"),
+        _("Nominating organisations"),
+        _("Nominators and justifications"),
+        _("Notes"),
+        _("First nominated"),
+    ]
+    nominations = _streamed(
+        sa.select(
+            Nomination.candidate_id,
+            Nomination.nominator_name,
+            Nomination.nominator_email,
+            Nomination.nominator_organisation,
+            Nomination.justification,
+            Nomination.created_at,
+        )
+        .where(Nomination.event_id == event.id)
+        .order_by(Nomination.candidate_id, Nomination.id)
+    )
+    pending = next(nominations, None)
+    candidates = _streamed(
+        sa.select(Candidate).where(Candidate.event_id == event.id).order_by(Candidate.id)
+    )
+    for (candidate,) in candidates:
+        made = []
+        # Both queries run in candidate order, so they merge in one pass.
+        while pending is not None and pending.candidate_id <= candidate.id:
+            if pending.candidate_id == candidate.id:
+                made.append(pending)
+            pending = next(nominations, None)
+        yield [
+            candidate.name,
+            candidate.email,
+            candidate.organisation,
+            candidate.role,
+            candidate.region,
+            ", ".join(candidate.themes),
+            str(STATUS_LABELS[candidate.status]),
+            ", ".join(_first_spellings(n.nominator_organisation for n in made)),
+            "\n".join(
+                f"{n.nominator_name} ({n.nominator_organisation}, {n.nominator_email})"
+                + (f": {n.justification}" if n.justification else "")
+                for n in made
+            ),
+            candidate.notes,
+            _when(made[0].created_at if made else candidate.created_at),
+        ]
+
+
+def _first_spellings(organisations: Iterable[str]) -> list[str]:
+    """Each organisation once, as first written ("SOSTE ry" and "soste RY" are one)."""
+    found: dict[str, str] = {}
+    for name in organisations:
+        found.setdefault(organisation_key(name), name)
+    return list(found.values())
 
 
 def _when(moment: datetime | None) -> str:

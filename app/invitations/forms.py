@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import NoControlCharacters
+from app.forms import NoControlCharacters, StoredLength
 from app.models import Event
 from app.signup.forms import AnswersForm, consent_field, with_questions
 
@@ -15,6 +15,7 @@ class AcceptForm(AnswersForm):
             InputRequired(_l("Enter your full name")),
             Length(max=200, message=_l("Name must be 200 characters or fewer")),
             NoControlCharacters(),
+            StoredLength(200, _l("Name must be 200 characters or fewer")),
         ],
     )
     organisation = StringField(
@@ -23,6 +24,7 @@ class AcceptForm(AnswersForm):
             Optional(),
             Length(max=200, message=_l("Organisation must be 200 characters or fewer")),
             NoControlCharacters(),
+            StoredLength(200, _l("Organisation must be 200 characters or fewer")),
         ],
     )
 

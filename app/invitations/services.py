@@ -169,10 +169,22 @@ def read_uploaded_list(filename: str, data: bytes) -> tuple[list[Invitee], list[
     if filename.lower().endswith(".xlsx"):
         rows = _xlsx_rows(data)
     else:
-        text = data.decode("utf-8-sig", errors="replace")
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t") if text.strip() else None
-        rows = list(csv.reader(io.StringIO(text), dialect or csv.excel))
+        text = _decode(data)
+        try:
+            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+        except csv.Error:  # one column, or nothing at all: nothing to split on
+            dialect = csv.excel
+        rows = list(csv.reader(io.StringIO(text), dialect))
     return _read_rows(rows, header=True)
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM); else Windows-1252, which Excel's plain "CSV" writes
+    on Finnish and Swedish Windows."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
@@ -219,6 +231,8 @@ def _read_row(cells: list[str]) -> tuple[Invitee | None, str]:
         return None, "no email address"
     email = cells[email_at]
     others = [cell for i, cell in enumerate(cells) if i != email_at and cell]
+    if any("@" in cell for cell in others):  # "a@x, b@x" or Outlook's "A <a@x>; B <b@x>"
+        return None, "more than one email address: put each person on a line of their own"
     if any(has_control_characters(cell) for cell in cells):
         return None, "special characters that cannot be saved"
     try:

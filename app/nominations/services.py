@@ -264,12 +264,18 @@ def save_notes(candidate: Candidate, notes: str) -> None:
 
 
 def nomination_counts(event: Event) -> dict[str, Counter]:
-    """Candidates per nominating organisation and per region, with how many are selected."""
+    """Candidates per nominating organisation and per region, with how many are selected.
+
+    Organisations are matched as the limit matches them (case-insensitively) and named as
+    first written."""
     everyone = candidates(event)
+    names: dict[str, str] = {}
+    for nomination in sorted((n for c in everyone for n in c.nominations), key=lambda n: n.id):
+        names.setdefault(nomination.organisation_key, nomination.nominator_organisation)
     by_organisation: Counter = Counter()
     selected_by_organisation: Counter = Counter()
     for candidate in everyone:
-        organisations = {n.nominator_organisation for n in candidate.nominations}
+        organisations = {names[n.organisation_key] for n in candidate.nominations}
         for name in organisations:
             by_organisation[name] += 1
             if candidate.status == NominationStatus.SELECTED:

@@ -1,6 +1,6 @@
-"""Forms for organisers: the event, its questions, co-organisers."""
+"""Forms for organisers: the event, its questions, co-organisers, messages to attendees."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -8,7 +8,6 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     EmailField,
-    FieldList,
     Form,
     FormField,
     HiddenField,
@@ -20,11 +19,25 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
 from app import clock
-from app.forms import CheckboxesField, EmailAddress, NoControlCharacters, RadiosField
-from app.models import EventFormat, QuestionKind
+from app.forms import (
+    CheckboxesField,
+    EmailAddress,
+    NoControlCharacters,
+    RadiosField,
+    SafeFieldList,
+)
+from app.models import Audience, EventFormat, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails
 
 MAX_QUESTIONS = 30
@@ -79,6 +92,31 @@ def _moment(label, *, required_message=None, **kwargs):
         render_kw={"data-hint": "YYYY-MM-DDTHH:MM"},
         **kwargs,
     )
+
+
+PARTICIPATION_CHOICES = [
+    SelectChoice(
+        Participation.OPEN.value, _l("Open sign-up: anyone can sign up on the event page")
+    ),
+    SelectChoice(
+        Participation.INVITATION.value,
+        _l("By invitation: people are nominated or on your list, and you invite them by email"),
+    ),
+]
+
+
+class OnlyByInvitation:
+    """First check of a workshop setting: for an open event the setting is ignored."""
+
+    def __call__(self, form, field):
+        if form.participation.data != Participation.INVITATION:
+            field.errors[:] = []
+            raise StopValidation()
+
+
+def _by_invitation(unbound):
+    unbound.kwargs["validators"] = [OnlyByInvitation(), *unbound.kwargs.get("validators", [])]
+    return unbound
 
 
 class QuestionForm(Form):
@@ -188,7 +226,72 @@ class EventForm(FlaskForm):
         choices=REMINDER_CHOICES,
         invalid_choice_message=_l("Choose from the reminders given"),
     )
-    questions = FieldList(FormField(QuestionForm), max_entries=MAX_QUESTIONS)
+    # Workshops by invitation; ignored (and not kept) for an open event.
+    participation = RadiosField(
+        _l("Who can take part"),
+        choices=PARTICIPATION_CHOICES,
+        default=Participation.OPEN.value,
+        invalid_choice_message=_l("Choose who can take part"),
+    )
+    nominations_open_at = _by_invitation(
+        _moment(
+            _l("Nominations open"),
+            description=_l("Finnish time. Leave empty to open them when you publish."),
+        )
+    )
+    nominations_close_at = _by_invitation(
+        _moment(
+            _l("Nominations close"),
+            description=_l("Leave empty to take nominations until the event starts."),
+        )
+    )
+    nominees_per_organisation = _by_invitation(
+        IntegerField(
+            _l("Nominees per nominating organisation"),
+            description=_l("The most people one organisation may nominate. Empty: no limit."),
+            validators=[
+                Optional(),
+                NumberRange(min=1, max=1000, message=_l("Enter a number from 1 to 1000")),
+            ],
+        )
+    )
+    self_nomination = BooleanField(_l("People may nominate themselves"))
+    themes = _by_invitation(
+        _text(
+            _l("Themes of expertise, one per line"),
+            3000,
+            multiline=True,
+            optional=False,
+            description=_l("Nominators tick the themes their nominee knows about."),
+        )
+    )
+    invitations_send_at = _by_invitation(
+        _moment(
+            _l("When the invitations go out"),
+            description=_l(
+                "Finnish time, for example three weeks before. Leave empty to send them "
+                "when you invite."
+            ),
+        )
+    )
+    reply_by = _by_invitation(
+        _moment(
+            _l("Reply by"),
+            description=_l("Finnish time. After this the reply links in the invitation close."),
+        )
+    )
+    invitation_reminder_days = _by_invitation(
+        IntegerField(
+            _l("Reminder to those who have not replied, days before the reply-by date"),
+            default=3,
+            description=_l("0 for no reminder."),
+            validators=[
+                InputRequired(_l("Enter a number of days, or 0 for no reminder")),
+                NumberRange(min=0, max=60, message=_l("Enter a number from 0 to 60")),
+            ],
+        )
+    )
+    questions = SafeFieldList(FormField(QuestionForm), max_entries=MAX_QUESTIONS)
     add_question = SubmitField(_l("Add a question"))
     save = SubmitField(_l("Save"))
 
@@ -219,6 +322,51 @@ class EventForm(FlaskForm):
                 sub.label.errors.append(_l("Enter the question, or tick Remove"))
                 raise ValidationError(_l("A question has no text"))
 
+    def validate_nominations_open_at(self, field):
+        if field.data and self.starts_at.data and field.data >= self.starts_at.data:
+            raise ValidationError(_l("Nominations must open before the event starts"))
+
+    def validate_nominations_close_at(self, field):
+        opens = self.nominations_open_at.data
+        if field.data and opens and field.data <= opens:
+            raise ValidationError(_l("Nominations must close after they open"))
+        if field.data and self.starts_at.data and field.data > self.starts_at.data:
+            raise ValidationError(_l("Nominations must close before the event starts"))
+
+    def validate_themes(self, field):
+        if any(len(theme) > 100 for theme in self._theme_list()):
+            raise ValidationError(_l("Use 100 characters or fewer for each theme"))
+
+    def validate_invitations_send_at(self, field):
+        if field.data and self.starts_at.data and field.data >= self.starts_at.data:
+            raise ValidationError(_l("The invitations must go out before the event starts"))
+
+    def validate_reply_by(self, field):
+        sent = self.invitations_send_at.data
+        if field.data and sent and field.data <= sent:
+            raise ValidationError(_l("The reply-by date must be after the invitations go out"))
+        if field.data and self.starts_at.data and field.data >= self.starts_at.data:
+            raise ValidationError(_l("The reply-by date must be before the event starts"))
+
+    def _theme_list(self) -> list[str]:
+        lines = (line.strip() for line in (self.themes.data or "").splitlines())
+        return list(dict.fromkeys(line for line in lines if line))
+
+    def _workshop_details(self) -> dict:
+        if self.participation.data != Participation.INVITATION:
+            return {}  # an open event: every workshop setting back to its default
+        return {
+            "participation": Participation.INVITATION,
+            "nominations_open_at": _utc_or_none(self.nominations_open_at.data),
+            "nominations_close_at": _utc_or_none(self.nominations_close_at.data),
+            "nominees_per_organisation": self.nominees_per_organisation.data,
+            "self_nomination": self.self_nomination.data,
+            "themes": self._theme_list(),
+            "invitations_send_at": _utc_or_none(self.invitations_send_at.data),
+            "reply_by": _utc_or_none(self.reply_by.data),
+            "invitation_reminder_days": self.invitation_reminder_days.data,
+        }
+
     def _reminder_minutes(self) -> list[int] | None:
         chosen = sorted({int(value) for value in self.reminders.data or []}, reverse=True)
         untouched = sorted(self.reminders.data or []) == sorted(NEW_EVENT_REMINDERS)
@@ -245,6 +393,7 @@ class EventForm(FlaskForm):
             contact_email=(self.contact_email.data or "").strip(),
             privacy_notice=self.privacy_notice.data or "",
             reminder_minutes=self._reminder_minutes(),
+            **self._workshop_details(),
             questions=[
                 QuestionDetails(
                     id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
@@ -287,6 +436,15 @@ def event_form_data(event) -> dict:
         "contact_email": event.contact_email,
         "privacy_notice": event.privacy_notice,
         "reminders": [str(minutes) for minutes in event.reminder_minutes],
+        "participation": event.participation.value,
+        "nominations_open_at": local(event.nominations_open_at),
+        "nominations_close_at": local(event.nominations_close_at),
+        "nominees_per_organisation": event.nominees_per_organisation,
+        "self_nomination": event.self_nomination,
+        "themes": "\n".join(event.themes),
+        "invitations_send_at": local(event.invitations_send_at),
+        "reply_by": local(event.reply_by),
+        "invitation_reminder_days": event.invitation_reminder_days,
         "questions": [
             {
                 "id": str(question.id),
@@ -313,3 +471,107 @@ class CoOrganiserForm(FlaskForm):
             EmailAddress(),
         ],
     )
+
+
+# --- messages to the people of an event -----------------------------------------------
+
+AUDIENCE_CHOICES = [
+    SelectChoice(Audience.CONFIRMED.value, _l("People with a confirmed place")),
+    SelectChoice(Audience.WAITING.value, _l("People on the waiting list")),
+    SelectChoice(Audience.EVERYONE.value, _l("Everyone: confirmed and on the waiting list")),
+]
+WHEN_CHOICES = [
+    SelectChoice("now", _l("Now")),
+    SelectChoice("later", _l("Later, at the date and time below")),
+]
+MESSAGE_AHEAD = timedelta(days=365)
+
+
+def _plain_text(value):
+    """Line breaks as one \\n (browsers send \\r\\n), no blank lines or spaces at the ends."""
+    if not isinstance(value, str):
+        return value
+    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(lines).rstrip()
+
+
+def _stripped(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class MessageForm(FlaskForm):
+    """A message to the people of one event. Set `sizes` (people per audience) first."""
+
+    audience = RadiosField(
+        _l("Who gets the message"),
+        choices=AUDIENCE_CHOICES,
+        description=_l("People who have cancelled never get messages."),
+        validators=[InputRequired(_l("Choose who gets the message"))],
+        invalid_choice_message=_l("Choose who gets the message"),
+    )
+    subject = StringField(
+        _l("Subject"),
+        filters=[_stripped],
+        validators=[
+            DataRequired(_l("Enter a subject")),
+            Length(max=200, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(),
+        ],
+    )
+    body = TextAreaField(
+        _l("Message"),
+        filters=[_plain_text],
+        description=_l(
+            "Plain text: leave an empty line between paragraphs. The email begins with the "
+            "person's name and ends with your name, the event's details and their own link "
+            "to change or cancel their registration."
+        ),
+        validators=[
+            DataRequired(_l("Enter the message")),
+            Length(max=10000, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(multiline=True),
+        ],
+    )
+    when = RadiosField(
+        _l("When to send it"),
+        choices=WHEN_CHOICES,
+        validators=[InputRequired(_l("Choose when to send the message"))],
+        invalid_choice_message=_l("Choose when to send the message"),
+    )
+    send_at = DateTimeLocalField(
+        _l("Date and time to send it"),
+        format=DATETIME_FORMATS,
+        render_kw={"data-hint": "YYYY-MM-DDTHH:MM"},
+        description=_l("Only when sending later. Finnish time, for example 2026-03-17 09:00"),
+    )
+
+    sizes: dict[Audience, int] | None = None
+
+    def validate_audience(self, field):
+        if field.data not in {audience.value for audience in Audience}:
+            return  # refused already as not one of the choices
+        if self.sizes is not None and self.sizes.get(Audience(field.data)) == 0:
+            raise ValidationError(_l("No one is in that group. Choose another group."))
+
+    def validate_send_at(self, field):
+        # The field's own "not a valid datetime" is replaced by messages for people.
+        field.errors.clear()
+        if self.when.data != "later":
+            raise StopValidation()  # a time typed and then "Now" chosen: it is not used
+        if not (field.raw_data or [""])[0].strip():
+            raise ValidationError(_l("Enter the date and time to send the message"))
+        if field.data is None:
+            raise ValidationError(_l("Enter a real date and time, like 2026-03-17 09:00"))
+        moment = clock.from_local(field.data)
+        if moment <= clock.now():
+            raise ValidationError(_l("The date and time must be in the future"))
+        if moment > clock.now() + MESSAGE_AHEAD:
+            raise ValidationError(_l("The date and time must be within a year from now"))
+
+    def send_after(self) -> datetime | None:
+        """When the message is due, in UTC; None for now."""
+        if self.when.data != "later" or self.send_at.data is None:
+            return None
+        return clock.from_local(self.send_at.data)

@@ -7,8 +7,15 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import CheckboxesField, EmailAddress, NoControlCharacters, RadiosField
+from app.forms import (
+    CheckboxesField,
+    EmailAddress,
+    NoControlCharacters,
+    RadiosField,
+    StoredLength,
+)
 from app.models import Event, Question, QuestionKind
+from app.text import normalise_email
 
 SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 4000
@@ -35,6 +42,7 @@ class SignupForm(AnswersForm):
             InputRequired(_l("Enter your full name")),
             Length(max=200, message=_l("Name must be 200 characters or fewer")),
             NoControlCharacters(),
+            StoredLength(200, _l("Name must be 200 characters or fewer")),
         ],
     )
     email = EmailField(
@@ -44,6 +52,7 @@ class SignupForm(AnswersForm):
             InputRequired(_l("Enter your email address")),
             Length(max=254, message=_l("Email address must be 254 characters or fewer")),
             NoControlCharacters(),
+            StoredLength(254, _l("Email address must be 254 characters or fewer"), normalise_email),
             EmailAddress(),
         ],
     )
@@ -53,6 +62,7 @@ class SignupForm(AnswersForm):
             Optional(),
             Length(max=200, message=_l("Organisation must be 200 characters or fewer")),
             NoControlCharacters(),
+            StoredLength(200, _l("Organisation must be 200 characters or fewer")),
         ],
     )
 

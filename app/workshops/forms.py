@@ -1,0 +1,85 @@
+"""Forms of the organisers' workshop pages: reviewing nominees and inviting people."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileSize
+from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.forms import NoControlCharacters, RadiosField
+from app.models import NominationStatus
+from app.workshops.services import STATUS_LABELS
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_PASTED_CHARACTERS = 200_000
+
+STATUS_CHOICES = [SelectChoice(status.value, STATUS_LABELS[status]) for status in NominationStatus]
+
+
+class BulkStatusForm(FlaskForm):
+    """A checkbox on each row of the nominations table, and the status to give them."""
+
+    candidates = SelectMultipleField(
+        _l("Nominees"),
+        coerce=int,
+        validate_choice=False,  # set_status changes only this event's nominees
+        validators=[InputRequired(_l("Tick at least one nominee"))],
+    )
+    new_status = SelectField(
+        _l("New status for the ticked nominees"),
+        choices=STATUS_CHOICES,
+        default=NominationStatus.SELECTED.value,
+        invalid_choice_message=_l("Choose one of the statuses"),
+    )
+
+
+class CandidateForm(FlaskForm):
+    status = RadiosField(
+        _l("Status"),
+        choices=STATUS_CHOICES,
+        validators=[InputRequired(_l("Choose a status"))],
+        invalid_choice_message=_l("Choose a status"),
+    )
+    notes = TextAreaField(
+        _l("Notes"),
+        description=_l(
+            "Only the organisers of this event see these notes. They are never sent to the "
+            "nominee or to the nominators."
+        ),
+        validators=[
+            Optional(),
+            Length(max=10000, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(multiline=True),
+        ],
+    )
+
+
+class InviteSelectedForm(FlaskForm):
+    send_now = BooleanField(_l("Send now, not at the set time"))
+
+
+class InviteListForm(FlaskForm):
+    pasted = TextAreaField(
+        _l("Paste the addresses"),
+        description=_l(
+            "One person a line: name; email; organisation – or just the email address. "
+            "Columns copied from Excel work too."
+        ),
+        # Special characters are reported by line, with the rest of the list's problems.
+        validators=[
+            Optional(),
+            Length(max=MAX_PASTED_CHARACTERS, message=_l("Use %(max)d characters or fewer")),
+        ],
+    )
+    upload = FileField(
+        _l("Or upload a file"),
+        description=_l(
+            "CSV or Excel (.xlsx), at most 1 MB, with the columns name, email and "
+            "organisation. A header row is fine."
+        ),
+        validators=[
+            FileAllowed(["csv", "xlsx"], _l("Choose a .csv or .xlsx file")),
+            FileSize(MAX_UPLOAD_BYTES, message=_l("The file must be 1 MB or smaller")),
+        ],
+    )
+    send_now = BooleanField(_l("Send now, not at the set time"))

@@ -1,0 +1,325 @@
+"""The organisers' workshop pages: reviewing nominees, choosing whom to invite, inviting
+them (or a list of people) at a set time, and seeing where each invitation stands."""
+
+import os
+import re
+import tempfile
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+
+from app import clock
+from app.exports.services import csv_chunks, nomination_rows, write_xlsx
+from app.extensions import db
+from app.forms import ConfirmForm
+from app.invitations import services as invitation_services
+from app.invitations.services import reply_status
+from app.models import Event, InvitationStatus, NominationStatus
+from app.nominations import services as nomination_services
+from app.organiser.services import event_for
+from app.templating import local_datetime
+from app.workshops import services
+from app.workshops.forms import (
+    BulkStatusForm,
+    CandidateForm,
+    InviteListForm,
+    InviteSelectedForm,
+)
+
+bp = Blueprint("workshops", __name__, url_prefix="/organiser")
+
+FILTERS = ("region", "organisation", "theme", "status")
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every workshop page needs a signed-in organiser."""
+
+
+@bp.after_request
+def never_cached(response):
+    # Names, addresses and private notes: never kept by a browser or a shared cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_template_global("attendee_ways_in")
+def attendee_ways_in(event: Event, registrations):
+    """For the attendee list: how each person came in, or None when it shows no such column."""
+    return services.ways_in(event, registrations)
+
+
+def _event_or_404(event_id: int) -> Event:
+    # 404, not 403: another organiser's event does not exist as far as you can tell.
+    event = event_for(current_user, event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _export_name(event: Event, what: str, extension: str) -> str:
+    stem = re.sub(r"[^A-Za-z0-9-]+", "-", event.slug)[:60]
+    return f"{stem}-{what}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
+
+
+# --- nominations ---------------------------------------------------------------------
+
+
+def _filters() -> dict[str, str]:
+    return {name: request.args.get(name, "")[:200] for name in FILTERS}
+
+
+@bp.route("/events/<int:event_id>/nominations", methods=["GET", "POST"])
+def nominations(event_id: int):
+    event = _event_or_404(event_id)
+    filters = _filters()
+    form = BulkStatusForm()
+    if form.validate_on_submit():
+        status = NominationStatus(form.new_status.data)
+        changed = nomination_services.set_status(event, form.candidates.data, status)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d nominee is now: %(status)s.",
+                "%(num)d nominees are now: %(status)s.",
+                changed,
+                status=str(services.STATUS_LABELS[status]),
+            ),
+            "success",
+        )
+        shown = {name: value for name, value in filters.items() if value}
+        return redirect(url_for("workshops.nominations", event_id=event.id, **shown), code=303)
+    ticked = form.candidates.data if isinstance(form.candidates.data, list) else []
+    return render_template(
+        "workshops/nominations.html",
+        event=event,
+        form=form,
+        people=nomination_services.candidates(event, **filters),
+        filters=filters,
+        choices=services.filter_choices(event),
+        counts=services.nominee_counts(event),
+        labels=services.STATUS_LABELS,
+        ticked=set(ticked),
+    )
+
+
+@bp.route("/events/<int:event_id>/nominations/<int:candidate_id>", methods=["GET", "POST"])
+def candidate(event_id: int, candidate_id: int):
+    event = _event_or_404(event_id)
+    person = services.candidate_of(event, candidate_id)
+    if person is None:
+        abort(404)
+    form = CandidateForm(data={"status": person.status.value, "notes": person.notes})
+    if form.validate_on_submit():
+        nomination_services.set_status(event, [person.id], NominationStatus(form.status.data))
+        nomination_services.save_notes(person, form.notes.data or "")
+        db.session.commit()
+        flash(_("Saved: %(name)s.", name=person.name), "success")
+        return redirect(url_for("workshops.nominations", event_id=event.id), code=303)
+    invitation = services.invitation_of(person)
+    return render_template(
+        "workshops/candidate.html",
+        event=event,
+        person=person,
+        form=form,
+        labels=services.STATUS_LABELS,
+        invitation=invitation,
+        invitation_status=invitation and reply_status(invitation, clock.now()),
+    )
+
+
+@bp.get("/events/<int:event_id>/nominations.csv")
+def nominations_csv(event_id: int):
+    event = _event_or_404(event_id)
+    chunks = stream_with_context(csv_chunks(nomination_rows(event)))
+    name = _export_name(event, "nominations", "csv")
+    return Response(
+        chunks,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.get("/events/<int:event_id>/nominations.xlsx")
+def nominations_xlsx(event_id: int):
+    event = _event_or_404(event_id)
+    handle, path = tempfile.mkstemp(suffix=".xlsx")
+    os.close(handle)
+    try:
+        write_xlsx(nomination_rows(event), path, sheet_name=_("Nominations"))
+        stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
+    finally:
+        os.unlink(path)  # the open handle keeps the data until it has been sent
+    return send_file(
+        stream,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=_export_name(event, "nominations", "xlsx"),
+    )
+
+
+# --- invitations ---------------------------------------------------------------------
+
+
+@bp.get("/events/<int:event_id>/invitations")
+def invitations(event_id: int):
+    event = _event_or_404(event_id)
+    now = clock.now()
+    rows = services.invitation_rows(event, now)
+    to_tell, told = services.not_selected_to_tell(event)
+    return render_template(
+        "workshops/invitations.html",
+        event=event,
+        rows=rows,
+        counts=services.invitation_counts(rows),
+        waiting=services.not_yet_invited(event),
+        refusal=services.invitation_refusal(event, now),
+        send_at=services.send_time(event, now),
+        now=now,
+        no_reply=[row for row in rows if row.status == InvitationStatus.EXPIRED],
+        to_tell=to_tell,
+        told=told,
+        form=InviteSelectedForm(),
+    )
+
+
+def _planned_message(count: int, send_at, now) -> str:
+    if send_at <= now:
+        return ngettext(
+            "%(num)d invitation is being sent now.",
+            "%(num)d invitations are being sent now.",
+            count,
+        )
+    return ngettext(
+        "%(num)d invitation will go out on %(when)s.",
+        "%(num)d invitations will go out on %(when)s.",
+        count,
+        when=local_datetime(send_at),
+    )
+
+
+@bp.post("/events/<int:event_id>/invitations/selected")
+def invite_selected(event_id: int):
+    event = _event_or_404(event_id)
+    form = InviteSelectedForm()
+    back = redirect(url_for("workshops.invitations", event_id=event.id), code=303)
+    if not form.validate_on_submit():
+        return back
+    now = clock.now()
+    refusal = services.invitation_refusal(event, now)
+    if refusal:
+        flash(refusal, "warning")
+        return back
+    send_now = form.send_now.data
+    planned = invitation_services.invite_selected(event, send_at=now if send_now else None)
+    db.session.commit()
+    if not planned:
+        flash(_("No selected nominees are waiting for an invitation."), "info")
+    else:
+        send_at = services.send_time(event, now, send_now=send_now)
+        flash(_planned_message(len(planned), send_at, now), "success")
+    return back
+
+
+def _read_list(form: InviteListForm):
+    """(people, problems by line, the field to show them at); nothing is saved here."""
+    upload = form.upload.data
+    pasted = (form.pasted.data or "").strip()
+    if upload and pasted:
+        form.pasted.errors.append(_("Paste a list or upload a file, not both"))
+        return [], [], None
+    if upload:
+        people, problems = invitation_services.read_uploaded_list(upload.filename, upload.read())
+        field = form.upload
+    elif pasted:
+        people, problems = invitation_services.read_pasted_list(form.pasted.data)
+        field = form.pasted
+    else:
+        form.pasted.errors.append(_("Paste the addresses, or choose a file to upload"))
+        return [], [], None
+    if problems:
+        field.errors.append(
+            ngettext(
+                "%(num)d line has a problem. Nothing was imported: correct the list and "
+                "send it again.",
+                "%(num)d lines have a problem. Nothing was imported: correct the list and "
+                "send it again.",
+                len(problems),
+            )
+        )
+    elif not people:
+        field.errors.append(_("There are no email addresses on the list"))
+    return people, problems, field
+
+
+@bp.route("/events/<int:event_id>/invitations/list", methods=["GET", "POST"])
+def invite_from_list(event_id: int):
+    event = _event_or_404(event_id)
+    now = clock.now()
+    refusal = services.invitation_refusal(event, now)
+    form = InviteListForm()
+    problems = []
+    if not refusal and form.validate_on_submit():
+        people, problems, field = _read_list(form)
+        if field is not None and not field.errors:
+            send_now = form.send_now.data
+            known = services.already_invited(event, [person.email for person in people])
+            planned = invitation_services.invite_list(
+                event, people, send_at=now if send_now else None
+            )
+            db.session.commit()
+            send_at = services.send_time(event, now, send_now=send_now)
+            message = _planned_message(len(planned), send_at, now)
+            if known:
+                message += " " + ngettext(
+                    "%(num)d person on the list had been invited already.",
+                    "%(num)d people on the list had been invited already.",
+                    known,
+                )
+            flash(message, "success")
+            return redirect(url_for("workshops.invitations", event_id=event.id), code=303)
+    return render_template(
+        "workshops/invite_list.html",
+        event=event,
+        form=form,
+        problems=problems,
+        refusal=refusal,
+        send_at=services.send_time(event, now),
+        now=now,
+    )
+
+
+@bp.route("/events/<int:event_id>/invitations/not-selected", methods=["GET", "POST"])
+def not_selected(event_id: int):
+    event = _event_or_404(event_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        told = nomination_services.send_not_selected(event)
+        db.session.commit()
+        flash(
+            ngettext(
+                "%(num)d nominee will get the email “Not selected this time”.",
+                "%(num)d nominees will get the email “Not selected this time”.",
+                told,
+            ),
+            "success",
+        )
+        return redirect(url_for("workshops.invitations", event_id=event.id), code=303)
+    to_tell, told = services.not_selected_to_tell(event)
+    return render_template(
+        "workshops/not_selected.html", event=event, form=form, to_tell=to_tell, told=told
+    )
