@@ -201,3 +201,41 @@ def test_invitation_list_reports_bad_rows_by_line_and_imports_nothing_half():
         (5, "this email address is already on the list"),
     ]
     assert people[1].organisation == "Hämeen Setlementti"
+
+
+def test_moving_the_send_time_moves_invitations_not_yet_sent(
+    app, client, login, make_organiser, make_event, mailbox
+):
+    from tests.test_organiser import edit_event
+
+    owner = make_organiser()
+    now = clock.now()
+    workshop = make_event(
+        owner,
+        capacity=10,
+        participation=Participation.INVITATION,
+        nominations_close_at=now + timedelta(days=10),
+        invitations_send_at=now + timedelta(days=20),
+        reply_by=now + timedelta(days=30),
+        starts_in=timedelta(days=40),
+    )
+    nominate(workshop, "SOSTE ry", ("Aino Aalto", "aino@example.fi"))
+    nominations.set_status(
+        workshop, [nominations.candidates(workshop)[0].id], NominationStatus.SELECTED
+    )
+    invitations.invite_selected(workshop, send_at=None)
+    db.session.commit()
+    login(owner)
+    later = clock.to_local(workshop.invitations_send_at) + timedelta(days=5)
+
+    edit_event(client, workshop.id, invitations_send_at=later.strftime("%Y-%m-%dT%H:%M"))
+
+    def invitations_received():
+        return [m for m in mailbox.to("aino@example.fi") if "Invitation:" in m["Subject"]]
+
+    clock.travel(now + timedelta(days=21))
+    deliver_mail(app)
+    assert invitations_received() == [], "not at the old time"
+    clock.travel(now + timedelta(days=25, hours=1))
+    deliver_mail(app)
+    assert len(invitations_received()) == 1

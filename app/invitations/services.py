@@ -15,11 +15,13 @@ from app.extensions import db
 from app.mail.outbox import queue_email
 from app.models import (
     Candidate,
+    EmailStatus,
     Event,
     EventStatus,
     Invitation,
     InvitationStatus,
     NominationStatus,
+    OutboundEmail,
     RegistrationSource,
     TokenPurpose,
 )
@@ -112,18 +114,60 @@ def _queue_invitation_mail(event: Event, invitation: Invitation) -> None:
         invitation=invitation,
         send_after=invitation.send_at,
     )
-    if invitation.reply_by and event.invitation_reminder_days:
-        remind_at = invitation.reply_by - timedelta(days=event.invitation_reminder_days)
-        if remind_at > invitation.send_at:
-            queue_email(
-                "invitation_reminder",
-                recipient=invitation.email,
-                locale=invitation.locale,
-                dedupe_key=f"invitation_reminder:{invitation.id}",
-                event=event,
-                invitation=invitation,
-                send_after=remind_at,
-            )
+    _queue_reminder(event, invitation)
+
+
+def _queue_reminder(event: Event, invitation: Invitation, version: str = "") -> None:
+    if not (invitation.reply_by and event.invitation_reminder_days):
+        return
+    remind_at = invitation.reply_by - timedelta(days=event.invitation_reminder_days)
+    if remind_at > max(invitation.send_at, clock.now()):
+        queue_email(
+            "invitation_reminder",
+            recipient=invitation.email,
+            locale=invitation.locale,
+            dedupe_key=f"invitation_reminder:{invitation.id}{':' + version if version else ''}",
+            event=event,
+            invitation=invitation,
+            send_after=remind_at,
+        )
+
+
+def reschedule_invitations(event: Event) -> int:
+    """After the organiser moves the send time or the reply-by date: invitations not yet
+    sent move to the new time, unanswered ones get the new reply-by date and reminder."""
+    moved = 0
+    for invitation in invitations(event):
+        if invitation.status not in (InvitationStatus.PLANNED, InvitationStatus.SENT):
+            continue
+        invitation.reply_by = event.reply_by
+        if invitation.status == InvitationStatus.PLANNED and event.invitations_send_at:
+            invitation.send_at = max(event.invitations_send_at, clock.now())
+        moved += 1
+        _move_pending_mail(event, invitation)
+    return moved
+
+
+def _move_pending_mail(event: Event, invitation: Invitation) -> None:
+    pending = db.session.scalars(
+        sa.select(OutboundEmail).where(
+            OutboundEmail.invitation_id == invitation.id,
+            OutboundEmail.status == EmailStatus.PENDING,
+        )
+    )
+    for email in pending:
+        if email.kind == "invitation":
+            email.send_after = invitation.send_at
+        elif email.kind == "invitation_reminder":
+            email.status = EmailStatus.SKIPPED
+            email.last_error = "replaced: the reply-by date changed"
+            email.dedupe_key = f"{email.dedupe_key}:replaced:{email.id}"
+    db.session.flush()
+    _queue_reminder(
+        event,
+        invitation,
+        version=f"{invitation.reply_by:%Y%m%dT%H%M}" if invitation.reply_by else "",
+    )
 
 
 def invite_selected(event: Event, *, send_at: datetime | None) -> list[Invitation]:

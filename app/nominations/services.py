@@ -113,6 +113,11 @@ def submit_nominations(
     """Record one nominator's proposals; the same person nominated again is one candidate."""
     if not nominations_open(event, clock.now()):
         raise NominationsClosed
+    # One submission at a time per workshop, so two people of one organisation cannot both
+    # pass the per-organisation limit at the same moment (NO KEY UPDATE, as for seats).
+    db.session.execute(
+        sa.select(Event.id).where(Event.id == event.id).with_for_update(key_share=True)
+    )
     _check_submission(event, nominator_email, nominator_organisation, nominees)
     made = []
     for details in nominees:

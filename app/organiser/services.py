@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
+from app.invitations.services import reschedule_invitations
 from app.mail.outbox import queue_email, queue_registration_email
 from app.mail.schedule import replan_event_reminders
 from app.models import (
@@ -115,6 +116,7 @@ def update_event(event: Event, details: EventDetails) -> None:
     if details.capacity is not None and details.capacity < event.confirmed_count:
         raise CapacityBelowConfirmed(event.confirmed_count)
     before = {name: getattr(event, name) for name in ("starts_at", "reminder_minutes")}
+    invitation_times = (event.invitations_send_at, event.reply_by, event.invitation_reminder_days)
     changed = _notified_changes(event, details)
     _apply(event, details)
     db.session.flush()
@@ -125,6 +127,12 @@ def update_event(event: Event, details: EventDetails) -> None:
         _tell_about_changes(event, changed)
     if any(getattr(event, name) != value for name, value in before.items()):
         replan_event_reminders(event)
+    if invitation_times != (
+        event.invitations_send_at,
+        event.reply_by,
+        event.invitation_reminder_days,
+    ):
+        reschedule_invitations(event)
 
 
 def _notified_changes(event: Event, details: EventDetails) -> list[str]:
