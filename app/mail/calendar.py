@@ -1,5 +1,6 @@
 """Calendar invitations (.ics) for a person's place at an event, made with icalendar."""
 
+from datetime import date
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
@@ -51,7 +52,10 @@ def registration_calendar(
     attendee.params["partstat"] = icalendar.vText("ACCEPTED")
     entry.add("attendee", attendee, encode=False)
     calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    # Only the years around the event: the full 1970–2038 zone history costs more than
+    # everything else in the message, and no calendar needs it.
+    year = clock.to_local(event.starts_at).year
+    calendar.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
     return calendar.to_ical()
 
 
