@@ -37,6 +37,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/exports.py --rows 100000
+	$(BIN)/python bench/mail.py --messages 10000
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

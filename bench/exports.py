@@ -89,12 +89,16 @@ def fill(url: str, rows: int) -> int:
             ]
             db.session.execute(sa.insert(Registration), people)
             ids = db.session.scalars(
-                sa.select(Registration.id).where(Registration.id > start).order_by(Registration.id)
+                sa.select(Registration.id)
+                .where(Registration.id > start)
+                .order_by(Registration.id)
                 .limit(chunk)
             ).all()
             answers = []
             for rid in ids:
-                answers.append({"registration_id": rid, "question_id": diet, "value": "gluteeniton"})
+                answers.append(
+                    {"registration_id": rid, "question_id": diet, "value": "gluteeniton"}
+                )
                 answers.append({"registration_id": rid, "question_id": mode, "value": "Verkossa"})
             db.session.execute(sa.insert(Answer), answers)
             db.session.commit()
@@ -119,7 +123,12 @@ def export(url: str, event_id: int, kind: str) -> dict:
                 write_xlsx(attendee_rows(event), str(path), sheet_name="Attendees")
                 size = path.stat().st_size
         elapsed = time.perf_counter() - started
-    return {"kind": kind, "seconds": round(elapsed, 2), "peak_mb": round(peak_rss_mb(), 1), "bytes": size}
+    return {
+        "kind": kind,
+        "seconds": round(elapsed, 2),
+        "peak_mb": round(peak_rss_mb(), 1),
+        "bytes": size,
+    }
 
 
 def main() -> None:
@@ -138,10 +147,21 @@ def main() -> None:
         event_id = fill(url, args.rows)
         print(f"filled {args.rows} registrations in {time.perf_counter() - started:.1f} s")
         for kind in ("csv", "xlsx"):
-            out = subprocess.run(
-                [sys.executable, __file__, "--database-url", url, "--export", kind,
-                 "--event-id", str(event_id)],
-                check=True, capture_output=True, text=True, env=os.environ,
+            out = subprocess.run(  # noqa: S603 - this same script, with our own arguments
+                [
+                    sys.executable,
+                    __file__,
+                    "--database-url",
+                    url,
+                    "--export",
+                    kind,
+                    "--event-id",
+                    str(event_id),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                env=os.environ,
             )
             print(out.stdout.strip())
 

@@ -26,12 +26,28 @@ class VerifiedConnection(Connection):
             )
         else:
             host = smtplib.SMTP(settings.server, settings.port, timeout=timeout)
-        host.set_debuglevel(int(settings.debug))
-        if settings.use_tls:
-            host.starttls(context=tls_context())
-        if settings.username and settings.password:
-            host.login(settings.username, settings.password)
+        try:
+            host.set_debuglevel(int(settings.debug))
+            if settings.use_tls:
+                host.starttls(context=tls_context())
+            if settings.username and settings.password:
+                host.login(settings.username, settings.password)
+        except BaseException:
+            host.close()  # a refused STARTTLS or login would leave the socket open
+            raise
         return host
+
+    def __exit__(self, exc_type, exc_value, tb) -> None:
+        """QUIT; a connection that already broke (a timeout, a 421 reply) is just closed.
+
+        Flask-Mail's QUIT on a broken connection raises "please run connect() first", which
+        would replace the error that broke it."""
+        if self.host is None:
+            return
+        try:
+            self.host.quit()
+        except (OSError, smtplib.SMTPException):
+            self.host.close()
 
 
 def connect() -> VerifiedConnection:

@@ -4,10 +4,13 @@ import logging
 import random
 import smtplib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_mail import Message
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.database import writing
@@ -51,68 +54,130 @@ def send_due_messages(should_stop: Callable[[], bool] = lambda: False) -> int:
         return _send_batch(should_stop)
 
 
+# Messages are rendered a group at a time, and the group's tokens committed together before
+# any of them is sent; the outcomes of a group's messages are written and committed with the
+# next group (or at the end of the batch), so that no transaction is open while SMTP talks.
+# A commit per group rather than two per message is what lets one worker send hundreds of
+# messages a second, on PostgreSQL above all, where each commit waits for the disk. The
+# price: a worker killed mid-group sends that group again when its lease runs out (at least
+# once; nothing is lost), and whether a message is still relevant is decided when its group
+# is rendered, a moment before it is sent.
+GROUP_SIZE = 10
+
+
+class Rendered(NamedTuple):
+    email: OutboundEmail
+    id: int
+    kind: str
+    message: Message
+
+
+Refusal = tuple[int, bytes | str] | None  # the SMTP reply refusing a message; None: accepted
+Outcome = tuple[Rendered, Refusal, datetime]  # and when
+
+
 def _send_batch(should_stop: Callable[[], bool]) -> int:
     batch = claim_due_messages(current_app.config["MAIL_BATCH_SIZE"])
     if not batch:
         return 0
     sent = 0
-    unsent = list(batch)
+    waiting = list(batch)  # leased, not rendered yet
+    ready: list[Rendered] = []  # rendered, their tokens committed, not sent yet
+    done: list[Outcome] = []  # sent or refused, not written yet
     try:
         with transport.connect() as connection:
-            while unsent and not should_stop():
-                sent += _send_one(connection, unsent[0])
-                unsent.pop(0)
+            while (ready or waiting) and not should_stop():
+                if not ready:
+                    sent += _write_outcomes(done)
+                    ready = _render_group(waiting[:GROUP_SIZE])
+                    del waiting[:GROUP_SIZE]
+                    # Tokens minted while rendering exist before the emails that carry them.
+                    db.session.commit()
+                    continue
+                rendered = ready[0]
+                done.append((rendered, _send_one(connection, rendered.message), clock.now()))
+                ready.pop(0)
     except (OSError, smtplib.SMTPException) as exc:
         log.warning("SMTP unavailable: %s", exc)
-        for email in unsent:
+        sent += _write_outcomes(done)
+        for email in [rendered.email for rendered in ready] + waiting:
             _retry_later(email, f"SMTP unavailable: {exc}")
         db.session.commit()
         return sent
-    _hand_back(unsent)
+    sent += _write_outcomes(done)
+    _hand_back([rendered.email for rendered in ready] + waiting)
     return sent
 
 
 def _hand_back(emails: list[OutboundEmail]) -> None:
-    """Release leases of messages not tried, for this or another worker to send."""
+    """Release leases of messages not tried, for this or another worker to send; commit."""
     for email in emails:
         email.locked_until = None
         email.attempts -= 1
     db.session.commit()
 
 
-def _send_one(connection, email: OutboundEmail) -> int:
-    if not still_relevant(email):
-        _give_up(email, EmailStatus.SKIPPED, "no longer relevant when due")
-        db.session.commit()
-        return 0
-    try:
-        message = render_message(email)
-    except Exception as exc:  # a template fault must not stop the rest of the batch
-        log.exception("could not render message %s", email.id)
-        _give_up(email, EmailStatus.FAILED, f"render error: {exc}")
-        db.session.commit()
-        return 0
-    # Tokens minted while rendering exist before the email that carries them does.
-    db.session.commit()
+def _render_group(emails: list[OutboundEmail]) -> list[Rendered]:
+    """Render the messages still worth sending; the others are finished here."""
+    # The rows and their registrations, fresh, in two queries rather than two per message.
+    ids = [sa.inspect(email).identity[0] for email in emails]
+    db.session.scalars(
+        sa.select(OutboundEmail)
+        .where(OutboundEmail.id.in_(ids))
+        .options(selectinload(OutboundEmail.registration))
+    ).all()
+    ready = []
+    # The tokens rendering mints are written together, at the commit.
+    with db.session.no_autoflush:
+        for email in emails:
+            if not still_relevant(email):
+                _give_up(email, EmailStatus.SKIPPED, "no longer relevant when due")
+                continue
+            try:
+                message = render_message(email)
+            except Exception as exc:  # a template fault must not stop the rest of the batch
+                log.exception("could not render message %s", email.id)
+                _give_up(email, EmailStatus.FAILED, f"render error: {exc}")
+                continue
+            ready.append(Rendered(email, email.id, email.kind, message))
+    return ready
+
+
+def _send_one(connection, message: Message) -> Refusal:
+    """Send one message; touches no database. Raises when the connection fails."""
     try:
         connection.send(message)
     except smtplib.SMTPRecipientsRefused as exc:
-        code, reason = next(iter(exc.recipients.values()))
-        _rejected(email, code, reason)
-        db.session.commit()
-        return 0
+        return next(iter(exc.recipients.values()))
     except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
-        _rejected(email, exc.smtp_code, exc.smtp_error)
-        db.session.commit()
-        return 0
-    email.status = EmailStatus.SENT
-    email.sent_at = clock.now()
-    email.locked_until = None
-    email.last_error = ""
-    if email.kind == "invitation":
-        mark_sent(email.invitation)
-    db.session.commit()
-    return 1
+        return exc.smtp_code, exc.smtp_error
+    return None
+
+
+def _write_outcomes(done: list[Outcome]) -> int:
+    """Mark what was sent and what was refused (not committed); returns how many were sent."""
+    accepted = []
+    for rendered, refusal, at in done:
+        if refusal is not None:
+            _rejected(rendered.email, *refusal)
+            continue
+        accepted.append(
+            {
+                "id": rendered.id,
+                "status": EmailStatus.SENT,
+                "sent_at": at,
+                "locked_until": None,
+                "last_error": "",
+            }
+        )
+        if rendered.kind == "invitation":
+            mark_sent(rendered.email.invitation)
+    if accepted:
+        # By primary key, in one statement: the rows expired at the last commit are not
+        # loaded again just to be updated.
+        db.session.execute(sa.update(OutboundEmail), accepted)
+    done.clear()
+    return len(accepted)
 
 
 def _rejected(email: OutboundEmail, code: int, reason: bytes | str) -> None:
