@@ -108,6 +108,7 @@ DEMO_TITLES = [
     "Järjestöjen sote-ryhmän kuukausitapaaminen (Teams)",
     "Järjestöt sosiaali- ja terveydenhuollon sekä pelastustoimen uudistuksessa",
     "POPup-aamukahvit: järjestöyhteistyö sote-keskuksissa",
+    "Tulevaisuuden sote-keskus: kansallinen sidosryhmätyöpaja",
 ]
 
 
@@ -130,7 +131,7 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
     assert f"{DEMO_EMAIL} / password {DEMO_PASSWORD}" in result.output
     cards = event_cards(client)
     assert sorted(cards) == sorted(DEMO_TITLES)
-    evening, teams, seminar, coffee = (cards[title] for title in DEMO_TITLES)
+    evening, teams, seminar, coffee, workshop = (cards[title] for title in DEMO_TITLES)
     assert "Kumppanuustalo, auditorio, Hämeenlinna" in evening
     assert "klo 17.00–19.00" in evening
     assert "60 places left" in evening
@@ -138,13 +139,14 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
     assert "Säätytalo, Snellmaninkatu 9–11, Helsinki and online" in seminar
     assert "Where Online" in coffee
     assert "klo 9.00–9.30" in coffee
+    assert "Participation by invitation" in workshop
 
     again = runner.invoke(args=["demo", "load"])
 
     assert again.exit_code == 0, again.output
     assert "Demo data is already there." in again.output
     assert sorted(event_cards(client)) == sorted(DEMO_TITLES)
-    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 4
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 5
     assert organiser_count() == 1
 
 
@@ -155,9 +157,9 @@ def test_the_demo_organiser_can_sign_in_and_sees_the_demo_events(runner, client)
     dashboard = text_of(client.get("/organiser/"))
     for title in DEMO_TITLES:
         assert title in dashboard
-    assert dashboard.count("Published") == 4
+    assert dashboard.count("Published") == 5
     statuses = db.session.scalars(sa.select(Event.status)).all()
-    assert statuses == [EventStatus.PUBLISHED] * 4
+    assert statuses == [EventStatus.PUBLISHED] * 5
 
 
 # --- the mail worker ------------------------------------------------------------------

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.services import create_organiser, find_organiser
 from app.extensions import db
-from app.models import Event, EventFormat, QuestionKind
+from app.models import Event, EventFormat, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
 
 DEMO_EMAIL = "sara.demo@kutsu.example"
@@ -151,6 +151,52 @@ def demo_events() -> list[EventDetails]:
     ]
 
 
+def demo_workshop() -> EventDetails:
+    """The national stakeholder workshop: nominations now, invitations closer to the date."""
+    starts = _on(49, 2, time(9, 30))
+    now = clock.now()
+    return EventDetails(
+        title="Tulevaisuuden sote-keskus: kansallinen sidosryhmätyöpaja",
+        description=(
+            "Työpajoissa yhdistetään voimia uudenlaisten ratkaisujen löytämiseksi ja hyväksi "
+            "havaittujen käytäntöjen toteuttamiseksi.\n\nTyöpajaan voi ehdottaa osallistujia. "
+            "Osallistujat kutsutaan saatujen ehdotusten perusteella, ja kutsut lähetetään "
+            "sähköpostilla lähempänä tilaisuuden ajankohtaa."
+        ),
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=5),
+        format=EventFormat.HYBRID,
+        venue_name="Kumppanuustalo, auditorio",
+        venue_address="Hämeenlinna",
+        join_link="https://teams.example.invalid/l/meetup-join/tyopaja",
+        capacity=40,
+        contact_email=DEMO_EMAIL,
+        privacy_notice=PRIVACY,
+        participation=Participation.INVITATION,
+        nominations_close_at=now + timedelta(days=21),
+        nominees_per_organisation=3,
+        themes=[
+            "Mielenterveys- ja päihdepalvelut",
+            "Ikäihmisten palvelut",
+            "Lapset, nuoret ja perheet",
+            "Hoitotakuu",
+            "Hyvinvoinnin edistäminen",
+        ],
+        invitations_send_at=starts - timedelta(days=21),
+        reply_by=starts - timedelta(days=10),
+        questions=[
+            QuestionDetails(
+                id=None,
+                label="Osallistun",
+                kind=QuestionKind.SINGLE_CHOICE,
+                options=["Paikan päällä", "Verkossa"],
+                required=True,
+            ),
+            DIET,
+        ],
+    )
+
+
 def load_demo(*, force: bool = False) -> bool:
     """Create the demo organiser and publish the demo events; False if already there."""
     organiser = find_organiser(DEMO_EMAIL)
@@ -158,6 +204,6 @@ def load_demo(*, force: bool = False) -> bool:
         organiser = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD)
     elif not force and db.session.scalar(sa.select(sa.func.count(Event.id))):
         return False
-    for details in demo_events():
+    for details in [*demo_events(), demo_workshop()]:
         publish_event(create_event(organiser, details))
     return True
