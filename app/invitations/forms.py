@@ -1,32 +1,22 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
 
-from app.forms import NoControlCharacters, StoredLength
+from app.forms import NoControlCharacters
 from app.models import Event
-from app.signup.forms import AnswersForm, consent_field, with_questions
+from app.signup.forms import (
+    AnswersForm,
+    consent_field,
+    organisation_field,
+    person_name_field,
+    with_questions,
+)
 
 
 class AcceptForm(AnswersForm):
-    name = StringField(
-        _l("Full name"),
-        validators=[
-            InputRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Name must be 200 characters or fewer")),
-            NoControlCharacters(),
-            StoredLength(200, _l("Name must be 200 characters or fewer")),
-        ],
-    )
-    organisation = StringField(
-        _l("Organisation"),
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Organisation must be 200 characters or fewer")),
-            NoControlCharacters(),
-            StoredLength(200, _l("Organisation must be 200 characters or fewer")),
-        ],
-    )
+    name = person_name_field()
+    organisation = organisation_field()
 
 
 def accept_form_for(event: Event, **kwargs) -> AcceptForm:

@@ -35,16 +35,35 @@ class AnswersForm(FlaskForm):
         return collected
 
 
-class SignupForm(AnswersForm):
-    name = StringField(
+def person_name_field() -> StringField:
+    """The person's own full name: on the sign-up and invitation-accept forms alike."""
+    message = _l("Name must be 200 characters or fewer")
+    return StringField(
         _l("Full name"),
         validators=[
             InputRequired(_l("Enter your full name")),
-            Length(max=200, message=_l("Name must be 200 characters or fewer")),
+            Length(max=200, message=message),
             NoControlCharacters(),
-            StoredLength(200, _l("Name must be 200 characters or fewer")),
+            StoredLength(200, message),
         ],
     )
+
+
+def organisation_field() -> StringField:
+    message = _l("Organisation must be 200 characters or fewer")
+    return StringField(
+        _l("Organisation"),
+        validators=[
+            Optional(),
+            Length(max=200, message=message),
+            NoControlCharacters(),
+            StoredLength(200, message),
+        ],
+    )
+
+
+class SignupForm(AnswersForm):
+    name = person_name_field()
     email = EmailField(
         _l("Email address"),
         description=_l("We send your confirmation and a link to change or cancel it here."),
@@ -56,15 +75,7 @@ class SignupForm(AnswersForm):
             EmailAddress(),
         ],
     )
-    organisation = StringField(
-        _l("Organisation"),
-        validators=[
-            Optional(),
-            Length(max=200, message=_l("Organisation must be 200 characters or fewer")),
-            NoControlCharacters(),
-            StoredLength(200, _l("Organisation must be 200 characters or fewer")),
-        ],
-    )
+    organisation = organisation_field()
 
 
 def _answer_value(field) -> Any:
