@@ -1,20 +1,13 @@
 """The organiser's pages: their events, the event form, attendees and exports, messages to
 attendees and the event's outbox."""
 
-import os
-import re
-import tempfile
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,7 +15,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import clock
-from app.exports.services import attendee_rows, csv_chunks, write_xlsx
+from app.exports.responses import csv_download, export_name, xlsx_download
+from app.exports.services import attendee_rows
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Audience, EmailStatus, Event, EventStatus
@@ -191,43 +185,17 @@ def attendees(event_id: int):
     )
 
 
-def _export_name(event: Event, extension: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9-]+", "-", event.slug)[:60]
-    return f"{stem}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
-
-
 @bp.get("/events/<int:event_id>/attendees.csv")
 def export_csv(event_id: int):
     event = _event_or_404(event_id)
-    chunks = stream_with_context(csv_chunks(attendee_rows(event)))
-    return Response(
-        chunks,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="{_export_name(event, "csv")}"',
-            "Cache-Control": "no-store",
-        },
-    )
+    return csv_download(attendee_rows(event), export_name(event, "attendees", "csv"))
 
 
 @bp.get("/events/<int:event_id>/attendees.xlsx")
 def export_xlsx(event_id: int):
     event = _event_or_404(event_id)
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        write_xlsx(attendee_rows(event), path, sheet_name=_("Attendees"))
-        stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
-    finally:
-        os.unlink(path)  # the open handle keeps the data until it has been sent
-    response = send_file(
-        stream,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=_export_name(event, "xlsx"),
-    )
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    name = export_name(event, "attendees", "xlsx")
+    return xlsx_download(attendee_rows(event), name, sheet_name=_("Attendees"))
 
 
 # --- messages to attendees ------------------------------------------------------------

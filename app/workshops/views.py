@@ -1,20 +1,13 @@
 """The organisers' workshop pages: reviewing nominees, choosing whom to invite, inviting
 them (or a list of people) at a set time, and seeing where each invitation stands."""
 
-import os
-import re
-import tempfile
-
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
-    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -22,7 +15,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import clock
-from app.exports.services import csv_chunks, nomination_rows, write_xlsx
+from app.exports.responses import csv_download, export_name, xlsx_download
+from app.exports.services import nomination_rows
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.invitations import services as invitation_services
@@ -69,11 +63,6 @@ def _event_or_404(event_id: int) -> Event:
     if event is None:
         abort(404)
     return event
-
-
-def _export_name(event: Event, what: str, extension: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9-]+", "-", event.slug)[:60]
-    return f"{stem}-{what}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
 
 
 # --- nominations ---------------------------------------------------------------------
@@ -145,31 +134,14 @@ def candidate(event_id: int, candidate_id: int):
 @bp.get("/events/<int:event_id>/nominations.csv")
 def nominations_csv(event_id: int):
     event = _event_or_404(event_id)
-    chunks = stream_with_context(csv_chunks(nomination_rows(event)))
-    name = _export_name(event, "nominations", "csv")
-    return Response(
-        chunks,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return csv_download(nomination_rows(event), export_name(event, "nominations", "csv"))
 
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
     event = _event_or_404(event_id)
-    handle, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(handle)
-    try:
-        write_xlsx(nomination_rows(event), path, sheet_name=_("Nominations"))
-        stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
-    finally:
-        os.unlink(path)  # the open handle keeps the data until it has been sent
-    return send_file(
-        stream,
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=_export_name(event, "nominations", "xlsx"),
-    )
+    name = export_name(event, "nominations", "xlsx")
+    return xlsx_download(nomination_rows(event), name, sheet_name=_("Nominations"))
 
 
 # --- invitations ---------------------------------------------------------------------
