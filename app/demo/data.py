@@ -25,6 +25,14 @@ DIET = QuestionDetails(
     kind=QuestionKind.SHORT_TEXT,
     sensitive=True,
 )
+# For hybrid events: in the room or online.
+ATTENDING = QuestionDetails(
+    id=None,
+    label="Osallistun",
+    kind=QuestionKind.SINGLE_CHOICE,
+    options=["Paikan päällä", "Verkossa"],
+    required=True,
+)
 ACCESS = QuestionDetails(
     id=None,
     label="Saavutettavuustarpeet",
@@ -61,7 +69,7 @@ def demo_events() -> list[EventDetails]:
             venue_name="Kumppanuustalo, auditorio",
             venue_address="Hämeenlinna",
             capacity=60,
-            contact_email="sara.demo@kutsu.example",
+            contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             questions=[
                 DIET,
@@ -86,7 +94,7 @@ def demo_events() -> list[EventDetails]:
             format=EventFormat.ONLINE,
             join_link="https://teams.example.invalid/l/meetup-join/kutsu-demo",
             capacity=None,
-            contact_email="sara.demo@kutsu.example",
+            contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             questions=[
                 QuestionDetails(
@@ -111,16 +119,10 @@ def demo_events() -> list[EventDetails]:
             venue_address="Snellmaninkatu 9–11, Helsinki",
             join_link="https://stream.example.invalid/seminaari",
             capacity=10,
-            contact_email="sara.demo@kutsu.example",
+            contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             questions=[
-                QuestionDetails(
-                    id=None,
-                    label="Osallistun",
-                    kind=QuestionKind.SINGLE_CHOICE,
-                    options=["Paikan päällä", "Verkossa"],
-                    required=True,
-                ),
+                ATTENDING,
                 QuestionDetails(
                     id=None,
                     label="Minua kiinnostaa erityisesti",
@@ -145,7 +147,7 @@ def demo_events() -> list[EventDetails]:
             format=EventFormat.ONLINE,
             join_link="https://teams.example.invalid/l/meetup-join/popup-aamukahvit",
             capacity=100,
-            contact_email="sara.demo@kutsu.example",
+            contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
         ),
     ]
@@ -185,13 +187,7 @@ def demo_workshop() -> EventDetails:
         invitations_send_at=starts - timedelta(days=21),
         reply_by=starts - timedelta(days=10),
         questions=[
-            QuestionDetails(
-                id=None,
-                label="Osallistun",
-                kind=QuestionKind.SINGLE_CHOICE,
-                options=["Paikan päällä", "Verkossa"],
-                required=True,
-            ),
+            ATTENDING,
             DIET,
         ],
     )

@@ -21,6 +21,7 @@ from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Audience, EmailStatus, Event, EventStatus
 from app.organiser import messages, services
+from app.organiser.access import event_or_404
 from app.organiser.attendees import answer_summary, attendee_page
 from app.organiser.forms import (
     AUDIENCE_CHOICES,
@@ -39,14 +40,6 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 @login_required
 def require_login():
     """Every organiser page needs a signed-in organiser."""
-
-
-def _event_or_404(event_id: int) -> Event:
-    # 404, not 403: another organiser's event does not exist as far as you can tell.
-    event = services.event_for(current_user, event_id)
-    if event is None:
-        abort(404)
-    return event
 
 
 @bp.get("/")
@@ -82,7 +75,7 @@ def new_event():
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = EventForm(data=event_form_data(event))
     try:
         saved = _handle_event_form(form, lambda d: services.update_event(event, d) or event)
@@ -103,7 +96,7 @@ def edit_event(event_id: int):
 
 @bp.get("/events/<int:event_id>")
 def event(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return render_template(
         "organiser/event.html",
         event=event,
@@ -115,13 +108,13 @@ def event(event_id: int):
 
 @bp.get("/events/<int:event_id>/preview")
 def preview(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return render_template("events/show.html", event=event, at=clock.now(), preview=True)
 
 
 @bp.post("/events/<int:event_id>/publish")
 def publish(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     if ConfirmForm().validate_on_submit() and event.status == EventStatus.DRAFT:
         services.publish_event(event)
         db.session.commit()
@@ -131,7 +124,7 @@ def publish(event_id: int):
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
 def cancel(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = ConfirmForm()
     if event.status == EventStatus.CANCELLED:
         return redirect(url_for("organiser.event", event_id=event.id), code=303)
@@ -149,7 +142,7 @@ def cancel(event_id: int):
 
 @bp.route("/events/<int:event_id>/organisers", methods=["GET", "POST"])
 def organisers(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = CoOrganiserForm()
     if form.validate_on_submit():
         try:
@@ -170,7 +163,7 @@ def organisers(event_id: int):
 
 @bp.get("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     search = request.args.get("q", "")[:200]
     status = request.args.get("status", "")
     page = request.args.get("page", 1, type=int)
@@ -187,13 +180,13 @@ def attendees(event_id: int):
 
 @bp.get("/events/<int:event_id>/attendees.csv")
 def export_csv(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return csv_download(attendee_rows(event), export_name(event, "attendees", "csv"))
 
 
 @bp.get("/events/<int:event_id>/attendees.xlsx")
 def export_xlsx(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     name = export_name(event, "attendees", "xlsx")
     return xlsx_download(attendee_rows(event), name, sheet_name=_("Attendees"))
 
@@ -213,7 +206,7 @@ def _message_form(event: Event) -> MessageForm:
 
 @bp.get("/events/<int:event_id>/messages")
 def messages_page(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return render_template(
         "organiser/messages.html",
         event=event,
@@ -225,7 +218,7 @@ def messages_page(event_id: int):
 @bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])
 def new_message(event_id: int):
     """Write, then check a preview, then send: nothing is saved before "Send"."""
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = _message_form(event)
     if request.method == "GET" or request.form.get("change"):
         return render_template("organiser/message_form.html", event=event, form=form)
@@ -284,7 +277,7 @@ def new_message(event_id: int):
 
 @bp.get("/events/<int:event_id>/outbox")
 def outbox(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     status = request.args.get("status", "")
     if status not in {member.value for member in EmailStatus}:
         status = ""
@@ -302,7 +295,7 @@ def outbox(event_id: int):
 
 @bp.post("/events/<int:event_id>/outbox/<int:email_id>/retry")
 def retry_email(event_id: int, email_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     email = messages.outbox_email(event, email_id)
     if email is None:
         abort(404)
@@ -319,7 +312,7 @@ def retry_email(event_id: int, email_id: int):
 
 @bp.post("/events/<int:event_id>/outbox/retry")
 def retry_all_failed(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     retried = messages.retry_failed(event)
     db.session.commit()
     if retried:

@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user, login_required
+from flask_login import login_required
 
 from app import clock
 from app.exports.responses import csv_download, export_name, xlsx_download
@@ -23,7 +23,7 @@ from app.invitations import services as invitation_services
 from app.invitations.services import reply_status
 from app.models import Event, InvitationStatus, NominationStatus
 from app.nominations import services as nomination_services
-from app.organiser.services import event_for
+from app.organiser.access import event_or_404
 from app.templating import local_datetime
 from app.workshops import services
 from app.workshops.forms import (
@@ -57,14 +57,6 @@ def attendee_ways_in(event: Event, registrations):
     return services.ways_in(event, registrations)
 
 
-def _event_or_404(event_id: int) -> Event:
-    # 404, not 403: another organiser's event does not exist as far as you can tell.
-    event = event_for(current_user, event_id)
-    if event is None:
-        abort(404)
-    return event
-
-
 # --- nominations ---------------------------------------------------------------------
 
 
@@ -74,7 +66,7 @@ def _filters() -> dict[str, str]:
 
 @bp.route("/events/<int:event_id>/nominations", methods=["GET", "POST"])
 def nominations(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     filters = _filters()
     form = BulkStatusForm()
     if form.validate_on_submit():
@@ -108,7 +100,7 @@ def nominations(event_id: int):
 
 @bp.route("/events/<int:event_id>/nominations/<int:candidate_id>", methods=["GET", "POST"])
 def candidate(event_id: int, candidate_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     person = services.candidate_of(event, candidate_id)
     if person is None:
         abort(404)
@@ -133,13 +125,13 @@ def candidate(event_id: int, candidate_id: int):
 
 @bp.get("/events/<int:event_id>/nominations.csv")
 def nominations_csv(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     return csv_download(nomination_rows(event), export_name(event, "nominations", "csv"))
 
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     name = export_name(event, "nominations", "xlsx")
     return xlsx_download(nomination_rows(event), name, sheet_name=_("Nominations"))
 
@@ -149,7 +141,7 @@ def nominations_xlsx(event_id: int):
 
 @bp.get("/events/<int:event_id>/invitations")
 def invitations(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     now = clock.now()
     rows = services.invitation_rows(event, now)
     to_tell, told = services.not_selected_to_tell(event)
@@ -186,7 +178,7 @@ def _planned_message(count: int, send_at, now) -> str:
 
 @bp.post("/events/<int:event_id>/invitations/selected")
 def invite_selected(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = InviteSelectedForm()
     back = redirect(url_for("workshops.invitations", event_id=event.id), code=303)
     if not form.validate_on_submit():
@@ -240,7 +232,7 @@ def _read_list(form: InviteListForm):
 
 @bp.route("/events/<int:event_id>/invitations/list", methods=["GET", "POST"])
 def invite_from_list(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     now = clock.now()
     refusal = services.invitation_refusal(event, now)
     form = InviteListForm()
@@ -277,7 +269,7 @@ def invite_from_list(event_id: int):
 
 @bp.route("/events/<int:event_id>/invitations/not-selected", methods=["GET", "POST"])
 def not_selected(event_id: int):
-    event = _event_or_404(event_id)
+    event = event_or_404(event_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         told = nomination_services.send_not_selected(event)

@@ -1,0 +1,15 @@
+"""Which event the signed-in organiser may open: shared by every organiser blueprint."""
+
+from flask import abort
+from flask_login import current_user
+
+from app.models import Event
+from app.organiser.services import event_for
+
+
+def event_or_404(event_id: int) -> Event:
+    # 404, not 403: another organiser's event does not exist as far as you can tell.
+    event = event_for(current_user, event_id)
+    if event is None:
+        abort(404)
+    return event
