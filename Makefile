@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format bench install clean-instance
+.PHONY: run test lint format bench install clean-instance translations
 
 install: $(STAMP)
 
@@ -20,6 +20,7 @@ instance/config.py: | $(STAMP)
 	$(FLASK) init-config
 
 run: $(STAMP) instance/config.py
+	$(FLASK) translations compile
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo
@@ -38,6 +39,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/exports.py --rows 100000
 	$(BIN)/python bench/mail.py --messages 10000
+
+# After changing user-visible text: new messages into the catalogues, to be translated.
+translations: $(STAMP)
+	$(FLASK) translations update
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

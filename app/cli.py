@@ -15,6 +15,7 @@ from app.extensions import db
 organiser_cli = AppGroup("organiser", help="Organiser accounts.")
 mail_cli = AppGroup("mail", help="The outbox worker and a local mail catcher.")
 demo_cli = AppGroup("demo", help="Demo data from the real events Kutsu was made for.")
+translations_cli = AppGroup("translations", help="The Finnish and Swedish catalogues.")
 
 
 @organiser_cli.command("create")
@@ -119,8 +120,27 @@ def init_config_command():
     click.echo(f"Wrote instance/{path.name}")
 
 
+@translations_cli.command("update")
+def translations_update_command():
+    """Add new messages from the code and templates to the catalogues, drop gone ones."""
+    from app.i18n import TRANSLATED, update_catalogues
+
+    update_catalogues()
+    click.echo(f"Updated {', '.join(TRANSLATED)}: translate the empty entries, then compile.")
+
+
+@translations_cli.command("compile")
+def translations_compile_command():
+    """Compile the catalogues that changed (the app reads only compiled ones)."""
+    from app.i18n import compile_catalogues
+
+    compiled = compile_catalogues()
+    click.echo(f"Compiled {', '.join(compiled)}." if compiled else "Catalogues up to date.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(organiser_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(translations_cli)
     app.cli.add_command(init_config_command)

@@ -3,11 +3,17 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, RadioField, SelectMultipleField
+from wtforms import FieldList, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.text import clean_text, has_control_characters
+
+LANGUAGE_CHOICES = [
+    SelectChoice("fi", _l("Finnish")),
+    SelectChoice("sv", _l("Swedish")),
+    SelectChoice("en", _l("English")),
+]
 
 
 class NoControlCharacters:

@@ -5,11 +5,13 @@ from datetime import datetime
 from babel.dates import format_date, format_time
 from flask import Flask, current_app
 from flask_babel import get_locale
+from markupsafe import Markup, escape
 from wtforms import FieldList, FormField, RadioField, SelectMultipleField
 
 from app import clock
 from app.events.services import availability
 from app.markdown import render_markdown
+from app.models.content import Shown
 
 
 def _locale() -> str:
@@ -51,6 +53,22 @@ def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
     return f"{local_date(moment, locale)}{at}{local_time(moment, locale)}"
 
 
+def title_of(event) -> Shown:
+    """The event's title in the page's (or email's) language, else in its own."""
+    return event.title_in(_locale())
+
+
+def description_of(event) -> Shown:
+    return event.description_in(_locale())
+
+
+def marked(shown: Shown) -> Markup:
+    """Organiser-written text, inside `lang` when it is not in the page's language."""
+    if shown.lang == _locale():
+        return escape(shown.text)
+    return Markup('<span lang="{}">{}</span>').format(shown.lang, shown.text)
+
+
 def form_errors(form) -> list[tuple[str, str]]:
     """(element id, message) for the error summary: one per field, nested forms included."""
     found = []
@@ -71,6 +89,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.globals["event_when"] = event_when
+    app.jinja_env.globals["title_of"] = title_of
+    app.jinja_env.globals["description_of"] = description_of
+    app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["form_errors"] = form_errors
     app.jinja_env.globals["availability"] = availability

@@ -13,9 +13,11 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from flask import g, request_started
 
 from app import clock, create_app
 from app.extensions import db
+from app.i18n import compile_catalogues
 from app.models import EventFormat, QuestionKind
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
@@ -44,6 +46,8 @@ def pytest_generate_tests(metafunc):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "both_databases: run on SQLite and PostgreSQL")
+    # The app reads compiled catalogues; a stale .mo would test yesterday's wording.
+    compile_catalogues()
 
 
 @pytest.fixture
@@ -149,6 +153,10 @@ def mailbox(smtp_server):
 # --- the app --------------------------------------------------------------------------
 
 
+def forget_chosen_language(sender, **extra):
+    g.pop("_flask_babel", None)
+
+
 @pytest.fixture
 def app(database_url, smtp_server, tmp_path):
     app = create_app(
@@ -164,6 +172,10 @@ def app(database_url, smtp_server, tmp_path):
             "DEV_MAIL_DIR": str(tmp_path / "caught-mail"),
         }
     )
+    # Test-client requests share the test's app context, and with it `g`, where
+    # Flask-Babel keeps the language it chose: choose again on every request, as each
+    # request's own context does in a server.
+    request_started.connect(forget_chosen_language, app)
     with app.app_context():
         if database_url.startswith("sqlite"):
             db.create_all()
@@ -175,7 +187,11 @@ def app(database_url, smtp_server, tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A browser that prefers English: the tests read English text (the default is Finnish;
+    tests/test_translations.py checks the other languages)."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
 
 
 @pytest.fixture

@@ -102,7 +102,7 @@ def test_changing_the_time_tells_everyone_with_a_new_calendar_and_moves_reminder
 
     [update] = mailbox.to("sara@example.fi")
     assert "Changed:" in update["Subject"]
-    assert new_start.strftime("%-d.%-m.%Y") in Mailbox.text(update)
+    assert new_start.strftime("%a %-d %b %Y, %H:%M") in Mailbox.text(update)
     updated = only_event(calendar_in(update))
     assert updated["UID"] == booked["UID"]
     assert updated["SEQUENCE"] > booked["SEQUENCE"]

@@ -199,8 +199,8 @@ def test_times_are_typed_and_shown_in_helsinki_time(client, login, make_organise
     publish(client, event_id)
 
     d = date.fromisoformat(day)
-    public = text_of(client.get(f"/events/{slug_of(event_id)}"))
-    assert f"{d.day}.{d.month}.{d.year} klo 17.00–19.00" in public
+    page = client.get(f"/events/{slug_of(event_id)}", headers={"Accept-Language": "fi"})
+    assert f"{d.day}.{d.month}.{d.year} klo 17.00–19.00" in text_of(page)
     edit_page = client.get(f"/organiser/events/{event_id}/edit").get_data(as_text=True)
     assert f'value="{day}T17:00"' in edit_page
     assert f'value="{day}T19:00"' in edit_page
@@ -715,9 +715,7 @@ def test_capacity_cannot_go_below_the_people_already_confirmed(
     assert event.capacity == 5
 
 
-def test_a_crafted_question_index_is_ignored_not_a_server_error(
-    client, login, make_organiser
-):
+def test_a_crafted_question_index_is_ignored_not_a_server_error(client, login, make_organiser):
     owner = make_organiser()
     login(owner)
     page = submit(

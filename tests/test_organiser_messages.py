@@ -85,10 +85,11 @@ def helsinki(moment: datetime) -> str:
     return clock.to_local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def finnish_time(typed: str) -> str:
-    """A typed 2026-12-01T09:30 as the pages show it (after the weekday): 1.12.2026 klo 9.30."""
+def shown_time(typed: str) -> str:
+    """A typed 2026-12-01T09:30 as the English pages show it (after the weekday):
+    1 Dec 2026, 09:30."""
     moment = datetime.strptime(typed, "%Y-%m-%dT%H:%M")
-    return f"{moment.day}.{moment.month}.{moment.year} klo {moment.hour}.{moment:%M}"
+    return f"{moment.day} {moment:%b %Y}, {moment:%H:%M}"
 
 
 def messages_in_outbox(**where) -> int:
@@ -482,15 +483,15 @@ def test_a_scheduled_message_is_sent_when_its_time_comes(
 
     page = preview(client, event, when="later", send_at=typed)
 
-    assert re.search(rf"When \w+ {re.escape(finnish_time(typed))} \(Finnish time\)", text_of(page))
+    assert re.search(rf"When \w+ {re.escape(shown_time(typed))} \(Finnish time\)", text_of(page))
     assert "Schedule" in text_of(page)
     done = confirm(client, event, page)
 
     assert "Your message will be sent to 2 people on " in text_of(done)
-    assert f"{finnish_time(typed)}." in text_of(done)
+    assert f"{shown_time(typed)}." in text_of(done)
     [row] = message_rows(client, event)
     assert row["When"].startswith("Scheduled for ")
-    assert row["When"].endswith(finnish_time(typed))
+    assert row["When"].endswith(shown_time(typed))
     assert (row["Sent"], row["Pending"], row["Failed"], row["Skipped"]) == ("0", "2", "0", "0")
     assert deliver_mail(app) == 0
 
@@ -504,7 +505,7 @@ def test_a_scheduled_message_is_sent_when_its_time_comes(
     assert len(mailbox.to("aino@example.fi")) == 1
     [row] = message_rows(client, event)
     assert row["When"].startswith("Sent ")
-    assert row["When"].endswith(finnish_time(typed))
+    assert row["When"].endswith(shown_time(typed))
     assert (row["Sent"], row["Pending"], row["Failed"], row["Skipped"]) == ("2", "0", "0", "0")
 
 

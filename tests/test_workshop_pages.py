@@ -86,7 +86,7 @@ def propose(event, organisation, nominator, *nominees):
         nominator_email=f"{nominator.split()[0].lower()}@nominators.example",
         nominator_organisation=organisation,
         nominees=list(nominees),
-        locale="fi",
+        locale="en",
     )
     db.session.commit()
 
@@ -731,7 +731,11 @@ def test_the_attendee_list_and_csv_show_the_way_in_and_who_nominated(
     submit(
         client,
         url(workshop, "/invitations/list"),
-        {"pasted": "Ville Virtanen; ville@example.fi; Kumppanuustalo", "send_now": "y"},
+        {
+            "pasted": "Ville Virtanen; ville@example.fi; Kumppanuustalo",
+            "language": "en",
+            "send_now": "y",
+        },
     )
     deliver_mail(app)
     for address, name in [("aino@example.fi", "Aino Aalto"), ("ville@example.fi", "Ville V")]:

@@ -53,7 +53,7 @@ def nominate(event, organisation, *people, nominator="Nina Nominator"):
             )
             for name, email in people
         ],
-        locale="fi",
+        locale="en",
     )
     db.session.commit()
     return made

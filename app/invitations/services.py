@@ -9,6 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
 from app import clock, tokens
 from app.extensions import db
@@ -64,10 +65,16 @@ class ListProblem:
 
 
 def plan_invitations(
-    event: Event, invitees: list[tuple[Invitee, Candidate | None]], *, send_at: datetime | None
+    event: Event,
+    invitees: list[tuple[Invitee, Candidate | None]],
+    *,
+    send_at: datetime | None,
+    locale: str | None = None,
 ) -> list[Invitation]:
     """One invitation per person not yet invited, sent at `send_at` (or the event's set
-    time, or now), with a reminder before the reply-by date to those who have not replied."""
+    time, or now), with a reminder before the reply-by date to those who have not replied.
+    A nominee's mail is in their nominator's language; others' in `locale`, else the
+    event's."""
     when = send_at or event.invitations_send_at or clock.now()
     when = max(when, clock.now())
     invited = _invited_addresses(event)
@@ -84,7 +91,7 @@ def plan_invitations(
             email=clean_text(person.email),
             email_normalised=address,
             organisation=clean_text(person.organisation),
-            locale=candidate.locale if candidate else event.language,
+            locale=candidate.locale if candidate else locale or event.language,
             send_at=when,
             reply_by=event.reply_by,
         )
@@ -183,8 +190,12 @@ def invite_selected(event: Event, *, send_at: datetime | None) -> list[Invitatio
     return plan_invitations(event, people, send_at=send_at)
 
 
-def invite_list(event: Event, invitees: list[Invitee], *, send_at: datetime | None):
-    return plan_invitations(event, [(person, None) for person in invitees], send_at=send_at)
+def invite_list(
+    event: Event, invitees: list[Invitee], *, send_at: datetime | None, locale: str | None = None
+):
+    return plan_invitations(
+        event, [(person, None) for person in invitees], send_at=send_at, locale=locale
+    )
 
 
 # --- invitation lists ----------------------------------------------------------------
@@ -254,7 +265,9 @@ def _read_rows(rows: list[list[str]], *, header: bool) -> tuple[list[Invitee], l
         if not any(cells):
             continue
         if number > MAX_LIST_ROWS:
-            problems.append(ListProblem(number, f"at most {MAX_LIST_ROWS} people at a time"))
+            problems.append(
+                ListProblem(number, _l("at most %(num)d people at a time", num=MAX_LIST_ROWS))
+            )
             break
         if "@" not in "".join(cells) and header and number == 1:
             continue  # a header row: name, email, organisation
@@ -262,7 +275,7 @@ def _read_rows(rows: list[list[str]], *, header: bool) -> tuple[list[Invitee], l
         if problem:
             problems.append(ListProblem(number, problem))
         elif normalise_email(person.email) in seen:
-            problems.append(ListProblem(number, "this email address is already on the list"))
+            problems.append(ListProblem(number, _l("this email address is already on the list")))
         else:
             seen.add(normalise_email(person.email))
             invitees.append(person)
@@ -272,21 +285,21 @@ def _read_rows(rows: list[list[str]], *, header: bool) -> tuple[list[Invitee], l
 def _read_row(cells: list[str]) -> tuple[Invitee | None, str]:
     email_at = next((i for i, cell in enumerate(cells) if "@" in cell), None)
     if email_at is None:
-        return None, "no email address"
+        return None, _l("no email address")
     email = cells[email_at]
     others = [cell for i, cell in enumerate(cells) if i != email_at and cell]
     if any("@" in cell for cell in others):  # "a@x, b@x" or Outlook's "A <a@x>; B <b@x>"
-        return None, "more than one email address: put each person on a line of their own"
+        return None, _l("more than one email address: put each person on a line of their own")
     if any(has_control_characters(cell) for cell in cells):
-        return None, "special characters that cannot be saved"
+        return None, _l("special characters that cannot be saved")
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        return None, f"{email} is not an email address"
+        return None, _l("%(email)s is not an email address", email=email)
     name = others[0] if others else email.split("@")[0]
     organisation = others[1] if len(others) > 1 else ""
     if len(name) > 200 or len(email) > 254 or len(organisation) > 200:
-        return None, "a value is too long"
+        return None, _l("a value is too long")
     return Invitee(name, email, organisation), ""
 
 

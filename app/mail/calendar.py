@@ -34,7 +34,7 @@ def registration_calendar(
     entry.add("dtstamp", clock.now())
     entry.add("dtstart", clock.to_local(event.starts_at))
     entry.add("dtend", clock.to_local(event.ends_at))
-    entry.add("summary", event.title)
+    entry.add("summary", event.title_in(registration.locale).text)
     entry.add("status", "CANCELLED" if cancel else "CONFIRMED")
     entry.add("url", event_url)
     place = ", ".join(part for part in (event.venue_name, event.venue_address) if part)

@@ -100,9 +100,10 @@ def render_message(email: OutboundEmail) -> Message:
 
 
 def _subject(email: OutboundEmail) -> str:
+    title = email.event.title_in(email.locale).text
     if email.kind == "organiser_message":
-        return f"{email.batch.subject} – {email.event.title}"
-    return str(SUBJECTS[email.kind] % {"title": email.event.title})
+        return f"{email.batch.subject} – {title}"
+    return str(SUBJECTS[email.kind] % {"title": title})
 
 
 def _context(email: OutboundEmail) -> dict:

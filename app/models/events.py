@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.content import Shown, translated
 from app.models.types import (
     EventFormat,
     EventStatus,
@@ -81,7 +82,10 @@ class Event(db.Model):
     status: Mapped[EventStatus] = mapped_column(
         _enum(EventStatus, "event_status"), default=EventStatus.DRAFT
     )
+    # The language title, description and questions are written in; `translations` holds
+    # the other languages: {"sv": {"title": ..., "description": ...}}.
     language: Mapped[str] = mapped_column(sa.String(5), default="fi")
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     retention_days: Mapped[int] = mapped_column(default=90)
     # Workshops: participation by invitation, people proposed through nominations.
     nominations_open_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -110,6 +114,12 @@ class Event(db.Model):
     organiser_links: Mapped[list[EventOrganiser]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
+
+    def title_in(self, locale: str) -> Shown:
+        return translated(self.translations, self.language, locale, "title", self.title)
+
+    def description_in(self, locale: str) -> Shown:
+        return translated(self.translations, self.language, locale, "description", self.description)
 
     @property
     def seats_left(self) -> int | None:
@@ -145,8 +155,24 @@ class Question(db.Model):
     required: Mapped[bool] = mapped_column(default=False)
     # Diets and accessibility needs can be health data (GDPR art. 9).
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # {"sv": {"label": ..., "hint": ..., "options": [...]}}; options in the same order as
+    # `options`, which stay the stored answer values whatever language was shown.
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
     event: Mapped[Event] = relationship(back_populates="questions")
+
+    def label_in(self, locale: str) -> Shown:
+        return translated(self.translations, self.event.language, locale, "label", self.label)
+
+    def hint_in(self, locale: str) -> Shown:
+        return translated(self.translations, self.event.language, locale, "hint", self.hint)
+
+    def option_labels_in(self, locale: str) -> list[str]:
+        """Labels for `options` in the visitor's language, when all of them are translated."""
+        given = (self.translations or {}).get(locale, {}).get("options") or []
+        if locale != self.event.language and len(given) == len(self.options):
+            return given
+        return list(self.options)
 
     @property
     def is_choice(self) -> bool:

@@ -31,6 +31,7 @@ from wtforms.validators import (
 
 from app import clock
 from app.forms import (
+    LANGUAGE_CHOICES,
     CheckboxesField,
     EmailAddress,
     NoControlCharacters,
@@ -119,7 +120,67 @@ def _by_invitation(unbound):
     return unbound
 
 
-class QuestionForm(Form):
+LANGUAGES = [choice.value for choice in LANGUAGE_CHOICES]
+
+
+def _lines(text: str | None) -> list[str]:
+    stripped = (line.strip() for line in (text or "").splitlines())
+    return list(dict.fromkeys(line for line in stripped if line))
+
+
+class EventTextForm(Form):
+    """The event's title and description in one more language."""
+
+    title = _text(_l("Title"), 200)
+    description = _text(_l("Description"), 20000, multiline=True)
+
+    def translation(self) -> dict:
+        given = {
+            "title": (self.title.data or "").strip(),
+            "description": self.description.data or "",
+        }
+        return given if any(given.values()) else {}
+
+
+class QuestionTextForm(Form):
+    """A question, its hint and its options in one more language."""
+
+    label = _text(_l("Question"), 300)
+    hint = _text(_l("Hint shown under the question"), 500)
+    options = _text(
+        _l("Options, one per line"),
+        3000,
+        multiline=True,
+        description=_l("As many as in the main language, in the same order."),
+    )
+
+    def translation(self) -> dict:
+        given = {
+            "label": (self.label.data or "").strip(),
+            "hint": (self.hint.data or "").strip(),
+            "options": _lines(self.options.data),
+        }
+        return given if any(given.values()) else {}
+
+
+def _translations(form, languages) -> dict:
+    given = {code: getattr(form, f"text_{code}").form.translation() for code in languages}
+    return {code: text for code, text in given.items() if text}
+
+
+class Translated:
+    """A form with `text_fi`, `text_sv` and `text_en` sub-forms."""
+
+    def languages_given(self) -> list[str]:
+        """Languages with text or an error: their part of the form starts opened."""
+        return [
+            code
+            for code in LANGUAGES
+            if (sub := getattr(self, f"text_{code}")).form.translation() or sub.errors
+        ]
+
+
+class QuestionForm(Translated, Form):
     """One custom question; a sub-form of the event form."""
 
     id = HiddenField()
@@ -138,18 +199,30 @@ class QuestionForm(Form):
         _l("Sensitive: for example diets or accessibility needs (health data)"),
     )
     remove = BooleanField(_l("Remove this question"))
+    text_fi = FormField(QuestionTextForm)
+    text_sv = FormField(QuestionTextForm)
+    text_en = FormField(QuestionTextForm)
 
     def option_list(self) -> list[str]:
-        lines = (line.strip() for line in (self.options.data or "").splitlines())
-        return list(dict.fromkeys(line for line in lines if line))
+        return _lines(self.options.data)
 
     def validate_options(self, field):
         choice = self.kind.data in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
         if choice and self.label.data and len(self.option_list()) < 2:
             raise ValidationError(_l("Give at least two options, one per line"))
+        if not choice:
+            return
+        for code in LANGUAGES:
+            options = getattr(self, f"text_{code}").form.options
+            given = _lines(options.data)
+            if given and len(given) != len(self.option_list()):
+                options.errors.append(
+                    _l("Give as many options as in the main language, in the same order")
+                )
+                raise ValidationError(_l("A translation has a different number of options"))
 
 
-class EventForm(FlaskForm):
+class EventForm(Translated, FlaskForm):
     title = _text(_l("Title"), 200, required_message=_l("Enter a title"))
     description = _text(
         _l("Description"),
@@ -157,6 +230,18 @@ class EventForm(FlaskForm):
         multiline=True,
         description=_l("You can use Markdown: **bold**, *italic*, lists and links."),
     )
+    language = RadiosField(
+        _l("Language of the title, description and questions"),
+        choices=LANGUAGE_CHOICES,
+        invalid_choice_message=_l("Choose the language"),
+        description=_l(
+            "Visitors see the event in their own language where you give it under "
+            "“In other languages”, otherwise in this one."
+        ),
+    )
+    text_fi = FormField(EventTextForm)
+    text_sv = FormField(EventTextForm)
+    text_en = FormField(EventTextForm)
     starts_at = _moment(
         _l("Starts"),
         required_message=_l("Enter the start date and time"),
@@ -376,10 +461,26 @@ class EventForm(FlaskForm):
 
     creating = False
 
+    def other_languages(self) -> list[SelectChoice]:
+        """The languages offered for translation: all but the one the text is written in
+        (and that one too while it holds text typed before the main language changed)."""
+        return [
+            choice
+            for choice in LANGUAGE_CHOICES
+            if choice.value != self.main_language()
+            or getattr(self, f"text_{choice.value}").form.translation()
+        ]
+
+    def main_language(self) -> str:
+        return self.language.data or LANGUAGES[0]
+
     def details(self) -> EventDetails:
+        others = [code for code in LANGUAGES if code != self.main_language()]
         return EventDetails(
             title=self.title.data.strip(),
             description=self.description.data or "",
+            language=self.main_language(),
+            translations=_translations(self, others),
             starts_at=clock.from_local(self.starts_at.data),
             ends_at=clock.from_local(self.ends_at.data),
             format=EventFormat(self.format.data),
@@ -403,6 +504,7 @@ class EventForm(FlaskForm):
                     options=entry.form.option_list(),
                     required=entry.form.required.data,
                     sensitive=entry.form.sensitive.data,
+                    translations=_translations(entry.form, others),
                 )
                 for entry in self.questions.entries
                 if not entry.form.remove.data and (entry.form.label.data or "").strip()
@@ -423,6 +525,8 @@ def event_form_data(event) -> dict:
     return {
         "title": event.title,
         "description": event.description,
+        "language": event.language,
+        **{f"text_{code}": text for code, text in event.translations.items()},
         "starts_at": local(event.starts_at),
         "ends_at": local(event.ends_at),
         "format": event.format.value,
@@ -454,6 +558,10 @@ def event_form_data(event) -> dict:
                 "options": "\n".join(question.options),
                 "required": question.required,
                 "sensitive": question.sensitive,
+                **{
+                    f"text_{code}": {**text, "options": "\n".join(text.get("options", []))}
+                    for code, text in question.translations.items()
+                },
             }
             for question in event.questions
         ],

@@ -130,12 +130,13 @@ def email_preview(
     link is shown as a placeholder, since a real one would be a live token."""
     batch = SimpleNamespace(subject=subject, body=body, author=author)
     person = sample or SimpleNamespace(name=_l("First name Last name"), status=None)
+    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
     text = render_template(
         f"mail/{KIND}.txt",
         event=event,
         registration=person,
         batch=batch,
-        locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        locale=locale,
         event_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/")
         + url_for("events.show", slug=event.slug),
         is_confirmed=(
@@ -145,7 +146,7 @@ def email_preview(
         position=None,
         payload={},
     )
-    return f"{subject} – {event.title}", text
+    return f"{subject} – {event.title_in(locale).text}", text
 
 
 def plan_message(

@@ -39,6 +39,8 @@ class QuestionDetails:
     options: list[str] = field(default_factory=list)
     required: bool = False
     sensitive: bool = False
+    # Other languages: {"sv": {"label": ..., "hint": ..., "options": [...]}}.
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -57,6 +59,10 @@ class EventDetails:
     registration_closes_at: datetime | None = None
     contact_email: str = ""
     privacy_notice: str = ""
+    # The language of the text above; the others in `translations`:
+    # {"sv": {"title": ..., "description": ...}}.
+    language: str = "fi"
+    translations: dict = field(default_factory=dict)
     questions: list[QuestionDetails] = field(default_factory=list)
     # Minutes before the start; None: two days before, and one hour before when online.
     reminder_minutes: list[int] | None = None
@@ -188,6 +194,7 @@ def _apply_questions(event: Event, wanted: list[QuestionDetails]) -> None:
         question.options = details.options if question.is_choice else []
         question.required = details.required
         question.sensitive = details.sensitive
+        question.translations = details.translations
         kept.append(question)
     event.questions = kept
 

@@ -10,8 +10,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import clock
@@ -62,7 +62,12 @@ def _handle_event_form(form: EventForm, save):
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
     form = EventForm(
-        data={"waiting_list": True, "format": "in_person", "reminders": NEW_EVENT_REMINDERS}
+        data={
+            "waiting_list": True,
+            "format": "in_person",
+            "reminders": NEW_EVENT_REMINDERS,
+            "language": str(get_locale()),
+        }
     )
     form.creating = True
     event = _handle_event_form(form, lambda d: services.create_event(current_user, d))

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
@@ -26,6 +27,14 @@ class AnswersForm(FlaskForm):
 
     def question_fields(self):
         return [field for name, field in self._fields.items() if name.startswith("q_")]
+
+    @staticmethod
+    def answer_text(field) -> str:
+        """The answer as the person saw it: the labels of the options they chose."""
+        if not hasattr(field, "iter_choices"):
+            return field.data or ""
+        chosen = (label for _value, label, selected, _kw in field.iter_choices() if selected)
+        return ", ".join(str(label) for label in chosen)
 
     def answers(self) -> dict[int, Any]:
         collected = {}
@@ -86,19 +95,26 @@ def _answer_value(field) -> Any:
     return (field.data or "").strip()
 
 
-def _question_field(question: Question):
-    label = question.label
+def _question_field(question: Question, locale: str):
+    label = question.label_in(locale)
+    hint = question.hint_in(locale).text
+    options = [
+        SelectChoice(value, shown)
+        for value, shown in zip(question.options, question.option_labels_in(locale), strict=True)
+    ]
     validators = []
     if question.required:
         validators.append(InputRequired(_l("Answer this question")))
     else:
         validators.append(Optional())
     kind_attr = {"data-kind": question.kind.value}
+    if label.lang != locale:
+        kind_attr["data-lang"] = label.lang
     match question.kind:
         case QuestionKind.SHORT_TEXT:
             return StringField(
-                label,
-                description=question.hint,
+                label.text,
+                description=hint,
                 render_kw=kind_attr,
                 validators=[
                     *validators,
@@ -108,8 +124,8 @@ def _question_field(question: Question):
             )
         case QuestionKind.LONG_TEXT:
             return TextAreaField(
-                label,
-                description=question.hint,
+                label.text,
+                description=hint,
                 render_kw=kind_attr,
                 validators=[
                     *validators,
@@ -119,26 +135,26 @@ def _question_field(question: Question):
             )
         case QuestionKind.SINGLE_CHOICE:
             return RadiosField(
-                label,
-                description=question.hint,
+                label.text,
+                description=hint,
                 render_kw=kind_attr,
-                choices=[SelectChoice(option) for option in question.options],
+                choices=options,
                 validators=[_choose_one(question.required)],
                 invalid_choice_message=_l("Choose one of the options"),
             )
         case QuestionKind.MULTIPLE_CHOICE:
             return CheckboxesField(
-                label,
-                description=question.hint,
+                label.text,
+                description=hint,
                 render_kw=kind_attr,
-                choices=[SelectChoice(option) for option in question.options],
+                choices=options,
                 validators=[_choose_one(question.required, _l("Choose at least one option"))],
                 invalid_choice_message=_l("Choose from the options given"),
             )
         case QuestionKind.YES_NO:
             return RadiosField(
-                label,
-                description=question.hint,
+                label.text,
+                description=hint,
                 render_kw=kind_attr,
                 choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))],
                 validators=[_choose_one(question.required, _l("Choose yes or no"))],
@@ -162,7 +178,8 @@ def consent_field() -> BooleanField:
 def with_questions(base: type[AnswersForm], event: Event, **after) -> type[AnswersForm]:
     # Fields keep the order they were made in: the `after` fields, made last, follow the
     # questions on the page and in the error summary.
-    fields = {f"q_{question.id}": _question_field(question) for question in event.questions}
+    locale = str(get_locale())
+    fields = {f"q_{question.id}": _question_field(question, locale) for question in event.questions}
     fields.update({name: make() for name, make in after.items()})
     return type(f"{base.__name__}ForEvent", (base,), fields)
 

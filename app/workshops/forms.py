@@ -6,7 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import NoControlCharacters, RadiosField
+from app.forms import LANGUAGE_CHOICES, NoControlCharacters, RadiosField
 from app.models import NominationStatus
 from app.workshops.services import STATUS_LABELS
 
@@ -81,5 +81,11 @@ class InviteListForm(FlaskForm):
             FileAllowed(["csv", "xlsx"], _l("Choose a .csv or .xlsx file")),
             FileSize(MAX_UPLOAD_BYTES, message=_l("The file must be 1 MB or smaller")),
         ],
+    )
+    language = RadiosField(
+        _l("Language of the invitations"),
+        choices=LANGUAGE_CHOICES,
+        description=_l("Each person can still choose their language on the invitation page."),
+        invalid_choice_message=_l("Choose the language"),
     )
     send_now = BooleanField(_l("Send now, not at the set time"))

@@ -235,7 +235,7 @@ def invite_from_list(event_id: int):
     event = event_or_404(event_id)
     now = clock.now()
     refusal = services.invitation_refusal(event, now)
-    form = InviteListForm()
+    form = InviteListForm(language=event.language)
     problems = []
     if not refusal and form.validate_on_submit():
         people, problems, field = _read_list(form)
@@ -243,7 +243,10 @@ def invite_from_list(event_id: int):
             send_now = form.send_now.data
             known = services.already_invited(event, [person.email for person in people])
             planned = invitation_services.invite_list(
-                event, people, send_at=now if send_now else None
+                event,
+                people,
+                send_at=now if send_now else None,
+                locale=form.language.data or event.language,
             )
             db.session.commit()
             send_at = services.send_time(event, now, send_now=send_now)

@@ -39,6 +39,19 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "browser: drives Chromium against a live server")
 
 
+def pytest_report_header(config):
+    if os.path.exists(CHROMIUM):
+        return f"browser tests: {CHROMIUM}"
+    return f"browser tests: NOT RUN, {CHROMIUM} is missing (apt-get install chromium)"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not os.path.exists(CHROMIUM):
+        terminalreporter.write_sep(
+            "!", f"BROWSER TESTS WERE NOT RUN: {CHROMIUM} is missing", red=True, bold=True
+        )
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
