@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from app.mail.views import bp as mail_bp
     from app.nominations.views import bp as nominations_bp
     from app.organiser.views import bp as organiser_bp
+    from app.pages.views import bp as pages_bp
     from app.signup.views import bp as signup_bp
     from app.workshops.views import bp as workshops_bp
 
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(nominations_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(pages_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

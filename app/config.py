@@ -30,6 +30,12 @@ class Defaults:
     BABEL_DEFAULT_LOCALE = "fi"
     BABEL_DEFAULT_TIMEZONE = "Europe/Helsinki"
     LANGUAGES = ("fi", "sv", "en")
+    # Who runs this Kutsu, named on the accessibility statement and the privacy notice,
+    # and where feedback goes (empty: the address mail is sent from).
+    SERVICE_OPERATOR = ""
+    SERVICE_CONTACT_EMAIL = ""
+    # When the accessibility statement was last checked against the service.
+    ACCESSIBILITY_REVIEWED = "2026-11-23"
     MANAGE_TOKEN_DAYS_AFTER_EVENT = 90
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -12,18 +12,21 @@ from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
-from flask import current_app, request, session
+from flask import current_app, request
 
 from app.config import ROOT
 
 CATALOGUES = ROOT / "app" / "translations"
 TRANSLATED = ("fi", "sv")
+LANGUAGE_COOKIE = "kutsu_language"
+LANGUAGE_COOKIE_DAYS = 365
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 
 def select_locale() -> str:
+    """The language chosen with the switcher, else the browser's, else Finnish."""
     languages = current_app.config["LANGUAGES"]
-    chosen = session.get("locale")
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen
     return request.accept_languages.best_match(languages) or languages[0]

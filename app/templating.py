@@ -1,6 +1,7 @@
 """Template filters and globals shared by every page and email."""
 
-from datetime import datetime
+from datetime import date, datetime
+from email.utils import parseaddr
 
 from babel.dates import format_date, format_time
 from flask import Flask, current_app
@@ -53,6 +54,22 @@ def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
     return f"{local_date(moment, locale)}{at}{local_time(moment, locale)}"
 
 
+# Each language by its own name, as language switchers show them.
+LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
+
+
+def statement_date(iso_date: str) -> str:
+    """A date written in the configuration (2026-11-23), in words of the page's language."""
+    locale = {"en": "en_GB"}.get(_locale(), _locale())
+    return format_date(date.fromisoformat(iso_date), format="long", locale=locale)
+
+
+def service_contact() -> str:
+    """Where people reach whoever runs this Kutsu: set, else the address mail comes from."""
+    config = current_app.config
+    return config["SERVICE_CONTACT_EMAIL"] or parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+
+
 def title_of(event) -> Shown:
     """The event's title in the page's (or email's) language, else in its own."""
     return event.title_in(_locale())
@@ -99,4 +116,7 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale():
-        return {"current_locale": _locale()}
+        return {"current_locale": _locale(), "language_names": LANGUAGE_NAMES}
+
+    app.jinja_env.globals["service_contact"] = service_contact
+    app.jinja_env.globals["statement_date"] = statement_date

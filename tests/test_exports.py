@@ -427,3 +427,32 @@ def test_export_of_five_thousand_registrations_streams_in_chunks_and_is_complete
     answered = [row for row in rows[1:] if row[6]]
     assert len(answered) == 2500
     assert all(row[6] == f"dieetti {int(row[0].split()[1])}" for row in answered)
+
+
+def test_the_door_list_has_everyone_with_a_place_by_name_with_a_box_to_tick(
+    client, login, make_event, make_organiser
+):
+    from app.signup.services import register_for_event
+
+    owner = make_organiser()
+    event = make_event(owner, capacity=2)
+    for name in ["Örjan Öhman", "aino Aalto", "Pekka Virtanen"]:  # the third one waits
+        register_for_event(
+            event,
+            name=name,
+            email=f"{name.split()[1].lower()}@example.fi",
+            organisation="Oy",
+            answers={},
+            locale="fi",
+        )
+    db.session.commit()
+    login(owner)
+
+    attendees = client.get(f"/organiser/events/{event.id}/attendees")
+    assert f'href="/organiser/events/{event.id}/door-list"' in attendees.text
+    page = client.get(f"/organiser/events/{event.id}/door-list")
+
+    rows = re.findall(r"<tr>\s*<td class=\"tick\">.*?</td>\s*<td>(.*?)</td>", page.text, re.S)
+    assert rows == ["aino Aalto", "Örjan Öhman"]
+    assert page.text.count('class="tick-box"') == 2
+    assert "2 people with a place" in text_of(page)

@@ -24,6 +24,10 @@ DIET = QuestionDetails(
     hint="Esimerkiksi gluteeniton, laktoositon tai vegaaninen.",
     kind=QuestionKind.SHORT_TEXT,
     sensitive=True,
+    translations={
+        "sv": {"label": "Specialkost", "hint": "Till exempel glutenfri, laktosfri eller vegansk."},
+        "en": {"label": "Special diet", "hint": "For example gluten-free, lactose-free or vegan."},
+    },
 )
 # For hybrid events: in the room or online.
 ATTENDING = QuestionDetails(
@@ -32,6 +36,10 @@ ATTENDING = QuestionDetails(
     kind=QuestionKind.SINGLE_CHOICE,
     options=["Paikan päällä", "Verkossa"],
     required=True,
+    translations={
+        "sv": {"label": "Jag deltar", "options": ["På plats", "På nätet"]},
+        "en": {"label": "I will take part", "options": ["In person", "Online"]},
+    },
 )
 ACCESS = QuestionDetails(
     id=None,
@@ -121,6 +129,20 @@ def demo_events() -> list[EventDetails]:
             capacity=10,
             contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
+            # A national seminar, also for the bilingual wellbeing services counties.
+            translations={
+                "sv": {
+                    "title": "Organisationerna i reformen av social- och hälsovården och "
+                    "räddningsväsendet",
+                    "description": "Nationellt seminarium om organisationernas roll i "
+                    "reformen. Seminariet kan följas på plats eller på nätet.",
+                },
+                "en": {
+                    "title": "NGOs in the health, social services and rescue services reform",
+                    "description": "A national seminar on the role of NGOs in the reform. "
+                    "Follow it on site or online.",
+                },
+            },
             questions=[
                 ATTENDING,
                 QuestionDetails(
@@ -132,6 +154,24 @@ def demo_events() -> list[EventDetails]:
                         "Palvelupolut",
                         "Järjestöavustukset",
                     ],
+                    translations={
+                        "sv": {
+                            "label": "Jag är särskilt intresserad av",
+                            "options": [
+                                "Välfärdsområdenas strategier",
+                                "Servicekedjor",
+                                "Understöd till organisationer",
+                            ],
+                        },
+                        "en": {
+                            "label": "I am especially interested in",
+                            "options": [
+                                "Strategies of the wellbeing services counties",
+                                "Service paths",
+                                "Grants for NGOs",
+                            ],
+                        },
+                    },
                 ),
                 DIET,
             ],

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import Blueprint, abort, render_template
 
 from app import clock
@@ -17,3 +19,13 @@ def show(slug: str):
     if event is None:
         abort(404)
     return render_template("events/show.html", event=event, at=clock.now(), preview=False)
+
+
+@bp.get("/events/<slug>/privacy")
+def privacy(slug: str):
+    """The event's privacy notice: who keeps what, why, for how long, and the person's rights."""
+    event = public_event(slug)
+    if event is None:
+        abort(404)
+    kept_until = event.ends_at + timedelta(days=event.retention_days)
+    return render_template("events/privacy.html", event=event, kept_until=kept_until)

@@ -210,16 +210,6 @@ class QuestionForm(Translated, Form):
         choice = self.kind.data in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE)
         if choice and self.label.data and len(self.option_list()) < 2:
             raise ValidationError(_l("Give at least two options, one per line"))
-        if not choice:
-            return
-        for code in LANGUAGES:
-            options = getattr(self, f"text_{code}").form.options
-            given = _lines(options.data)
-            if given and len(given) != len(self.option_list()):
-                options.errors.append(
-                    _l("Give as many options as in the main language, in the same order")
-                )
-                raise ValidationError(_l("A translation has a different number of options"))
 
 
 class EventForm(Translated, FlaskForm):
@@ -406,6 +396,17 @@ class EventForm(Translated, FlaskForm):
             if not sub.remove.data and not (sub.label.data or "").strip() and sub.id.data:
                 sub.label.errors.append(_l("Enter the question, or tick Remove"))
                 raise ValidationError(_l("A question has no text"))
+            if sub.remove.data or not sub.label.data:
+                continue
+            # Here, after each sub-form has validated itself (and reset its errors).
+            for code in LANGUAGES:
+                options = getattr(sub, f"text_{code}").form.options
+                given = _lines(options.data)
+                if given and len(given) != len(sub.option_list()):
+                    options.errors.append(
+                        _l("Give as many options as in the main language, in the same order")
+                    )
+                    raise ValidationError(_l("A translation has a different number of options"))
 
     def validate_nominations_open_at(self, field):
         if field.data and self.starts_at.data and field.data >= self.starts_at.data:

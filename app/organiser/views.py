@@ -22,7 +22,7 @@ from app.forms import ConfirmForm
 from app.models import Audience, EmailStatus, Event, EventStatus
 from app.organiser import messages, services
 from app.organiser.access import event_or_404
-from app.organiser.attendees import answer_summary, attendee_page
+from app.organiser.attendees import answer_summary, attendee_page, door_list
 from app.organiser.forms import (
     AUDIENCE_CHOICES,
     NEW_EVENT_REMINDERS,
@@ -181,6 +181,13 @@ def attendees(event_id: int):
         counts=services.registration_counts(event),
         summary=answer_summary(event),
     )
+
+
+@bp.get("/events/<int:event_id>/door-list")
+def door_list_page(event_id: int):
+    """Confirmed people by name with a box to tick: made to be printed."""
+    event = event_or_404(event_id)
+    return render_template("organiser/door_list.html", event=event, people=door_list(event))
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")
