@@ -32,9 +32,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from flask_babel import gettext
+
     from app import database
     from app.extensions import babel, csrf, db, login_manager, mail, migrate
-    from app.i18n import select_locale
+    from app.i18n import N_, select_locale
 
     database.configure(app)
     db.init_app(app)
@@ -45,6 +47,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
+    # Flask-Login flashes it through localize_callback, in the page's language.
+    login_manager.login_message = N_("Sign in to see this page.")
+    login_manager.localize_callback = gettext
     from app.auth import services as auth_services
 
     login_manager.user_loader(auth_services.load_organiser)

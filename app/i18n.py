@@ -20,7 +20,12 @@ CATALOGUES = ROOT / "app" / "translations"
 TRANSLATED = ("fi", "sv")
 LANGUAGE_COOKIE = "kutsu_language"
 LANGUAGE_COOKIE_DAYS = 365
-KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "N_": None}
+
+
+def N_(message: str) -> str:  # noqa: N802 - the usual gettext name for "translate later"
+    """Marks text for the catalogues where it is translated later, by whoever shows it."""
+    return message
 
 
 def select_locale() -> str:

@@ -305,3 +305,8 @@ def test_a_nomination_in_swedish_reaches_nominator_and_nominee_in_swedish(
     assert informed["Subject"] == t("sv", "You have been nominated: %(title)s") % title
     assert db.session.scalars(db.select(Candidate.locale)).one() == "sv"
     assert nominations.candidates(workshop)[0].nominations[0].locale == "sv"
+
+
+def test_the_sign_in_prompt_is_in_the_visitors_language(client):
+    page = client.get("/organiser/", follow_redirects=True, **in_language("sv"))
+    assert t("sv", "Sign in to see this page.") in text_of(page)
