@@ -1,6 +1,8 @@
 """Headers that keep pages, tokens and personal data where they belong."""
 
-from tests.conftest import deliver_mail, link_in, sign_up
+import pytest
+
+from tests.conftest import deliver_mail, link_in, sign_up, text_of
 
 
 def test_every_page_forbids_scripts_framing_and_referrers(client, make_event):
@@ -21,3 +23,27 @@ def test_manage_and_organiser_pages_are_not_cached(client, app, make_event, mail
     manage = client.get(link_in(mailbox.messages[0], "/manage/"))
     assert manage.headers["Cache-Control"] == "no-store"
     assert "no-store" not in client.get(f"/events/{event.slug}").headers.get("Cache-Control", "")
+
+
+def post_rules(app):
+    """Every URL rule that takes a POST, with its placeholders filled in."""
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        values = {
+            name: 1 if type(converter).__name__ == "IntegerConverter" else "x"
+            for name, converter in rule._converters.items()
+        }
+        yield rule.rule, app.url_map.bind("kutsu.test").build(rule.endpoint, values)
+
+
+@pytest.mark.parametrize("token", [None, "forged"], ids=["no token", "forged token"])
+def test_every_post_without_a_valid_csrf_token_is_refused(app, client, login, make_organiser, token):
+    login(make_organiser())
+    rules = list(post_rules(app))
+    assert len(rules) > 20, "the app's POST routes were not found"
+    data = {} if token is None else {"csrf_token": token}
+    for rule, url in rules:
+        response = client.post(url, data=data)
+        assert response.status_code == 400, f"{rule} answered {response.status_code}"
+        assert "The form had expired or was sent from elsewhere" in text_of(response), rule
