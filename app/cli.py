@@ -120,6 +120,21 @@ def init_config_command():
     click.echo(f"Wrote instance/{path.name}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def backup_command(path: Path):
+    """Copy the SQLite database to PATH, safely while Kutsu runs (PostgreSQL: pg_dump)."""
+    from app.backup import NotSQLite, backup_sqlite
+
+    try:
+        size = backup_sqlite(db.engine, path)
+    except NotSQLite as exc:
+        raise click.ClickException(
+            f"The database is {exc}, not SQLite: back it up with pg_dump (docs/operations.md)."
+        ) from exc
+    click.echo(f"Backed up to {path} ({size / 1_048_576:.1f} MiB).")
+
+
 @translations_cli.command("update")
 def translations_update_command():
     """Add new messages from the code and templates to the catalogues, drop gone ones."""
@@ -143,4 +158,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(backup_command)
     app.cli.add_command(init_config_command)

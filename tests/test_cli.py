@@ -2,6 +2,7 @@
 
 import re
 import signal
+import sqlite3
 
 import pytest
 import sqlalchemy as sa
@@ -201,3 +202,33 @@ def test_mail_work_once_sends_what_is_due_and_exits(
     assert again.exit_code == 0, again.output
     assert again.output == ""
     assert len(mailbox.messages) == 2
+
+
+# --- backups --------------------------------------------------------------------------
+
+
+@pytest.mark.both_databases
+def test_backup_copies_the_sqlite_database_while_it_is_in_use(
+    runner, make_event, tmp_path, backend
+):
+    event = make_event(title="Varmuuskopioitava tapahtuma")
+    db.session.commit()
+    target = tmp_path / "kutsu-backup.sqlite3"
+    # A read transaction is open in this session while the copy is made, as a server's
+    # would be.
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 1
+
+    result = runner.invoke(args=["backup", str(target)])
+
+    if backend == "postgresql":
+        assert result.exit_code != 0
+        assert "pg_dump" in result.output
+        assert not target.exists()
+        return
+    assert result.exit_code == 0, result.output
+    assert f"Backed up to {target}" in result.output
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        titles = copy.execute("SELECT title FROM event").fetchall()
+    assert titles == [(event.title,)]
+    assert list(tmp_path.glob(".*partial")) == []

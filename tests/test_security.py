@@ -38,7 +38,9 @@ def post_rules(app):
 
 
 @pytest.mark.parametrize("token", [None, "forged"], ids=["no token", "forged token"])
-def test_every_post_without_a_valid_csrf_token_is_refused(app, client, login, make_organiser, token):
+def test_every_post_without_a_valid_csrf_token_is_refused(
+    app, client, login, make_organiser, token
+):
     login(make_organiser())
     rules = list(post_rules(app))
     assert len(rules) > 20, "the app's POST routes were not found"
