@@ -9,12 +9,14 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from app import clock
 from app.database import writing
 from app.extensions import db
 
 organiser_cli = AppGroup("organiser", help="Organiser accounts.")
 mail_cli = AppGroup("mail", help="The outbox worker and a local mail catcher.")
 demo_cli = AppGroup("demo", help="Demo data from the real events Kutsu was made for.")
+privacy_cli = AppGroup("privacy", help="Retention: erasing personal data after events.")
 translations_cli = AppGroup("translations", help="The Finnish and Swedish catalogues.")
 
 
@@ -43,6 +45,49 @@ def create_organiser_command(email: str, name: str, admin: bool, password_stdin:
     click.echo(f"Created {role} {organiser.email}.")
 
 
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Show what would be erased; change nothing.")
+def privacy_purge_command(dry_run: bool):
+    """Erase the personal data of events past their retention time (the worker does this
+    daily)."""
+    from app.privacy.services import purge_expired
+    from app.templating import local_date
+
+    with writing():
+        erased = purge_expired(clock.now(), dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    verb = "Would erase" if dry_run else "Erased"
+    for item in erased:
+        click.echo(
+            f"{verb}: {item.event.title} (retention ended {local_date(item.kept_until)}): "
+            f"{item.registrations} registrations, {item.candidates} nominees, "
+            f"{item.nominations} nominations, {item.invitations} invitations, "
+            f"{item.emails} emails"
+        )
+    if not erased:
+        click.echo("No event is past its retention time.")
+
+
+def purge_when_due(last_run: float | None) -> float | None:
+    """The worker's daily retention run: returns when it last ran."""
+    from app.privacy.services import purge_expired
+
+    if last_run is not None and time.monotonic() - last_run < PURGE_INTERVAL_SECONDS:
+        return last_run
+    with writing():
+        erased = purge_expired(clock.now())
+        db.session.commit()
+    for item in erased:
+        click.echo(f"retention: erased the personal data of event {item.event.id}")
+    return time.monotonic()
+
+
+PURGE_INTERVAL_SECONDS = 24 * 3600
+
+
 @mail_cli.command("work")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
@@ -58,7 +103,9 @@ def mail_work_command(once: bool, interval: float):
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
+    purged = None
     while not stopping:
+        purged = purge_when_due(purged)
         sent = send_due_messages(should_stop=lambda: stopping)
         db.session.remove()
         if sent:
@@ -158,5 +205,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_command)
     app.cli.add_command(init_config_command)

@@ -105,6 +105,8 @@ class Event(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the retention time ended and the personal data of its people was erased.
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     questions: Mapped[list["Question"]] = relationship(
         back_populates="event",

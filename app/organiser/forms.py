@@ -42,6 +42,7 @@ from app.models import Audience, EventFormat, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails
 
 MAX_QUESTIONS = 30
+DEFAULT_RETENTION_DAYS = 90
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
 FORMAT_CHOICES = [
@@ -295,6 +296,17 @@ class EventForm(Translated, FlaskForm):
         multiline=True,
         description=_l("Who keeps the data, why, and for how long. Shown on the sign-up form."),
     )
+    retention_days = IntegerField(
+        _l("Days the personal data is kept after the event"),
+        default=DEFAULT_RETENTION_DAYS,
+        description=_l(
+            "Then names, email addresses and answers are erased; only the numbers remain."
+        ),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=3650, message=_l("Enter a number of days from 1 to 3650")),
+        ],
+    )
     reminders = CheckboxesField(
         _l("Reminders by email"),
         description=_l("Sent to everyone with a confirmed place."),
@@ -494,6 +506,7 @@ class EventForm(Translated, FlaskForm):
             registration_closes_at=_utc_or_none(self.registration_closes_at.data),
             contact_email=(self.contact_email.data or "").strip(),
             privacy_notice=self.privacy_notice.data or "",
+            retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             reminder_minutes=self._reminder_minutes(),
             **self._workshop_details(),
             questions=[
@@ -540,6 +553,7 @@ def event_form_data(event) -> dict:
         "registration_closes_at": local(event.registration_closes_at),
         "contact_email": event.contact_email,
         "privacy_notice": event.privacy_notice,
+        "retention_days": event.retention_days,
         "reminders": [str(minutes) for minutes in event.reminder_minutes],
         "participation": event.participation.value,
         "nominations_open_at": local(event.nominations_open_at),

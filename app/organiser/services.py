@@ -59,6 +59,8 @@ class EventDetails:
     registration_closes_at: datetime | None = None
     contact_email: str = ""
     privacy_notice: str = ""
+    # Days after the event until its people's personal data is erased.
+    retention_days: int = 90
     # The language of the text above; the others in `translations`:
     # {"sv": {"title": ..., "description": ...}}.
     language: str = "fi"

@@ -1,0 +1,179 @@
+"""Retention: N days after an event its people's personal data is erased; counts remain."""
+
+import signal
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.invitations import services as invitations
+from app.models import (
+    Answer,
+    Candidate,
+    Invitation,
+    Nomination,
+    OutboundEmail,
+    Participation,
+    Registration,
+    Token,
+)
+from app.nominations import services as nominations
+from app.organiser.services import QuestionDetails
+from tests.conftest import DIET_QUESTION, deliver_mail, link_in, sign_up, text_of
+
+
+@pytest.fixture
+def past_event(app, client, make_event, mailbox, make_organiser):
+    """An event of two weeks from now with three people, one waiting; mail delivered."""
+    owner = make_organiser(email="olli@example.fi")
+    event = make_event(owner, capacity=2, questions=[QuestionDetails(id=None, **DIET_QUESTION)])
+    diet = f"q_{event.questions[0].id}"
+    for name, email in [("Sara Löyttyjärvi", "sara@example.fi"), ("Pekka P", "pekka@example.fi")]:
+        sign_up(client, event, name=name, email=email, **{diet: "gluteeniton"})
+    sign_up(client, event, name="Aino Waiting", email="aino@example.fi")
+    deliver_mail(app)
+    event.owner = owner
+    return event
+
+
+def travel_past_retention(event, days_more=1):
+    clock.travel(event.ends_at + timedelta(days=event.retention_days + days_more))
+
+
+def count(model, event) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count()).select_from(model).where(model.event_id == event.id)
+    )
+
+
+def test_a_dry_run_shows_what_would_go_and_changes_nothing(runner, past_event):
+    travel_past_retention(past_event)
+
+    result = runner.invoke(args=["privacy", "purge", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    assert f"Would erase: {past_event.title}" in result.output
+    assert "3 registrations" in result.output and "emails" in result.output
+    names = db.session.scalars(sa.select(Registration.name).order_by(Registration.id)).all()
+    assert names == ["Sara Löyttyjärvi", "Pekka P", "Aino Waiting"]
+    assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 3
+
+
+@pytest.mark.both_databases
+def test_after_the_retention_time_people_are_erased_and_only_counts_remain(
+    app, client, runner, login, past_event, mailbox, backend
+):
+    manage = link_in(mailbox.to("sara@example.fi")[0], "/manage/")
+    travel_past_retention(past_event)
+
+    result = runner.invoke(args=["privacy", "purge"])
+
+    assert result.exit_code == 0, result.output
+    assert f"Erased: {past_event.title}" in result.output
+    db.session.expire_all()
+    people = db.session.scalars(sa.select(Registration)).all()
+    assert {(p.name, p.email, p.organisation) for p in people} == {("", "", "")}
+    assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(Token.id))) == 0
+    assert count(OutboundEmail, past_event) == 0
+    assert client.get(manage).status_code == 404
+
+    # The organiser still sees how many came, and nothing about who.
+    login(past_event.owner)
+    page = text_of(client.get(f"/organiser/events/{past_event.id}/attendees"))
+    assert "Confirmed 2 / 2" in page and "Waiting list 1" in page
+    assert "names, email addresses and answers were erased" in page
+    assert "Löyttyjärvi" not in page
+    export = client.get(f"/organiser/events/{past_event.id}/attendees.csv").data.decode()
+    assert "sara@example.fi" not in export and "gluteeniton" not in export
+
+    # Done once: a second run finds nothing.
+    again = runner.invoke(args=["privacy", "purge"])
+    assert "No event is past its retention time." in again.output
+
+
+def test_an_event_still_within_its_retention_time_is_kept(runner, past_event):
+    clock.travel(past_event.ends_at + timedelta(days=past_event.retention_days - 1))
+
+    result = runner.invoke(args=["privacy", "purge"])
+
+    assert "No event is past its retention time." in result.output
+    assert db.session.scalar(sa.select(Registration.name).limit(1)) == "Sara Löyttyjärvi"
+
+
+def test_the_organiser_sets_the_retention_time_on_the_event_form(client, login, past_event, runner):
+    from tests.test_organiser import edit_event
+
+    login(past_event.owner)
+    response = edit_event(client, past_event.id, retention_days="14")
+    assert "Your changes were saved." in text_of(response)
+    public = text_of(client.get(f"/events/{past_event.slug}/privacy"))
+    assert "14 days after the event" in public
+
+    clock.travel(past_event.ends_at + timedelta(days=15))
+    assert "Erased:" in runner.invoke(args=["privacy", "purge"]).output
+
+
+def test_a_retention_time_out_of_range_is_refused_at_the_field(client, login, past_event):
+    from tests.test_organiser import edit_event
+
+    login(past_event.owner)
+    page = edit_event(client, past_event.id, retention_days="0")
+    assert "Your changes were saved." not in text_of(page)
+    assert "Enter a number of days from 1 to 3650" in text_of(page)
+
+
+def test_nominations_and_invitations_are_erased_too(app, runner, make_event):
+    now = clock.now()
+    workshop = make_event(
+        participation=Participation.INVITATION,
+        nominations_close_at=now + timedelta(days=5),
+        starts_in=timedelta(days=20),
+    )
+    nominations.submit_nominations(
+        workshop,
+        nominator_name="Nina Nominoija",
+        nominator_email="nina@example.fi",
+        nominator_organisation="SOSTE ry",
+        nominees=[
+            nominations.NomineeDetails(
+                name="Aino Aalto", email="aino@example.fi", justification="Kokemus."
+            )
+        ],
+        locale="fi",
+    )
+    invitations.invite_list(
+        workshop, [invitations.Invitee("Ville V", "ville@example.fi", "Oy")], send_at=None
+    )
+    db.session.commit()
+    deliver_mail(app)
+    travel_past_retention(workshop)
+
+    result = runner.invoke(args=["privacy", "purge"])
+
+    assert "1 nominees, 1 nominations, 1 invitations" in result.output
+    db.session.expire_all()
+    candidate = db.session.scalars(sa.select(Candidate)).one()
+    nomination = db.session.scalars(sa.select(Nomination)).one()
+    invitation = db.session.scalars(sa.select(Invitation)).one()
+    assert (candidate.name, candidate.email, candidate.notes) == ("", "", "")
+    assert (nomination.nominator_name, nomination.justification) == ("", "")
+    assert (invitation.name, invitation.email) == ("", "")
+    assert "aino" not in candidate.email_normalised
+
+
+def test_the_mail_worker_runs_the_retention_purge(runner, past_event):
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
+    travel_past_retention(past_event)
+    event_id = past_event.id  # the worker ends the session: the object goes with it
+    try:
+        result = runner.invoke(args=["mail", "work", "--once"])
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)
+
+    assert result.exit_code == 0, result.output
+    assert f"retention: erased the personal data of event {event_id}" in result.output
+    assert db.session.scalar(sa.select(Registration.email).limit(1)) == ""
