@@ -1,10 +1,9 @@
 """Pages about the service itself: the language choice, accessibility and privacy."""
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 
 from app.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS
+from app.navigation import local_path_or
 
 bp = Blueprint("pages", __name__)
 
@@ -14,7 +13,7 @@ def choose_language(code: str):
     """The language switcher: remembered in a cookie of its own, then back to the page."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    response = redirect(_local_path(request.args.get("next")), code=303)
+    response = redirect(local_path_or(request.args.get("next"), "events.index"), code=303)
     response.set_cookie(
         LANGUAGE_COOKIE,
         code,
@@ -24,16 +23,6 @@ def choose_language(code: str):
         samesite="Lax",
     )
     return response
-
-
-def _local_path(target: str | None) -> str:
-    """Only a path on this site: never a redirect elsewhere (//host, \\host, https://)."""
-    parts = urlsplit(target or "")
-    if not target or parts.scheme or parts.netloc or not target.startswith("/"):
-        return url_for("events.index")
-    if target.startswith(("//", "/\\")):
-        return url_for("events.index")
-    return target
 
 
 @bp.get("/accessibility")
