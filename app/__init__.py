@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    configure_proxy_and_cookies(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -31,11 +32,24 @@ def create_app(test_config: dict | None = None) -> Flask:
     return app
 
 
+def configure_proxy_and_cookies(app: Flask) -> None:
+    """Behind a reverse proxy, trust its X-Forwarded-* headers (the client's address is then
+    the one rate limits count); over HTTPS, cookies only ever travel encrypted."""
+    proxies = app.config["PROXY_FIX_X_FOR"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
 def register_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
     from app import database
-    from app.extensions import babel, csrf, db, login_manager, mail, migrate
+    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from app.i18n import N_, select_locale
 
     database.configure(app)
@@ -44,6 +58,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     mail.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"

@@ -37,6 +37,18 @@ class Defaults:
     # When the accessibility statement was last checked against the service.
     ACCESSIBILITY_REVIEWED = "2026-11-23"
     MANAGE_TOKEN_DAYS_AFTER_EVENT = 90
+    # Rate limits: in this process's memory by default; with several app servers, Redis
+    # (e.g. "redis://127.0.0.1:6379/0") so that they share the counts.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Every public form together (sign-up, answers, cancelling, nominating, replying to an
+    # invitation), per client address: generous enough for an office behind one address.
+    RATELIMIT_PUBLIC_FORMS = "30 per minute; 300 per hour"
+    # Signing in: per client address, and per account whatever the address.
+    RATELIMIT_LOGIN = "10 per minute; 100 per hour"
+    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none).
+    PROXY_FIX_X_FOR = 0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None

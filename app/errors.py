@@ -40,9 +40,11 @@ def _message(error: HTTPException) -> str:
         405: _("That action is not available here."),
         409: _("That cannot be done now."),
         413: _("What you sent is too large."),
+        429: _("Too many tries in a short time. Wait a minute, then go back and try again."),
     }
     default = messages.get(error.code or 500, _("Something went wrong."))
     # Our own abort(404, description=...) messages are written for people; Werkzeug's are not.
-    if error.description and error.description != type(error).description:
+    # (A rate limit's description is the limit itself, "30 per 1 minute": not for people.)
+    if error.code != 429 and error.description and error.description != type(error).description:
         return error.description
     return default

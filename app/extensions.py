@@ -2,6 +2,8 @@
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_mail import Mail
 from flask_migrate import Migrate
@@ -29,3 +31,5 @@ csrf = CSRFProtect()
 mail = Mail()
 login_manager = LoginManager()
 babel = Babel()
+# By the client's address (behind a reverse proxy: set PROXY_FIX_X_FOR, so it is theirs).
+limiter = Limiter(key_func=get_remote_address)

@@ -170,6 +170,8 @@ def app(database_url, smtp_server, tmp_path):
             "MAIL_SUPPRESS_SEND": False,  # a real SMTP server receives every message
             "PUBLIC_BASE_URL": "http://kutsu.test",
             "DEV_MAIL_DIR": str(tmp_path / "caught-mail"),
+            # Tests post far faster than people; tests/test_rate_limits.py turns them on.
+            "RATELIMIT_ENABLED": False,
         }
     )
     # Test-client requests share the test's app context, and with it `g`, where

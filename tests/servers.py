@@ -73,6 +73,9 @@ def app_environment(database_url: str, config: Mapping[str, Any] | None = None) 
             "MAIL_DEFAULT_SENDER": "Kutsu <kutsu@test.example>",
             "MAIL_SUPPRESS_SEND": True,
             "DEV_MAIL_PAGE": False,
+            # Every simulated visitor comes from 127.0.0.1: one address would soon be
+            # refused. tests/test_rate_limits.py checks the limits themselves.
+            "RATELIMIT_ENABLED": False,
         }
     )
     settings.update(config or {})

@@ -49,3 +49,19 @@ def test_every_post_without_a_valid_csrf_token_is_refused(
         response = client.post(url, data=data)
         assert response.status_code == 400, f"{rule} answered {response.status_code}"
         assert "The form had expired or was sent from elsewhere" in text_of(response), rule
+
+
+def test_over_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(app):
+    from app import create_app
+
+    secure = create_app(
+        {**app.config, "PUBLIC_BASE_URL": "https://kutsu.example.fi", "PROXY_FIX_X_FOR": 1}
+    )
+    client = secure.test_client()
+    page = client.get("/login", headers={"X-Forwarded-Proto": "https"})
+
+    cookie = page.headers["Set-Cookie"]
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    switched = client.get("/language/sv?next=/", headers={"X-Forwarded-Proto": "https"})
+    assert "Secure" in switched.headers["Set-Cookie"]

@@ -6,11 +6,14 @@ from app.auth.forms import LoginForm
 from app.auth.services import authenticate
 from app.extensions import db
 from app.navigation import local_path_or
+from app.ratelimits import login_attempts, login_attempts_per_account
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_attempts
+@login_attempts_per_account
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.invitations import services
 from app.invitations.forms import DeclineForm, accept_form_for
 from app.models import Invitation
+from app.ratelimits import public_form
 from app.signup.services import EventFull, waiting_position
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
@@ -48,6 +49,7 @@ def show(token: str):
 
 
 @bp.route("/<token>/accept", methods=["GET", "POST"])
+@public_form
 def accept(token: str):
     invitation = _invitation_or_404(token)
     event = invitation.event
@@ -75,6 +77,7 @@ def accept(token: str):
 
 
 @bp.route("/<token>/decline", methods=["GET", "POST"])
+@public_form
 def decline(token: str):
     invitation = _invitation_or_404(token)
     form = DeclineForm()

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Event, Nomination, Participation
 from app.nominations import services
 from app.nominations.forms import MAX_NOMINEES, nomination_form_for, posted_index, renumbered
+from app.ratelimits import public_form
 
 bp = Blueprint("nominations", __name__)
 
@@ -30,6 +31,7 @@ def _workshop_or_404(slug: str) -> Event:
 
 
 @bp.route("/events/<slug>/nominate", methods=["GET", "POST"])
+@public_form
 def nominate(slug: str):
     event = _workshop_or_404(slug)
     if not services.nominations_open(event, clock.now()):

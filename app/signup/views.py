@@ -7,6 +7,7 @@ from app.events.services import public_event
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Registration
+from app.ratelimits import public_form
 from app.signup import services
 from app.signup.forms import answers_form_for, signup_form_for, stored_answers_as_form_data
 
@@ -21,6 +22,7 @@ def _event_or_404(slug: str):
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@public_form
 def register(slug: str):
     event = _event_or_404(slug)
     if not event.registration_is_open(clock.now()):
@@ -69,6 +71,7 @@ def _registration_or_error(token: str) -> Registration:
 
 
 @bp.route("/manage/<token>", methods=["GET", "POST"])
+@public_form
 def manage(token: str):
     registration = _registration_or_error(token)
     event = registration.event
@@ -91,6 +94,7 @@ def manage(token: str):
 
 
 @bp.route("/manage/<token>/cancel", methods=["GET", "POST"])
+@public_form
 def cancel(token: str):
     registration = _registration_or_error(token)
     if not services.can_change(registration, clock.now()):
