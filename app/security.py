@@ -16,7 +16,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 # Pages with personal data or a token in the address: never kept by a shared cache.
-PRIVATE_ENDPOINTS = {"signup.manage", "signup.cancel", "signup.done"}
+PRIVATE_ENDPOINTS = {"signup.manage", "signup.cancel", "signup.done", "auth.reset_password_page"}
 
 
 def add_security_headers(response: Response) -> Response:

@@ -64,3 +64,16 @@ def revoke_tokens(*, registration: Registration, purpose: TokenPurpose) -> None:
         )
         .values(revoked_at=clock.now())
     )
+
+
+def revoke_organiser_tokens(organiser: Organiser, purpose: TokenPurpose) -> None:
+    """End every live token of this purpose for the account (a used one included)."""
+    db.session.execute(
+        sa.update(Token)
+        .where(
+            Token.organiser_id == organiser.id,
+            Token.purpose == purpose,
+            Token.revoked_at.is_(None),
+        )
+        .values(revoked_at=clock.now())
+    )

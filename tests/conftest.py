@@ -153,8 +153,9 @@ def mailbox(smtp_server):
 # --- the app --------------------------------------------------------------------------
 
 
-def forget_chosen_language(sender, **extra):
-    g.pop("_flask_babel", None)
+def start_with_empty_g(sender, **extra):
+    for name in list(g):
+        g.pop(name)
 
 
 @pytest.fixture
@@ -175,9 +176,9 @@ def app(database_url, smtp_server, tmp_path):
         }
     )
     # Test-client requests share the test's app context, and with it `g`, where
-    # Flask-Babel keeps the language it chose: choose again on every request, as each
-    # request's own context does in a server.
-    request_started.connect(forget_chosen_language, app)
+    # Flask-Babel keeps the language, Flask-WTF the CSRF token and Flask-Login the user:
+    # every request starts with an empty `g`, as its own context gives it in a server.
+    request_started.connect(start_with_empty_g, app)
     with app.app_context():
         if database_url.startswith("sqlite"):
             db.create_all()

@@ -1,13 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length
 
 from app.forms import EmailAddress, NoControlCharacters
 
 
-class LoginForm(FlaskForm):
-    email = EmailField(
+def _email_field() -> EmailField:
+    return EmailField(
         _l("Email address"),
         validators=[
             InputRequired(_l("Enter your email address")),
@@ -16,10 +16,43 @@ class LoginForm(FlaskForm):
             EmailAddress(),
         ],
     )
+
+
+class LoginForm(FlaskForm):
+    email = _email_field()
     password = PasswordField(
         _l("Password"),
         validators=[
             InputRequired(_l("Enter your password")),
             Length(max=200, message=_l("Password must be 200 characters or fewer")),
+        ],
+    )
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+
+
+MIN_PASSWORD = 10
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        description=_l("At least 10 characters. A few unrelated words make a good one."),
+        validators=[
+            InputRequired(_l("Enter a new password")),
+            Length(
+                min=MIN_PASSWORD,
+                max=200,
+                message=_l("Use from %(min)d to %(max)d characters"),
+            ),
+        ],
+    )
+    confirm = PasswordField(
+        _l("The new password again"),
+        validators=[
+            InputRequired(_l("Enter the new password again")),
+            EqualTo("password", _l("The passwords are not the same")),
         ],
     )

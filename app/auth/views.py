@@ -1,12 +1,18 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from app.auth.forms import LoginForm
-from app.auth.services import authenticate
+from app.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
+from app.auth.services import (
+    authenticate,
+    organiser_for_reset,
+    request_password_reset,
+    reset_password,
+)
 from app.extensions import db
 from app.navigation import local_path_or
-from app.ratelimits import login_attempts, login_attempts_per_account
+from app.ratelimits import login_attempts, login_attempts_per_account, public_form
 
 bp = Blueprint("auth", __name__)
 
@@ -34,3 +40,29 @@ def logout():
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("events.index"), code=303)
+
+
+@bp.route("/login/forgot", methods=["GET", "POST"])
+@public_form
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data, str(get_locale()))
+        db.session.commit()
+        # The same answer whether or not there is such an account.
+        return render_template("auth/reset_sent.html", email=form.email.data)
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/login/reset/<token>", methods=["GET", "POST"])
+@public_form
+def reset_password_page(token: str):
+    if organiser_for_reset(token) is None:
+        return render_template("auth/reset_expired.html"), 404
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        reset_password(token, form.password.data)
+        db.session.commit()
+        flash(_("Your password was changed. Sign in with the new password."), "success")
+        return redirect(url_for("auth.login"), code=303)
+    return render_template("auth/reset.html", form=form)

@@ -6,9 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Message
 
 from app import clock
+from app.auth.services import issue_password_reset_token
+from app.extensions import db
 from app.invitations.services import issue_invitation_token
 from app.mail.calendar import registration_calendar
-from app.models import EventStatus, InvitationStatus, OutboundEmail, RegistrationStatus
+from app.models import (
+    EventStatus,
+    InvitationStatus,
+    Organiser,
+    OutboundEmail,
+    RegistrationStatus,
+)
 from app.signup.services import issue_manage_link_token, waiting_position
 
 SUBJECTS = {
@@ -25,6 +33,7 @@ SUBJECTS = {
     "nomination_received": _l("Thank you for your nominations: %(title)s"),
     "nominee_informed": _l("You have been nominated: %(title)s"),
     "not_selected": _l("Not selected this time: %(title)s"),
+    "password_reset": _l("Set a new password for Kutsu"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -61,6 +70,9 @@ CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
 
 
 def still_relevant(email: OutboundEmail) -> bool:
+    if email.kind == "password_reset":
+        organiser = db.session.get(Organiser, email.payload.get("organiser_id", 0))
+        return organiser is not None and organiser.active
     if email.kind in WITH_REPLY_LINKS:
         return _invitation_awaits_reply(email)
     registration = email.registration
@@ -100,6 +112,8 @@ def render_message(email: OutboundEmail) -> Message:
 
 
 def _subject(email: OutboundEmail) -> str:
+    if email.event is None:
+        return str(SUBJECTS[email.kind])
     title = email.event.title_in(email.locale).text
     if email.kind == "organiser_message":
         return f"{email.batch.subject} – {title}"
@@ -114,7 +128,7 @@ def _context(email: OutboundEmail) -> dict:
         "event": event,
         "registration": registration,
         "locale": email.locale,
-        "event_url": url_for("events.show", slug=event.slug, _external=True),
+        "event_url": url_for("events.show", slug=event.slug, _external=True) if event else None,
         "payload": email.payload,
         "batch": email.batch,
         "is_confirmed": False,
@@ -136,8 +150,18 @@ def _context(email: OutboundEmail) -> dict:
         context["invitation"] = email.invitation
         context["accept_url"] = url_for("invitations.accept", token=raw, _external=True)
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
+    if email.kind == "password_reset":
+        context["reset_url"] = _reset_url(email.payload["organiser_id"])
     context["candidate"] = email.candidate
     return context
+
+
+def _reset_url(organiser_id: int) -> str | None:
+    organiser = db.session.get(Organiser, organiser_id)
+    if organiser is None:
+        return None
+    raw = issue_password_reset_token(organiser)
+    return url_for("auth.reset_password_page", token=raw, _external=True)
 
 
 def _attach_calendar(message: Message, email: OutboundEmail, context: dict) -> None:

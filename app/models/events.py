@@ -28,11 +28,17 @@ class Organiser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
+    # Raised when the password changes: every session signed in before then ends.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     @property
     def is_active(self) -> bool:
         return self.active
+
+    def get_id(self) -> str:
+        """What the session remembers: the account and the password's generation."""
+        return f"{self.id}:{self.session_version}"
 
 
 class EventOrganiser(db.Model):
