@@ -71,6 +71,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
     from app.invitations.views import bp as invitations_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(nominations_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(admin_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -14,12 +14,12 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app import clock
+from app import audit, clock
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import attendee_rows
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import Audience, EmailStatus, Event, EventStatus
+from app.models import Audience, AuditAction, EmailStatus, Event, EventStatus
 from app.organiser import messages, services
 from app.organiser.access import event_or_404
 from app.organiser.attendees import answer_summary, attendee_page, door_list
@@ -152,6 +152,7 @@ def organisers(event_id: int):
     if form.validate_on_submit():
         try:
             added = services.add_co_organiser(event, form.email.data)
+            audit.record(AuditAction.ADDED_ORGANISER, event=event, detail=added.email)
         except services.OrganiserNotFound:
             form.email.errors.append(
                 _(
@@ -170,6 +171,8 @@ def organisers(event_id: int):
 def attendees(event_id: int):
     event = event_or_404(event_id)
     search = request.args.get("q", "")[:200]
+    # What was searched for stays out of the log: it is often a person's name.
+    audit.record(AuditAction.VIEWED_ATTENDEES, event=event, detail="search" if search else "")
     status = request.args.get("status", "")
     page = request.args.get("page", 1, type=int)
     return render_template(
@@ -187,18 +190,21 @@ def attendees(event_id: int):
 def door_list_page(event_id: int):
     """Confirmed people by name with a box to tick: made to be printed."""
     event = event_or_404(event_id)
+    audit.record(AuditAction.VIEWED_DOOR_LIST, event=event)
     return render_template("organiser/door_list.html", event=event, people=door_list(event))
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")
 def export_csv(event_id: int):
     event = event_or_404(event_id)
+    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail="csv")
     return csv_download(attendee_rows(event), export_name(event, "attendees", "csv"))
 
 
 @bp.get("/events/<int:event_id>/attendees.xlsx")
 def export_xlsx(event_id: int):
     event = event_or_404(event_id)
+    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail="xlsx")
     name = export_name(event, "attendees", "xlsx")
     return xlsx_download(attendee_rows(event), name, sheet_name=_("Attendees"))
 

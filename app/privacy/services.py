@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from app import clock
 from app.extensions import db
 from app.models import (
     Answer,
@@ -21,6 +22,8 @@ from app.models import (
     Registration,
     Token,
 )
+from app.signup.services import cancel_registration
+from app.text import normalise_email
 
 
 @dataclass
@@ -83,26 +86,37 @@ def _erased_address(model):
     return sa.literal("erased-") + sa.cast(model.id, sa.String)
 
 
-def _erase(event: Event, now: datetime) -> None:
-    people = sa.select(Registration.id).where(Registration.event_id == event.id)
-    invited = sa.select(Invitation.id).where(Invitation.event_id == event.id)
+def _anonymise(model, condition) -> None:
+    values = {name: "" for name in _PERSONAL_FIELDS[model]}
+    if hasattr(model, "email_normalised"):
+        values["email_normalised"] = _erased_address(model)
+    if model is Candidate:
+        values["themes"] = []
+    db.session.execute(
+        sa.update(model).where(condition).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+
+
+def _forget_links_and_mail(registrations, invitations, mail_condition) -> None:
+    """Tokens, answers and sent emails of these people: gone, not blanked."""
     db.session.execute(
         sa.delete(Token).where(
-            sa.or_(Token.registration_id.in_(people), Token.invitation_id.in_(invited))
+            sa.or_(Token.registration_id.in_(registrations), Token.invitation_id.in_(invitations))
         )
     )
-    db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(people)))
-    db.session.execute(sa.delete(OutboundEmail).where(OutboundEmail.event_id == event.id))
-    for model, blanks in _PERSONAL_FIELDS.items():
-        values = {name: "" for name in blanks}
-        if hasattr(model, "email_normalised"):
-            values["email_normalised"] = _erased_address(model)
-        if model is Candidate:
-            values["themes"] = []
-        db.session.execute(
-            sa.update(model).where(model.event_id == event.id).values(**values),
-            execution_options={"synchronize_session": False},
-        )
+    db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(registrations)))
+    db.session.execute(sa.delete(OutboundEmail).where(mail_condition))
+
+
+def _erase(event: Event, now: datetime) -> None:
+    _forget_links_and_mail(
+        sa.select(Registration.id).where(Registration.event_id == event.id),
+        sa.select(Invitation.id).where(Invitation.event_id == event.id),
+        OutboundEmail.event_id == event.id,
+    )
+    for model in _PERSONAL_FIELDS:
+        _anonymise(model, model.event_id == event.id)
     event.purged_at = now
     db.session.flush()
     db.session.expire_all()
@@ -120,3 +134,162 @@ _PERSONAL_FIELDS = {
     ),
     Invitation: ("name", "email", "organisation", "decline_reason"),
 }
+
+
+# --- one person's request: everything held about an address, or its erasure ---------------
+
+
+@dataclass
+class HeldAbout:
+    email: str
+    registrations: list[Registration]
+    candidates: list[Candidate]
+    nominations_made: list[Nomination]
+    invitations: list[Invitation]
+    emails: list[OutboundEmail]
+
+    @property
+    def anything(self) -> bool:
+        return any((self.registrations, self.candidates, self.nominations_made, self.invitations))
+
+
+def held_about(email: str) -> HeldAbout:
+    address = normalise_email(email)
+
+    def rows(model, condition):
+        return list(db.session.scalars(sa.select(model).where(condition).order_by(model.id)))
+
+    return HeldAbout(
+        email=address,
+        registrations=rows(Registration, Registration.email_normalised == address),
+        candidates=rows(Candidate, Candidate.email_normalised == address),
+        nominations_made=rows(Nomination, sa.func.lower(Nomination.nominator_email) == address),
+        invitations=rows(Invitation, Invitation.email_normalised == address),
+        emails=rows(OutboundEmail, sa.func.lower(OutboundEmail.recipient) == address),
+    )
+
+
+def export_person(email: str, now: datetime) -> dict:
+    """Everything held about the address, for the person who asked (GDPR art. 15)."""
+    held = held_about(email)
+    return {
+        "email": held.email,
+        "exported_at": now.isoformat(),
+        "registrations": [_registration(row) for row in held.registrations],
+        "nominated": [_candidate(row) for row in held.candidates],
+        "nominations_made": [_nomination_made(row) for row in held.nominations_made],
+        "invitations": [_invitation(row) for row in held.invitations],
+        "emails": [
+            {
+                "kind": row.kind,
+                "status": row.status.value,
+                "created_at": _iso(row.created_at),
+                "sent_at": _iso(row.sent_at),
+            }
+            for row in held.emails
+        ],
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _event(event: Event) -> dict:
+    return {"title": event.title, "starts_at": _iso(event.starts_at)}
+
+
+def _registration(row: Registration) -> dict:
+    return {
+        "event": _event(row.event),
+        "name": row.name,
+        "email": row.email,
+        "organisation": row.organisation,
+        "language": row.locale,
+        "status": row.status.value,
+        "registered_at": _iso(row.created_at),
+        "cancelled_at": _iso(row.cancelled_at),
+        "checked_in_at": _iso(row.checked_in_at),
+        "answers": {answer.question.label: answer.value for answer in row.answers},
+    }
+
+
+def _candidate(row: Candidate) -> dict:
+    return {
+        "event": _event(row.event),
+        "name": row.name,
+        "email": row.email,
+        "organisation": row.organisation,
+        "role": row.role,
+        "region": row.region,
+        "themes": row.themes,
+        "status": row.status.value,
+        "organisers_notes": row.notes,
+        "nominated_by": [
+            {
+                "name": nomination.nominator_name,
+                "organisation": nomination.nominator_organisation,
+                "justification": nomination.justification,
+                "at": _iso(nomination.created_at),
+            }
+            for nomination in row.nominations
+        ],
+    }
+
+
+def _nomination_made(row: Nomination) -> dict:
+    return {
+        "event": _event(row.candidate.event),
+        "your_name": row.nominator_name,
+        "your_email": row.nominator_email,
+        "your_organisation": row.nominator_organisation,
+        "nominee": row.candidate.name,
+        "justification": row.justification,
+        "at": _iso(row.created_at),
+    }
+
+
+def _invitation(row: Invitation) -> dict:
+    return {
+        "event": _event(row.event),
+        "name": row.name,
+        "email": row.email,
+        "organisation": row.organisation,
+        "status": row.status.value,
+        "sent_at": _iso(row.sent_at),
+        "replied_at": _iso(row.replied_at),
+        "decline_reason": row.decline_reason,
+    }
+
+
+def erase_person(email: str) -> HeldAbout:
+    """Erase everything held about the address (GDPR art. 17), in the caller's transaction.
+
+    A place they hold at an event still to come is given up first, so the next person
+    waiting gets it; the counts of each event stay right. Returns what was found."""
+    held = held_about(email)
+    for registration in held.registrations:
+        if registration.event.ends_at > clock.now():
+            cancel_registration(registration)
+    db.session.flush()
+    registration_ids = [row.id for row in held.registrations]
+    invitation_ids = [row.id for row in held.invitations]
+    _forget_links_and_mail(
+        registration_ids,
+        invitation_ids,
+        sa.func.lower(OutboundEmail.recipient) == held.email,
+    )
+    _anonymise(Registration, Registration.id.in_(registration_ids))
+    _anonymise(Candidate, Candidate.id.in_([row.id for row in held.candidates]))
+    _anonymise(Nomination, Nomination.id.in_([row.id for row in held.nominations_made]))
+    _anonymise(Invitation, Invitation.id.in_(invitation_ids))
+    # What others wrote about them when nominating them is about them too.
+    db.session.execute(
+        sa.update(Nomination)
+        .where(Nomination.candidate_id.in_([row.id for row in held.candidates]))
+        .values(justification=""),
+        execution_options={"synchronize_session": False},
+    )
+    db.session.flush()
+    db.session.expire_all()
+    return held

@@ -14,14 +14,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
 
-from app import clock
+from app import audit, clock
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import nomination_rows
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.invitations import services as invitation_services
 from app.invitations.services import reply_status
-from app.models import Event, InvitationStatus, NominationStatus
+from app.models import AuditAction, Event, InvitationStatus, NominationStatus
 from app.nominations import services as nomination_services
 from app.organiser.access import event_or_404
 from app.templating import local_datetime
@@ -85,6 +85,8 @@ def nominations(event_id: int):
         shown = {name: value for name, value in filters.items() if value}
         return redirect(url_for("workshops.nominations", event_id=event.id, **shown), code=303)
     ticked = form.candidates.data if isinstance(form.candidates.data, list) else []
+    audit.record(AuditAction.VIEWED_NOMINATIONS, event=event)
+    db.session.commit()  # after a refused post, the entry is all there is to keep
     return render_template(
         "workshops/nominations.html",
         event=event,
@@ -111,6 +113,8 @@ def candidate(event_id: int, candidate_id: int):
         db.session.commit()
         flash(_("Saved: %(name)s.", name=person.name), "success")
         return redirect(url_for("workshops.nominations", event_id=event.id), code=303)
+    audit.record(AuditAction.VIEWED_NOMINEE, event=event, detail=f"nominee {person.id}")
+    db.session.commit()  # after a refused post, the entry is all there is to keep
     invitation = services.invitation_of(person)
     return render_template(
         "workshops/candidate.html",
@@ -126,12 +130,14 @@ def candidate(event_id: int, candidate_id: int):
 @bp.get("/events/<int:event_id>/nominations.csv")
 def nominations_csv(event_id: int):
     event = event_or_404(event_id)
+    audit.record(AuditAction.EXPORTED_NOMINATIONS, event=event, detail="csv")
     return csv_download(nomination_rows(event), export_name(event, "nominations", "csv"))
 
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
     event = event_or_404(event_id)
+    audit.record(AuditAction.EXPORTED_NOMINATIONS, event=event, detail="xlsx")
     name = export_name(event, "nominations", "xlsx")
     return xlsx_download(nomination_rows(event), name, sheet_name=_("Nominations"))
 

@@ -1,0 +1,94 @@
+"""Administrators: one person's data on request (export or erase) and the audit log."""
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app import audit, clock
+from app.admin.forms import EraseForm, PersonForm
+from app.extensions import db
+from app.models import AuditAction
+from app.privacy import services
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    # 404 as elsewhere: the pages of others do not exist as far as anyone can tell.
+    if not current_user.is_admin:
+        abort(404)
+
+
+@bp.route("/people", methods=["GET", "POST"])
+def people():
+    """Look up an address; what is held about it, with export and erase."""
+    form = PersonForm(request.args if request.method == "GET" else None, meta={"csrf": False})
+    held = None
+    if request.args.get("email") and form.validate():
+        held = services.held_about(form.email.data)
+    erase_form = EraseForm(data={"email": form.email.data})
+    return render_template("admin/people.html", form=form, held=held, erase_form=erase_form)
+
+
+@bp.post("/people/export")
+def export_person():
+    form = PersonForm()
+    if not form.validate():
+        abort(400)
+    data = services.export_person(form.email.data, clock.now())
+    audit.record(AuditAction.EXPORTED_PERSON, detail=data["email"])
+    db.session.commit()
+    name = f"kutsu-{data['email'].replace('@', '-at-')}.json"
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bp.post("/people/erase")
+def erase_person():
+    form = EraseForm()
+    if not form.validate():
+        held = services.held_about(form.email.data or "") if form.email.data else None
+        lookup = PersonForm(data={"email": form.email.data}, meta={"csrf": False})
+        return render_template("admin/people.html", form=lookup, held=held, erase_form=form)
+    held = services.erase_person(form.email.data)
+    audit.record(AuditAction.ERASED_PERSON, detail=held.email)
+    db.session.commit()
+    flash(
+        _(
+            "Erased: %(registrations)d registrations, %(nominated)d nominations of them, "
+            "%(made)d nominations by them, %(invitations)d invitations.",
+            registrations=len(held.registrations),
+            nominated=len(held.candidates),
+            made=len(held.nominations_made),
+            invitations=len(held.invitations),
+        ),
+        "success",
+    )
+    return redirect(url_for("admin.people"), code=303)
+
+
+@bp.get("/audit")
+def audit_log():
+    page = audit.audit_page(request.args.get("page", 1, type=int))
+    return render_template("admin/audit.html", page=page, labels=AUDIT_LABELS)
+
+
+AUDIT_LABELS = {
+    AuditAction.VIEWED_ATTENDEES: _l("Viewed the attendee list"),
+    AuditAction.VIEWED_DOOR_LIST: _l("Viewed the door list"),
+    AuditAction.EXPORTED_ATTENDEES: _l("Downloaded the attendees"),
+    AuditAction.VIEWED_NOMINATIONS: _l("Viewed the nominations"),
+    AuditAction.VIEWED_NOMINEE: _l("Viewed a nominee"),
+    AuditAction.EXPORTED_NOMINATIONS: _l("Downloaded the nominations"),
+    AuditAction.ADDED_ORGANISER: _l("Added a co-organiser"),
+    AuditAction.EXPORTED_PERSON: _l("Exported one person's data"),
+    AuditAction.ERASED_PERSON: _l("Erased one person's data"),
+}

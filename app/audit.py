@@ -1,0 +1,39 @@
+"""The audit log: one line per look at, or export of, personal data, and per role change."""
+
+import sqlalchemy as sa
+from flask import request
+from flask_login import current_user
+
+from app.database import SAFE_METHODS, writing
+from app.extensions import db
+from app.models import AuditAction, AuditEntry, Event
+
+PAGE_SIZE = 100
+
+
+def record(action: AuditAction, *, event: Event | None = None, detail: str = "") -> None:
+    """Note what the signed-in organiser did, written at once in a transaction of its own.
+
+    Pages that only show data are reads: the entry is committed before the data is read,
+    so a page is never shown without its line in the log."""
+    entry = AuditEntry(
+        organiser_id=current_user.id,
+        actor=f"{current_user.name} <{current_user.email}>",
+        action=action,
+        event_id=event.id if event else None,
+        detail=detail[:500],
+    )
+    if request.method not in SAFE_METHODS:
+        db.session.add(entry)  # with the change it records, in the same transaction
+        return
+    db.session.commit()  # ends the read so far: SQLite cannot turn an old read into a write
+    with writing():
+        db.session.add(entry)
+        db.session.commit()
+
+
+def audit_page(page: int, *, event_id: int | None = None):
+    query = sa.select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+    if event_id is not None:
+        query = query.where(AuditEntry.event_id == event_id)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)

@@ -1,0 +1,42 @@
+"""Who looked at or took away personal data, and who changed who may."""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.extensions import db
+from app.models.events import Event
+from app.models.types import UTCDateTime, _enum
+
+
+class AuditAction(enum.StrEnum):
+    VIEWED_ATTENDEES = "viewed_attendees"
+    VIEWED_DOOR_LIST = "viewed_door_list"
+    EXPORTED_ATTENDEES = "exported_attendees"
+    VIEWED_NOMINATIONS = "viewed_nominations"
+    VIEWED_NOMINEE = "viewed_nominee"
+    EXPORTED_NOMINATIONS = "exported_nominations"
+    ADDED_ORGANISER = "added_organiser"
+    EXPORTED_PERSON = "exported_person"
+    ERASED_PERSON = "erased_person"
+
+
+class AuditEntry(db.Model):
+    __table_args__ = (sa.Index("ix_audit_entry_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    organiser_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organiser.id", ondelete="SET NULL")
+    )
+    # Who it was, kept as written then: the account may later be renamed or removed.
+    actor: Mapped[str] = mapped_column(sa.String(460))
+    action: Mapped[AuditAction] = mapped_column(_enum(AuditAction, "audit_action"))
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"))
+    # What exactly: the file type, the search, whose data, whom they added.
+    detail: Mapped[str] = mapped_column(sa.String(500), default="")
+
+    event: Mapped[Event | None] = relationship()

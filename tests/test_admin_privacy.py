@@ -1,0 +1,128 @@
+"""A person's request (export or erase by email), and the audit log of who saw what."""
+
+import json
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import AuditEntry, Registration, RegistrationStatus
+from app.organiser.services import QuestionDetails
+from tests.conftest import DIET_QUESTION, deliver_mail, sign_up, submit, text_of
+
+
+def audit_lines(client) -> str:
+    return text_of(client.get("/admin/audit"))
+
+
+def test_viewing_and_downloading_attendees_and_adding_organisers_are_logged(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser(email="olli@example.fi", name="Olli Organiser")
+    admin = make_organiser(email="admin@example.fi", name="Ada Admin", admin=True)
+    make_organiser(email="co@example.fi", name="Coco")
+    event = make_event(owner, title="Kevätpäivä")
+    login(owner)
+
+    client.get(f"/organiser/events/{event.id}/attendees?q=Sara")
+    client.get(f"/organiser/events/{event.id}/attendees.csv")
+    client.get(f"/organiser/events/{event.id}/door-list")
+    submit(
+        client,
+        f"/organiser/events/{event.id}/organisers",
+        {"email": "co@example.fi"},
+    )
+
+    entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
+    assert [(entry.action.value, entry.detail) for entry in entries] == [
+        ("viewed_attendees", "search"),  # that they searched; not for whom
+        ("exported_attendees", "csv"),
+        ("viewed_door_list", ""),
+        ("added_organiser", "co@example.fi"),
+    ]
+    assert {entry.actor for entry in entries} == {"Olli Organiser <olli@example.fi>"}
+
+    # Only an admin reads the log.
+    assert client.get("/admin/audit").status_code == 404
+    login(admin)
+    log = audit_lines(client)
+    assert (
+        "Downloaded the attendees" in log and "Kevätpäivä" in log and "Added a co-organiser" in log
+    )
+
+
+def test_the_admin_pages_are_not_for_organisers_or_the_public(client, login, make_organiser):
+    for path in ["/admin/people", "/admin/audit"]:
+        assert client.get(path).status_code == 302  # to sign in
+    login(make_organiser())
+    for path in ["/admin/people", "/admin/audit"]:
+        assert client.get(path).status_code == 404
+
+
+def test_an_admin_exports_everything_held_about_an_address(
+    app, client, login, make_organiser, make_event
+):
+    event = make_event(title="Kevätpäivä", questions=[QuestionDetails(id=None, **DIET_QUESTION)])
+    other = make_event(title="Syysseminaari")
+    sign_up(client, event, email="Sara@Example.fi", **{f"q_{event.questions[0].id}": "vegaani"})
+    sign_up(client, other, email="sara@example.fi")
+    sign_up(client, other, email="pekka@example.fi", name="Pekka")
+    deliver_mail(app)
+    login(make_organiser(email="admin@example.fi", admin=True))
+
+    found = client.get("/admin/people?email=SARA@example.fi")
+    assert "Registration: Kevätpäivä" in text_of(found)
+    assert "Registration: Syysseminaari" in text_of(found)
+    download = submit(
+        client, "/admin/people/export", {"email": "sara@example.fi"}, form_page=found.request.url
+    )
+
+    assert download.headers["Content-Disposition"].endswith('.json"')
+    data = json.loads(download.data)
+    assert data["email"] == "sara@example.fi"
+    assert [r["event"]["title"] for r in data["registrations"]] == ["Kevätpäivä", "Syysseminaari"]
+    assert data["registrations"][0]["answers"] == {"Erityisruokavalio": "vegaani"}
+    assert "pekka" not in download.data.decode()
+    assert [e["kind"] for e in data["emails"] if e["status"] == "sent"] == [
+        "registration_confirmed",
+        "registration_confirmed",
+    ]
+    assert "Exported one person's data" in audit_lines(client)
+
+
+def test_an_admin_erases_an_address_and_its_place_goes_to_the_next_in_line(
+    app, client, login, make_organiser, make_event, mailbox
+):
+    event = make_event(title="Kevätpäivä", capacity=1)
+    sign_up(client, event, email="sara@example.fi", name="Sara Löyttyjärvi")
+    sign_up(client, event, email="pekka@example.fi", name="Pekka Waiting")
+    deliver_mail(app)
+    mailbox.clear()
+    login(make_organiser(email="admin@example.fi", admin=True))
+    found = "/admin/people?email=sara@example.fi"
+
+    unconfirmed = submit(
+        client, "/admin/people/erase", {"email": "sara@example.fi"}, form_page=found
+    )
+    assert "Tick the box to confirm the erasure" in text_of(unconfirmed)
+    assert db.session.scalar(sa.select(Registration.name).where(Registration.id == 1))
+
+    done = submit(
+        client,
+        "/admin/people/erase",
+        {"email": "sara@example.fi", "confirm": "y"},
+        form_page=found,
+        follow_redirects=True,
+    )
+
+    assert "Erased: 1 registrations" in text_of(done)
+    db.session.commit()
+    people = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
+    assert [(p.name, p.email, p.status) for p in people] == [
+        ("", "", RegistrationStatus.CANCELLED),
+        ("Pekka Waiting", "pekka@example.fi", RegistrationStatus.CONFIRMED),
+    ]
+    assert "Nothing is held about this address." in text_of(client.get(found))
+    deliver_mail(app)
+    assert mailbox.to("sara@example.fi") == []  # no "you were cancelled" after erasure
+    assert len(mailbox.to("pekka@example.fi")) == 1  # a place became free
+    assert "Erased one person's data" in audit_lines(client)
