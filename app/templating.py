@@ -105,6 +105,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["title_of"] = title_of
     app.jinja_env.globals["description_of"] = description_of

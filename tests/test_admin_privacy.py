@@ -37,7 +37,7 @@ def test_viewing_and_downloading_attendees_and_adding_organisers_are_logged(
         ("viewed_attendees", "search"),  # that they searched; not for whom
         ("exported_attendees", "csv"),
         ("viewed_door_list", ""),
-        ("added_organiser", "co@example.fi"),
+        ("added_organiser", "co@example.fi co_organiser"),
     ]
     assert {entry.actor for entry in entries} == {"Olli Organiser <olli@example.fi>"}
 

@@ -15,11 +15,12 @@ from app.models.types import UTCDateTime, _enum
 class AuditAction(enum.StrEnum):
     VIEWED_ATTENDEES = "viewed_attendees"
     VIEWED_DOOR_LIST = "viewed_door_list"
+    VIEWED_CHECK_IN = "viewed_check_in"
     EXPORTED_ATTENDEES = "exported_attendees"
     VIEWED_NOMINATIONS = "viewed_nominations"
     VIEWED_NOMINEE = "viewed_nominee"
     EXPORTED_NOMINATIONS = "exported_nominations"
-    ADDED_ORGANISER = "added_organiser"
+    ADDED_ORGANISER = "added_organiser"  # or a check-in helper
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
 

@@ -55,6 +55,8 @@ class Participation(enum.StrEnum):
 class OrganiserRole(enum.StrEnum):
     OWNER = "owner"
     CO_ORGANISER = "co_organiser"
+    # May see the names of those coming and mark them arrived; nothing else.
+    HELPER = "helper"
 
 
 class QuestionKind(enum.StrEnum):

@@ -7,9 +7,9 @@ from app.models import Event
 from app.organiser.services import event_for
 
 
-def event_or_404(event_id: int) -> Event:
+def event_or_404(event_id: int, *, helper_ok: bool = False) -> Event:
     # 404, not 403: another organiser's event does not exist as far as you can tell.
-    event = event_for(current_user, event_id)
+    event = event_for(current_user, event_id, helper_ok=helper_ok)
     if event is None:
         abort(404)
     return event

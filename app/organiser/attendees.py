@@ -59,6 +59,34 @@ def door_list(event: Event) -> list[Registration]:
     )
 
 
+def check_in_list(event: Event, search: str = "") -> list[Registration]:
+    """Those with a place, by name, for marking arrivals; a search narrows it by name."""
+    query = sa.select(Registration).where(
+        Registration.event_id == event.id,
+        Registration.status == RegistrationStatus.CONFIRMED,
+    )
+    if search.strip():
+        pattern = f"%{_escape_like(search.strip().casefold())}%"
+        query = query.where(sa.func.lower(Registration.name).like(pattern, escape="\\"))
+    return list(
+        db.session.scalars(query.order_by(sa.func.lower(Registration.name), Registration.id))
+    )
+
+
+def mark_arrival(event: Event, registration_id: int, *, arrived: bool, at) -> Registration | None:
+    """Arrived, or not after all (a mistaken tick); only someone with a place here."""
+    registration = db.session.scalar(
+        sa.select(Registration).where(
+            Registration.id == registration_id,
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    )
+    if registration is not None:
+        registration.checked_in_at = at if arrived else None
+    return registration
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

@@ -38,7 +38,7 @@ from app.forms import (
     RadiosField,
     SafeFieldList,
 )
-from app.models import Audience, EventFormat, Participation, QuestionKind
+from app.models import Audience, EventFormat, OrganiserRole, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails
 
 MAX_QUESTIONS = 30
@@ -583,9 +583,27 @@ def event_form_data(event) -> dict:
     }
 
 
+ROLE_CHOICES = [
+    SelectChoice(
+        OrganiserRole.CO_ORGANISER.value,
+        _l("Co-organiser: everything you can do with this event"),
+    ),
+    SelectChoice(
+        OrganiserRole.HELPER.value,
+        _l("Check-in helper: sees only the names of those coming, and marks them arrived"),
+    ),
+]
+
+
 class CoOrganiserForm(FlaskForm):
+    role = RadiosField(
+        _l("Their part"),
+        choices=ROLE_CHOICES,
+        default=OrganiserRole.CO_ORGANISER.value,
+        invalid_choice_message=_l("Choose their part"),
+    )
     email = EmailField(
-        _l("Email address of the co-organiser"),
+        _l("Their email address"),
         description=_l("They need an organiser account in Kutsu."),
         validators=[
             InputRequired(_l("Enter an email address")),

@@ -19,10 +19,16 @@ from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import attendee_rows
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import Audience, AuditAction, EmailStatus, Event, EventStatus
+from app.models import Audience, AuditAction, EmailStatus, Event, EventStatus, OrganiserRole
 from app.organiser import messages, services
 from app.organiser.access import event_or_404
-from app.organiser.attendees import answer_summary, attendee_page, door_list
+from app.organiser.attendees import (
+    answer_summary,
+    attendee_page,
+    check_in_list,
+    door_list,
+    mark_arrival,
+)
 from app.organiser.forms import (
     AUDIENCE_CHOICES,
     NEW_EVENT_REMINDERS,
@@ -45,7 +51,14 @@ def require_login():
 @bp.get("/")
 def dashboard():
     events = services.events_for(current_user)
-    return render_template("organiser/dashboard.html", events=events, at=clock.now())
+    helping = {
+        event.id
+        for event in events
+        if services.role_in(current_user, event) == OrganiserRole.HELPER
+    }
+    return render_template(
+        "organiser/dashboard.html", events=events, helping=helping, at=clock.now()
+    )
 
 
 def _handle_event_form(form: EventForm, save):
@@ -151,8 +164,9 @@ def organisers(event_id: int):
     form = CoOrganiserForm()
     if form.validate_on_submit():
         try:
-            added = services.add_co_organiser(event, form.email.data)
-            audit.record(AuditAction.ADDED_ORGANISER, event=event, detail=added.email)
+            role = OrganiserRole(form.role.data)
+            added = services.add_co_organiser(event, form.email.data, role)
+            audit.record(AuditAction.ADDED_ORGANISER, event=event, detail=f"{added.email} {role}")
         except services.OrganiserNotFound:
             form.email.errors.append(
                 _(
@@ -162,7 +176,10 @@ def organisers(event_id: int):
             )
         else:
             db.session.commit()
-            flash(_("%(name)s is now a co-organiser.", name=added.name), "success")
+            if role == OrganiserRole.HELPER:
+                flash(_("%(name)s can now check people in.", name=added.name), "success")
+            else:
+                flash(_("%(name)s is now a co-organiser.", name=added.name), "success")
             return redirect(url_for("organiser.organisers", event_id=event.id), code=303)
     return render_template("organiser/organisers.html", event=event, form=form)
 
@@ -192,6 +209,40 @@ def door_list_page(event_id: int):
     event = event_or_404(event_id)
     audit.record(AuditAction.VIEWED_DOOR_LIST, event=event)
     return render_template("organiser/door_list.html", event=event, people=door_list(event))
+
+
+@bp.get("/events/<int:event_id>/check-in")
+def check_in(event_id: int):
+    """Names of those with a place and who has arrived: for check-in helpers too."""
+    event = event_or_404(event_id, helper_ok=True)
+    search = request.args.get("q", "")[:200]
+    audit.record(AuditAction.VIEWED_CHECK_IN, event=event, detail="search" if search else "")
+    people = check_in_list(event, search)
+    return render_template(
+        "organiser/check_in.html",
+        event=event,
+        people=people,
+        search=search,
+        arrived=sum(1 for person in check_in_list(event) if person.checked_in_at),
+        total=len(check_in_list(event)) if search else len(people),
+        form=ConfirmForm(),
+        is_helper=services.role_in(current_user, event) == OrganiserRole.HELPER,
+    )
+
+
+@bp.post("/events/<int:event_id>/check-in/<int:registration_id>")
+def mark_arrived(event_id: int, registration_id: int):
+    event = event_or_404(event_id, helper_ok=True)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    arrived = request.form.get("arrived") == "1"
+    person = mark_arrival(event, registration_id, arrived=arrived, at=clock.now())
+    if person is None:
+        abort(404)
+    db.session.commit()
+    back = url_for("organiser.check_in", event_id=event.id, q=request.args.get("q") or None)
+    return redirect(f"{back}#person-{person.id}", code=303)
 
 
 @bp.get("/events/<int:event_id>/attendees.csv")

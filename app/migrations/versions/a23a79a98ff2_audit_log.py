@@ -25,7 +25,7 @@ def upgrade():
     sa.Column('created_at', app.models.types.UTCDateTime(), nullable=False),
     sa.Column('organiser_id', sa.Integer(), nullable=True),
     sa.Column('actor', sa.String(length=460), nullable=False),
-    sa.Column('action', sa.Enum('viewed_attendees', 'viewed_door_list', 'exported_attendees', 'viewed_nominations', 'viewed_nominee', 'exported_nominations', 'added_organiser', 'exported_person', 'erased_person', name='audit_action', native_enum=False, create_constraint=True), nullable=False),
+    sa.Column('action', sa.Enum('viewed_attendees', 'viewed_door_list', 'viewed_check_in', 'exported_attendees', 'viewed_nominations', 'viewed_nominee', 'exported_nominations', 'added_organiser', 'exported_person', 'erased_person', name='audit_action', native_enum=False, create_constraint=True), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=True),
     sa.Column('detail', sa.String(length=500), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_audit_entry_event_id_event'), ondelete='SET NULL'),

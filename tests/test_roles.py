@@ -1,0 +1,158 @@
+"""Who may open which organiser page: every organiser, workshop and admin route, for every
+role: anonymous, another organiser, check-in helper, co-organiser, owner, admin."""
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from app import clock
+from app.extensions import db
+from app.models import (
+    OrganiserRole,
+    OutboundEmail,
+    Participation,
+    Registration,
+    RegistrationStatus,
+)
+from app.nominations import services as nominations
+from app.organiser.services import add_co_organiser
+from tests.conftest import PASSWORD, csrf_token_in, submit
+
+ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "admin"]
+# The only pages of an event a check-in helper may open.
+HELPER_PAGES = {"organiser.check_in", "organiser.mark_arrived"}
+# Pages of the organiser's own, not of an event: every signed-in organiser has them.
+OWN_PAGES = {"organiser.dashboard", "organiser.new_event"}
+
+
+def routes(app):
+    """(endpoint, method, rule) of every page behind sign-in."""
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in {"organiser", "workshops", "admin"}:
+            continue
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            yield rule.endpoint, method, rule
+
+
+def expected(role: str, endpoint: str) -> str:
+    """'login', 'refused' (404) or 'open'."""
+    if role == "anonymous":
+        return "login"
+    if endpoint.startswith("admin."):
+        return "open" if role == "admin" else "refused"
+    if endpoint in OWN_PAGES:
+        return "open"
+    if role == "other organiser":
+        return "refused"
+    if role == "helper":
+        return "open" if endpoint in HELPER_PAGES else "refused"
+    return "open"
+
+
+@pytest.fixture
+def workshop(make_event, make_organiser):
+    """A workshop with a nominee and a confirmed participant, and people in every role."""
+    now = clock.now()
+    people = {
+        "owner": make_organiser(email="owner@example.fi"),
+        "co-organiser": make_organiser(email="co@example.fi"),
+        "helper": make_organiser(email="helper@example.fi"),
+        "other organiser": make_organiser(email="other@example.fi"),
+        "admin": make_organiser(email="admin@example.fi", admin=True),
+    }
+    event = make_event(
+        people["owner"],
+        participation=Participation.INVITATION,
+        nominations_close_at=now + timedelta(days=10),
+        starts_in=timedelta(days=30),
+    )
+    add_co_organiser(event, "co@example.fi")
+    add_co_organiser(event, "helper@example.fi", OrganiserRole.HELPER)
+    [nomination] = nominations.submit_nominations(
+        event,
+        nominator_name="Nina",
+        nominator_email="nina@example.fi",
+        nominator_organisation="SOSTE ry",
+        nominees=[nominations.NomineeDetails(name="Aino Aalto", email="aino@example.fi")],
+        locale="fi",
+    )
+    nominee = nomination.candidate
+    participant = Registration(
+        event_id=event.id,
+        name="Pekka Paikalla",
+        email="pekka@example.fi",
+        email_normalised="pekka@example.fi",
+        status=RegistrationStatus.CONFIRMED,
+    )
+    db.session.add(participant)
+    db.session.commit()
+    return event, nominee, participant, people
+
+
+def fill(rule, event, nominee, participant) -> str:
+    email = db.session.scalar(sa.select(OutboundEmail.id).where(OutboundEmail.event_id == event.id))
+    values = {
+        "event_id": event.id,
+        "candidate_id": nominee.id,
+        "registration_id": participant.id,
+        "email_id": email,
+    }
+    return rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
+
+
+def outcome(response) -> str:
+    if response.status_code == 302 and "/login" in response.headers["Location"]:
+        return "login"
+    if response.status_code == 404:
+        return "refused"
+    assert response.status_code < 500, response.status_code
+    return "open" if response.status_code in (200, 303, 400, 409) else str(response.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_organiser_route_answers_each_role_as_it_should(app, client, workshop, role):
+    event, nominee, participant, people = workshop
+    if role != "anonymous":
+        submit(client, "/login", {"email": people[role].email, "password": PASSWORD})
+    token = csrf_token_in(client.get("/login").text)
+    found = {}
+    # Pages first, then posts: a post may change the event (cancel it, say).
+    for endpoint, method, rule in sorted(routes(app), key=lambda r: (r[1] != "GET", r[0])):
+        path = fill(rule, event, nominee, participant)
+        if method == "GET":
+            response = client.get(path)
+        else:
+            response = client.post(path, data={"csrf_token": token})
+        body = response.get_data().decode("utf-8", errors="replace")
+        response.close()  # downloads hold a file open until then
+        found[f"{method} {rule.rule}"] = (outcome(response), expected(role, endpoint))
+        if outcome(response) == "refused":
+            assert "Aino" not in body and "Pekka" not in body
+
+    wrong = {route: got for route, got in found.items() if got[0] != got[1]}
+    assert not wrong, f"{role}: (got, expected) per route: {wrong}"
+    assert len(found) > 40  # every route was walked
+
+
+def test_a_helper_sees_names_only_and_marks_arrivals(client, login, workshop):
+    event, _nominee, participant, people = workshop
+    login(people["helper"])
+
+    dashboard = client.get("/organiser/")
+    assert f'href="/organiser/events/{event.id}/check-in"' in dashboard.text
+    page = client.get(f"/organiser/events/{event.id}/check-in")
+    assert "Pekka Paikalla" in page.text and "0 of 1 arrived" in page.text
+    assert "pekka@example.fi" not in page.text  # names, not addresses
+    assert f'href="/organiser/events/{event.id}/attendees"' not in page.text
+
+    done = submit(
+        client,
+        f"/organiser/events/{event.id}/check-in/{participant.id}",
+        {"arrived": "1"},
+        form_page=f"/organiser/events/{event.id}/check-in",
+        follow_redirects=True,
+    )
+    assert "1 of 1 arrived" in done.text
+    db.session.refresh(participant)
+    assert participant.checked_in_at is not None
