@@ -232,6 +232,7 @@ def sign_up(client, event, **overrides):
         "email": "sara@example.fi",
         "organisation": "Hämeen Setlementti ry",
         "consent": "y",
+        "sensitive_consent": "y",  # ignored where no question is sensitive
         **overrides,
     }
     return submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)

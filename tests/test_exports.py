@@ -14,13 +14,21 @@ from app.exports.services import CHUNK_ROWS
 from app.extensions import db
 from app.models import (
     Answer,
+    AuditEntry,
     QuestionKind,
     Registration,
     RegistrationSource,
     RegistrationStatus,
 )
 from app.signup.services import register_for_event
-from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, deliver_mail, link_in, submit, text_of
+from tests.conftest import (
+    COFFEE_QUESTION,
+    DIET_QUESTION,
+    deliver_mail,
+    link_in,
+    submit,
+    text_of,
+)
 
 INTERESTS = ["Palvelupolut", "Järjestöavustukset", "Hyvinvointialueiden strategiat"]
 INTEREST_QUESTION = {
@@ -44,7 +52,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def sign_up(client, event, name, email, organisation="", **answers):
     by_label = {question.label: f"q_{question.id}" for question in event.questions}
-    data = {"name": name, "email": email, "organisation": organisation, "consent": "y"}
+    data = {
+        "name": name,
+        "email": email,
+        "organisation": organisation,
+        "consent": "y",
+        "sensitive_consent": "y",
+    }
     data.update({by_label[label]: value for label, value in answers.items()})
     page = submit(client, f"/events/{event.slug}/register", data, follow_redirects=True)
     assert page.status_code == 200, text_of(page)
@@ -128,7 +142,7 @@ def test_csv_export_opens_in_finnish_excel_with_every_registration(
     sign_up(client, other, "Muu Ihminen", "muu@example.fi")
     login(owner)
 
-    response, data = download(client, f"/organiser/events/{event.id}/attendees.csv")
+    response, data = download(client, f"/organiser/events/{event.id}/attendees.csv?sensitive=1")
 
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
@@ -181,8 +195,10 @@ def test_xlsx_export_has_the_same_rows_as_the_csv(client, login, signed_up):
     owner, event = signed_up
     login(owner)
 
-    _, csv_data = download(client, f"/organiser/events/{event.id}/attendees.csv")
-    response, xlsx_data = download(client, f"/organiser/events/{event.id}/attendees.xlsx")
+    _, csv_data = download(client, f"/organiser/events/{event.id}/attendees.csv?sensitive=1")
+    response, xlsx_data = download(
+        client, f"/organiser/events/{event.id}/attendees.xlsx?sensitive=1"
+    )
 
     assert response.mimetype == (
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -232,8 +248,8 @@ def test_formulas_and_links_in_what_people_typed_stay_plain_text(
     ]
     login(owner)
 
-    _, csv_data = download(client, f"/organiser/events/{event.id}/attendees.csv")
-    _, xlsx_data = download(client, f"/organiser/events/{event.id}/attendees.xlsx")
+    _, csv_data = download(client, f"/organiser/events/{event.id}/attendees.csv?sensitive=1")
+    _, xlsx_data = download(client, f"/organiser/events/{event.id}/attendees.xlsx?sensitive=1")
 
     sheet = xlsx_sheet(xlsx_data)
     for rows in (csv_rows(csv_data), xlsx_rows(sheet, 7)):
@@ -403,7 +419,7 @@ def test_export_of_five_thousand_registrations_streams_in_chunks_and_is_complete
     session = db.session()
     sa.event.listen(session, "do_orm_execute", record)
     try:
-        with client.get(f"/organiser/events/{event.id}/attendees.csv") as response:
+        with client.get(f"/organiser/events/{event.id}/attendees.csv?sensitive=1") as response:
             assert response.is_streamed
             chunks = list(response.response)
     finally:
@@ -456,3 +472,33 @@ def test_the_door_list_has_everyone_with_a_place_by_name_with_a_box_to_tick(
     assert rows == ["aino Aalto", "Örjan Öhman"]
     assert page.text.count('class="tick-box"') == 2
     assert "2 people with a place" in text_of(page)
+
+
+def test_sensitive_answers_stay_out_of_the_list_and_downloads_unless_asked_for(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser()
+    event = make_event(owner, questions=[COFFEE_QUESTION, DIET_QUESTION])
+    sign_up(
+        client,
+        event,
+        "Sara",
+        "sara@example.fi",
+        **{"Osallistun kahvitarjoiluun": "yes", "Erityisruokavalio": "keliakia"},
+    )
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendees"
+
+    page = client.get(url)
+    assert "Erityisruokavalio" not in text_of(page).split("Summary of answers")[0]
+    assert "keliakia" in text_of(page)  # in the summary, without a name
+    _, plain = download(client, url + ".csv")
+    assert "keliakia" not in plain.decode("utf-8-sig")
+    assert "Osallistun kahvitarjoiluun" in plain.decode("utf-8-sig")
+
+    shown = text_of(client.get(url + "?sensitive=1"))
+    assert "Erityisruokavalio" in shown.split("Summary of answers")[0]
+    _, full = download(client, url + ".csv?sensitive=1")
+    assert "keliakia" in full.decode("utf-8-sig")
+    details = db.session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.id)).all()
+    assert details == ["", "csv", "sensitive", "csv sensitive"]

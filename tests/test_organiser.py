@@ -360,7 +360,7 @@ def test_editing_keeps_answers_attached_to_their_questions(
     )
 
     assert "Your changes were saved." in text_of(saved)
-    attendees = text_of(client.get(f"/organiser/events/{event.id}/attendees"))
+    attendees = text_of(client.get(f"/organiser/events/{event.id}/attendees?sensitive=1"))
     assert "Ruokavalio tai allergia" in attendees
     assert "Erityisruokavalio" not in attendees
     assert "Sara Löyttyjärvi sara@example.fi Hämeen Setlementti ry Confirmed gluteeniton Yes" in (
@@ -387,7 +387,7 @@ def test_a_question_ticked_remove_leaves_the_sign_up_form(
     form = text_of(client.get(f"/events/{event.slug}/register"))
     assert "Osallistun kahvitarjoiluun" not in form
     assert "Erityisruokavalio" in form
-    attendees = text_of(client.get(f"/organiser/events/{event.id}/attendees"))
+    attendees = text_of(client.get(f"/organiser/events/{event.id}/attendees?sensitive=1"))
     assert "Osallistun kahvitarjoiluun" not in attendees
     assert "Confirmed vegaaninen" in attendees
 

@@ -1,5 +1,6 @@
 """Signing up for an open event, as a participant sees it: pages and emails."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -148,8 +149,15 @@ def test_manage_link_changes_answers(client, app, make_event, mailbox):
     sign_up(client, event, **{field: "vegaaninen"})
     deliver_mail(app)
     manage_path = link_in(mailbox.messages[0], "/manage/")
+    # Consent was given with the answer: the box comes ticked, and the browser sends it.
+    assert re.search(r'id="sensitive_consent"[^>]*checked', client.get(manage_path).text)
 
-    saved = submit(client, manage_path, {field: "laktoositon"}, follow_redirects=True)
+    saved = submit(
+        client,
+        manage_path,
+        {field: "laktoositon", "sensitive_consent": "y"},
+        follow_redirects=True,
+    )
 
     assert "Your answers have been saved" in text_of(saved)
     assert 'value="laktoositon"' in saved.get_data(as_text=True)
@@ -200,3 +208,22 @@ def test_a_name_that_grows_when_normalised_gets_a_message_not_a_crash(client, ma
     assert page.status_code == 200
     assert "Name must be 200 characters or fewer" in page.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+def test_a_sensitive_answer_needs_its_own_explicit_consent(client, make_event):
+    event = make_event(questions=[DIET_QUESTION])
+    field = f"q_{event.questions[0].id}"
+    form = client.get(f"/events/{event.slug}/register")
+    assert "Sensitive: answered only if you agree below." in text_of(form)
+
+    refused = sign_up(client, event, sensitive_consent="", **{field: "keliakia"})
+
+    assert refused.status_code == 200
+    assert 'href="#sensitive_consent"' in refused.text
+    assert "Tick this to give your answers to the sensitive questions" in text_of(refused)
+    assert 'value="keliakia"' in refused.text  # kept as typed
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+    # Without an answer to it, taking part needs no such consent.
+    done = sign_up(client, event, sensitive_consent="", **{field: ""})
+    assert "You are registered" in text_of(done)

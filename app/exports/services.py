@@ -30,12 +30,13 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
-def attendee_rows(event: Event) -> Iterator[list[str]]:
+def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str]]:
     """The header, then one row per registration, read from the database in chunks.
 
     A workshop's list (or one where anyone came by invitation) also says how each person
-    came in, and which organisations nominated them."""
-    questions = list(event.questions)
+    came in, and which organisations nominated them. Answers to sensitive questions only
+    when asked for: most uses of a list need none of them."""
+    questions = [question for question in event.questions if sensitive or not question.sensitive]
     way_in = shows_way_in(event)
     yield [
         _("Name"),

@@ -188,8 +188,10 @@ def organisers(event_id: int):
 def attendees(event_id: int):
     event = event_or_404(event_id)
     search = request.args.get("q", "")[:200]
+    sensitive = request.args.get("sensitive") == "1"
     # What was searched for stays out of the log: it is often a person's name.
-    audit.record(AuditAction.VIEWED_ATTENDEES, event=event, detail="search" if search else "")
+    shown = [name for name, on in (("search", search), ("sensitive", sensitive)) if on]
+    audit.record(AuditAction.VIEWED_ATTENDEES, event=event, detail=" ".join(shown))
     status = request.args.get("status", "")
     page = request.args.get("page", 1, type=int)
     return render_template(
@@ -198,6 +200,8 @@ def attendees(event_id: int):
         page=attendee_page(event, search=search, status=status, page=page),
         search=search,
         status=status,
+        sensitive=sensitive,
+        questions=[q for q in event.questions if sensitive or not q.sensitive],
         counts=services.registration_counts(event),
         summary=answer_summary(event),
     )
@@ -248,16 +252,22 @@ def mark_arrived(event_id: int, registration_id: int):
 @bp.get("/events/<int:event_id>/attendees.csv")
 def export_csv(event_id: int):
     event = event_or_404(event_id)
-    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail="csv")
-    return csv_download(attendee_rows(event), export_name(event, "attendees", "csv"))
+    sensitive = request.args.get("sensitive") == "1"
+    detail = "csv sensitive" if sensitive else "csv"
+    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
+    rows = attendee_rows(event, sensitive=sensitive)
+    return csv_download(rows, export_name(event, "attendees", "csv"))
 
 
 @bp.get("/events/<int:event_id>/attendees.xlsx")
 def export_xlsx(event_id: int):
     event = event_or_404(event_id)
-    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail="xlsx")
+    sensitive = request.args.get("sensitive") == "1"
+    detail = "xlsx sensitive" if sensitive else "xlsx"
+    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
     name = export_name(event, "attendees", "xlsx")
-    return xlsx_download(attendee_rows(event), name, sheet_name=_("Attendees"))
+    rows = attendee_rows(event, sensitive=sensitive)
+    return xlsx_download(rows, name, sheet_name=_("Attendees"))
 
 
 # --- messages to attendees ------------------------------------------------------------

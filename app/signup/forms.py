@@ -36,6 +36,23 @@ class AnswersForm(FlaskForm):
         chosen = (label for _value, label, selected, _kw in field.iter_choices() if selected)
         return ", ".join(str(label) for label in chosen)
 
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        consent = getattr(self, "sensitive_consent", None)
+        if consent is None or consent.data:
+            return valid
+        answered = [
+            field
+            for field in self.question_fields()
+            if field.render_kw.get("data-sensitive") and _answer_value(field) not in ("", [], None)
+        ]
+        if answered:
+            consent.errors = [
+                _l("Tick this to give your answers to the sensitive questions, or leave them empty")
+            ]
+            return False
+        return valid
+
     def answers(self) -> dict[int, Any]:
         collected = {}
         for field in self.question_fields():
@@ -110,6 +127,10 @@ def _question_field(question: Question, locale: str):
     kind_attr = {"data-kind": question.kind.value}
     if label.lang != locale:
         kind_attr["data-lang"] = label.lang
+    if question.sensitive:
+        kind_attr["data-sensitive"] = "1"
+        note = str(_l("Sensitive: answered only if you agree below."))
+        hint = f"{hint} {note}" if hint else note
     match question.kind:
         case QuestionKind.SHORT_TEXT:
             return StringField(
@@ -175,11 +196,24 @@ def consent_field() -> BooleanField:
     )
 
 
+def sensitive_consent_field() -> BooleanField:
+    """Explicit consent for answers that can be health data (GDPR art. 9): not needed to
+    take part, only to answer those questions."""
+    return BooleanField(
+        _l(
+            "I agree that my answers to the questions marked sensitive are used to arrange "
+            "this event, and seen only by its organisers"
+        ),
+    )
+
+
 def with_questions(base: type[AnswersForm], event: Event, **after) -> type[AnswersForm]:
     # Fields keep the order they were made in: the `after` fields, made last, follow the
     # questions on the page and in the error summary.
     locale = str(get_locale())
     fields = {f"q_{question.id}": _question_field(question, locale) for question in event.questions}
+    if any(question.sensitive for question in event.questions):
+        fields["sensitive_consent"] = sensitive_consent_field()
     fields.update({name: make() for name, make in after.items()})
     return type(f"{base.__name__}ForEvent", (base,), fields)
 
@@ -200,4 +234,6 @@ def stored_answers_as_form_data(registration) -> dict[str, Any]:
         if isinstance(value, bool):
             value = "yes" if value else "no"
         data[f"q_{answer.question_id}"] = value
+        if answer.question.sensitive and value not in ("", [], None):
+            data["sensitive_consent"] = True  # given when they answered
     return data
