@@ -23,6 +23,7 @@ def configure(app: Flask) -> None:
     # A copy: the defaults' dict is shared by every app made in this process.
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     if uri.startswith("sqlite"):
+        # Seconds a writer waits for the write lock (SQLite's busy timeout) before failing.
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
     else:
         options.setdefault("pool_pre_ping", True)
@@ -70,7 +71,6 @@ def _sqlite_on_connect(dbapi_connection, connection_record):
     dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
