@@ -47,15 +47,22 @@ def impatient_app(app, database_url: str):
     )
 
 
+@pytest.fixture
+def faulty(app, database_url):
+    faulty = impatient_app(app, database_url)
+    yield faulty
+    with faulty.app_context():
+        db.engine.dispose()  # its own pool: close what it opened
+
+
 @pytest.mark.both_databases
 def test_a_database_error_during_sign_up_gives_a_clean_page_and_writes_nothing(
-    app, database_url, make_event
+    database_url, make_event, faulty
 ):
     event = make_event(capacity=10)
     slug = event.slug
     db.session.commit()
     db.session.close()
-    faulty = impatient_app(app, database_url)
     client = faulty.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     token = csrf_token_in(client.get(f"/events/{slug}/register").text)

@@ -196,3 +196,14 @@ def test_dev_mail_catcher_keeps_messages_for_the_dev_page(client, app, make_even
     message_path = listing.get_data(as_text=True).split('href="/dev/mail/')[1].split('"')[0]
     shown = client.get(f"/dev/mail/{message_path}")
     assert "http://kutsu.test/manage/" in shown.get_data(as_text=True)
+
+
+def test_a_long_subject_with_finnish_letters_arrives_whole(app, client, make_event, mailbox):
+    title = "Tulevaisuuden sote-keskus: kansallinen sidosryhmätyöpaja ja järjestöjen yhteistyö"
+    event = make_event(title=title)
+    sign_up(client, event)
+    deliver_mail(app)
+
+    [message] = mailbox.to("sara@example.fi")
+
+    assert message["Subject"] == f"You are registered: {title}"

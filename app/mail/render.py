@@ -1,5 +1,7 @@
 """Turning an outbox row into a message, at send time, in the recipient's language."""
 
+from email import policy
+
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
@@ -99,6 +101,17 @@ def _invitation_awaits_reply(email: OutboundEmail) -> bool:
     )
 
 
+class KutsuMessage(Message):
+    """Flask-Mail encodes the headers itself, then sets policy.SMTP, which folds the
+    encoded subject again: a long subject with ä or ö then arrived with a space inside a
+    word ("sidosryhm ätyöpaja"). Headers are sent as Flask-Mail encoded them."""
+
+    def _message(self):
+        message = super()._message()
+        message.policy = policy.SMTP.clone(refold_source="none")
+        return message
+
+
 def render_message(email: OutboundEmail) -> Message:
     base_url = current_app.config["PUBLIC_BASE_URL"]
     with current_app.test_request_context(base_url=base_url), force_locale(email.locale):
@@ -106,7 +119,7 @@ def render_message(email: OutboundEmail) -> Message:
         subject = _subject(email)
         body = render_template(f"mail/{email.kind}.txt", **context)
         html = render_template(f"mail/{email.kind}.html", subject=subject, **context)
-        message = Message(subject=subject, recipients=[email.recipient], body=body, html=html)
+        message = KutsuMessage(subject=subject, recipients=[email.recipient], body=body, html=html)
         _attach_calendar(message, email, context)
     return message
 

@@ -16,6 +16,7 @@ from werkzeug.serving import make_server
 
 from app.database import writing
 from app.extensions import db
+from tests.browser.language import BROWSER_LOCALES, LANGUAGES
 from tests.conftest import skip_or_fail
 
 CHROMIUM = "/usr/bin/chromium"
@@ -69,7 +70,10 @@ class LiveServer:
         # Port 0: the OS picks a free port, with no window for another process to take it.
         self.server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # A short poll: stop() waits for the serving loop to notice, once per test.
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def start(self):
         self.thread.start()
@@ -95,10 +99,21 @@ def live_server(app) -> Iterator[LiveServer]:
     server.stop()
 
 
+@pytest.fixture(params=LANGUAGES)
+def language(request) -> str:
+    """Each browser test runs once per language the app speaks: fi, sv and en.
+
+    A test that needs only some parametrizes `language` itself, which overrides this.
+    """
+    return request.param
+
+
 @pytest.fixture
-def page(browser, live_server):
-    # English: the app picks the language from Accept-Language, and tests read English.
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+def page(browser, live_server, language):
+    """A browser tab whose Accept-Language asks for `language` (fi-FI, sv-FI or en-GB):
+    the app picks the language from it, and tests read the page through
+    tests.browser.language.t()."""
+    context = browser.new_context(base_url=live_server.url, locale=BROWSER_LOCALES[language])
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     yield page

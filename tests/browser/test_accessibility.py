@@ -1,33 +1,43 @@
-"""axe-core on every kind of page, as a participant and as a signed-in organiser.
+"""axe-core on every page, as a participant and as a signed-in organiser, in Finnish,
+Swedish and English: each test runs once per language (the `language` fixture).
 
 WCAG 2.0, 2.1 and 2.2 A and AA rules; any violation fails the test with the rule, what
-it means and the elements it found, for every page checked.
+it means and the elements it found, for every page checked. The last tests prove the
+walks cover every page: each GET page of the app, and each page template, had an axe
+check in each language, but for the few listed in NOT_PAGES with the reason.
 """
 
-import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from app import clock, create_app
+from app.config import ROOT
 from app.extensions import db
-from app.models import EmailStatus, OutboundEmail, QuestionKind
+from app.invitations import services as invitations
+from app.models import (
+    EmailStatus,
+    InvitationStatus,
+    NominationStatus,
+    OrganiserRole,
+    OutboundEmail,
+    Participation,
+    QuestionKind,
+)
+from app.nominations import services as nominations
 from app.organiser.services import add_co_organiser
 from app.signup import services
+from tests.browser.axe import AUDITED, AxeAudit, ServedPages, screenshot
 from tests.browser.conftest import write_beside_server
-from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, PASSWORD
+from tests.browser.language import LANGUAGES, t
+from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, PASSWORD, deliver_mail, link_in
 
 pytestmark = pytest.mark.browser
 
-AXE_OPTIONS = {
-    "runOnly": {
-        "type": "tag",
-        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-    },
-    "resultTypes": ["violations"],
-}
 WORKSHOP_QUESTION = {
     "label": "Työpaja",
     "kind": QuestionKind.SINGLE_CHOICE,
@@ -42,43 +52,17 @@ DESCRIPTION = """Tervetuloa **kevätpäivään**!
 """
 
 
-# Set KUTSU_SCREENSHOTS=/tmp to keep full-page pictures of a few pages to look at.
-SCREENSHOTS = os.environ.get("KUTSU_SCREENSHOTS")
-
-
-def screenshot(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=Path(SCREENSHOTS) / f"kutsu-{name}.png", full_page=True)
-
-
-class AxeAudit:
-    """Runs axe page after page and keeps what it found; `assert_clean` fails on any."""
-
-    def __init__(self, page: Page):
-        self.page = page
-        self.axe = Axe()
-        self.found: list[str] = []
-
-    def check(self, name: str) -> None:
-        results = self.axe.run(self.page, options=AXE_OPTIONS)
-        for violation in results.response["violations"]:
-            targets = "\n".join(
-                f"      {' '.join(map(str, node['target']))}" for node in violation["nodes"]
-            )
-            self.found.append(
-                f"{name} ({self.page.url}): {violation['id']} [{violation['impact']}] "
-                f"{violation['help']}\n{targets}"
-            )
-
-    def assert_clean(self) -> None:
-        report = "\n".join(self.found)
-        print(report)
-        assert not self.found, f"axe found {len(self.found)} violation(s):\n{report}"
+@pytest.fixture
+def served(app):
+    pages = ServedPages(app)
+    pages.connect()
+    yield pages
+    pages.disconnect()
 
 
 @pytest.fixture
-def audit(page):
-    return AxeAudit(page)
+def audit(page, language, served):
+    return AxeAudit(page, language, served)
 
 
 @pytest.fixture
@@ -99,7 +83,7 @@ def event(make_event, organiser):
     )
 
 
-def sign_up_in_the_background(event, name: str, email: str):
+def sign_up_in_the_background(event, name: str, email: str, language: str):
     with write_beside_server():
         coffee, diet, workshop = (question.id for question in event.questions)
         result = services.register_for_event(
@@ -108,68 +92,173 @@ def sign_up_in_the_background(event, name: str, email: str):
             email=email,
             organisation="Hämeen Setlementti ry",
             answers={coffee: True, diet: "gluteeniton", workshop: "Rahoitus"},
-            locale="en",
+            locale=language,
         )
     return result.registration
 
 
-def sign_in(page: Page, organiser) -> None:
+def sign_in(page: Page, organiser, language: str) -> None:
     page.goto("/login")
-    page.get_by_label("Email address").fill(organiser.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your events")
+    page.get_by_label(t(language, "Email address")).fill(organiser.email)
+    page.get_by_label(t(language, "Password")).fill(PASSWORD)
+    page.get_by_role("button", name=t(language, "Sign in")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "Your events"))
 
 
-def test_participant_pages_have_no_axe_violations(page: Page, audit, event):
+def expect_errors(page: Page, language: str) -> None:
+    expect(page.get_by_text(t(language, "There is a problem"))).to_be_visible()
+
+
+def h1(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def test_service_and_error_pages_have_no_axe_violations(page: Page, audit, language):
+    page.goto("/accessibility")
+    expect(h1(page)).to_have_text(t(language, "Accessibility statement"))
+    audit.check("accessibility statement")
+
+    page.goto("/privacy")
+    expect(h1(page)).to_have_text(t(language, "Privacy"))
+    audit.check("privacy notice of the service")
+
+    # Both are linked from the foot of every page.
+    page.goto("/")
+    footer = page.locator("footer")
+    expect(
+        footer.get_by_role("link", name=t(language, "Accessibility statement"))
+    ).to_have_attribute("href", "/accessibility")
+    expect(footer.get_by_role("link", name=t(language, "Privacy"), exact=True)).to_have_attribute(
+        "href", "/privacy"
+    )
+
+    response = page.goto("/events/no-such-event")
+    assert response.status == 404
+    expect(
+        page.get_by_text(
+            t(language, "Page not found. Check the address, or the link may have expired.")
+        )
+    ).to_be_visible()
+    audit.check("page not found")
+
+    response = page.goto("/manage/not-a-token")
+    assert response.status == 404
+    expect(
+        page.get_by_text(t(language, "This link is not valid. It may have expired."))
+    ).to_be_visible()
+    audit.check("manage link not valid")
+
+    audit.assert_clean()
+
+
+def test_participant_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, event, make_event
+):
+    later = make_event(
+        organiser,
+        title="Syysseminaari",
+        registration_opens_at=clock.now() + timedelta(days=7),
+        starts_in=timedelta(days=30),
+    )
     page.goto("/")
     audit.check("home page")
 
     page.goto(f"/events/{event.slug}")
     audit.check("event page")
 
+    response = page.goto(f"/events/{event.slug}/privacy")
+    assert response.status == 200
+    expect(page.get_by_text("Rekisterinpitäjä on Hämeen Setlementti ry.")).to_be_visible()
+    audit.check("privacy notice of the event")
+
     page.goto(f"/events/{event.slug}/register")
+    expect(h1(page)).to_have_text(t(language, "Sign up"))
     audit.check("sign-up form")
 
-    page.get_by_role("button", name="Send").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect_errors(page, language)
     audit.check("sign-up form with errors")
-    screenshot(page, "signup-errors")
+    screenshot(page, f"signup-errors-{language}")
 
-    page.get_by_label("Full name").fill("Sara Löyttyjärvi")
-    page.get_by_label("Email address").fill("sara@example.fi")
-    page.get_by_label("Yes").check()
+    page.get_by_label(t(language, "Full name")).fill("Sara Löyttyjärvi")
+    page.get_by_label(t(language, "Email address")).fill("sara@example.fi")
+    page.get_by_label(t(language, "Yes"), exact=True).check()
     page.get_by_label("Rahoitus").check()
-    page.get_by_label("I have read the privacy notice").check()
-    page.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("You are registered")
+    page.get_by_label(
+        t(
+            language,
+            "I have read the privacy notice, and my details may be used to organise this event",
+        )
+    ).check()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect(h1(page)).to_have_text(t(language, "You are registered"))
     audit.check("done page")
 
-    registration = sign_up_in_the_background(event, "Pekka Virtanen", "pekka@example.fi")
+    registration = sign_up_in_the_background(event, "Pekka Virtanen", "pekka@example.fi", language)
     with write_beside_server():
         token = services.issue_manage_link_token(registration)
     page.goto(f"/manage/{token}")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your registration")
+    expect(h1(page)).to_have_text(t(language, "Your registration"))
     audit.check("manage page")
+
+    page.get_by_role("link", name=t(language, "Cancel my registration")).click()
+    expect(h1(page)).to_have_text(t(language, "Cancel your registration?"))
+    audit.check("cancel registration, confirm")
+
+    response = page.goto(f"/events/{later.slug}/register")
+    assert response.status == 409
+    expect(h1(page)).to_have_text(t(language, "Registration has not opened yet"))
+    audit.check("sign-up not open yet")
 
     audit.assert_clean()
 
 
-def test_sign_in_pages_have_no_axe_violations(page: Page, audit, organiser):
+def test_sign_in_pages_have_no_axe_violations(page: Page, audit, language, organiser, app, mailbox):
     page.goto("/login")
     audit.check("sign-in page")
 
-    page.get_by_label("Email address").fill(organiser.email)
-    page.get_by_label("Password").fill("not the password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    page.get_by_label(t(language, "Email address")).fill(organiser.email)
+    page.get_by_label(t(language, "Password")).fill("not the password")
+    page.get_by_role("button", name=t(language, "Sign in")).click()
+    expect_errors(page, language)
     audit.check("sign-in with errors")
+
+    # A forgotten password: ask for a link, follow the link from the email.
+    page.get_by_role("link", name=t(language, "Forgot your password?")).click()
+    expect(h1(page)).to_have_text(t(language, "Forgot your password?"))
+    audit.check("forgot password")
+
+    send_link = page.get_by_role("button", name=t(language, "Send the link"))
+    send_link.click()
+    expect_errors(page, language)
+    audit.check("forgot password with errors")
+
+    page.get_by_label(t(language, "Email address")).fill(organiser.email)
+    send_link.click()
+    expect(h1(page)).to_have_text(t(language, "Check your email"))
+    audit.check("reset link sent")
+
+    deliver_mail(app)
+    [message] = mailbox.to(organiser.email)
+    reset = link_in(message, "/login/reset/")
+    page.goto(reset)
+    expect(h1(page)).to_have_text(t(language, "Set a new password"))
+    audit.check("new password form")
+
+    page.get_by_role("button", name=t(language, "Save the new password")).click()
+    expect_errors(page, language)
+    audit.check("new password form with errors")
+
+    response = page.goto("/login/reset/not-a-token")
+    assert response.status == 404
+    expect(h1(page)).to_have_text(t(language, "The link has expired"))
+    audit.check("reset link not valid")
 
     audit.assert_clean()
 
 
 def test_organiser_pages_have_no_axe_violations(
-    page: Page, audit, organiser, event, make_organiser
+    page: Page, audit, language, organiser, event, make_organiser, make_event
 ):
     make_organiser(email="co@example.fi", name="Coco Co-organiser")
     with write_beside_server():
@@ -180,18 +269,19 @@ def test_organiser_pages_have_no_axe_violations(
         ("Aino Mäkinen", "aino@example.fi"),
         ("Kalle Korhonen", "kalle@example.fi"),
     ]
-    registrations = [sign_up_in_the_background(event, *person) for person in people]
+    registrations = [sign_up_in_the_background(event, *person, language) for person in people]
     with write_beside_server():
         services.cancel_registration(registrations[0])  # Aino moves up from the waiting list
+    draft = make_event(organiser, title="Luonnos: syysseminaari", published=False)
 
-    sign_in(page, organiser)
+    sign_in(page, organiser, language)
     audit.check("dashboard")
 
     page.goto("/organiser/events/new")
     audit.check("new event form")
 
-    page.get_by_role("button", name="Save as draft").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    page.get_by_role("button", name=t(language, "Save as draft")).click()
+    expect_errors(page, language)
     audit.check("event form with errors")
 
     page.goto(f"/organiser/events/{event.id}")
@@ -203,52 +293,74 @@ def test_organiser_pages_have_no_axe_violations(
     page.goto(f"/organiser/events/{event.id}/attendees")
     expect(page.get_by_role("table").first.get_by_role("row")).to_have_count(5)
     audit.check("attendees")
-    screenshot(page, "attendees")
+    screenshot(page, f"attendees-{language}")
+
+    page.get_by_role("link", name=t(language, "Door list to print")).click()
+    expect(h1(page)).to_have_text(t(language, "Door list"))
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)  # Pekka, Aino
+    audit.check("door list")
 
     page.goto(f"/organiser/events/{event.id}/organisers")
     audit.check("co-organisers")
 
-    page.get_by_label("Email address").fill("nobody@example.fi")
-    page.get_by_role("button", name="Add").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    page.get_by_label(t(language, "Email address")).fill("nobody@example.fi")
+    page.get_by_role("button", name=t(language, "Add"), exact=True).click()
+    expect_errors(page, language)
     audit.check("co-organisers with errors")
+
+    page.goto(f"/organiser/events/{event.id}/cancel")
+    audit.check("cancel event, confirm")
+
+    page.goto(f"/organiser/events/{draft.id}")
+    audit.check("draft event overview")
+
+    page.goto(f"/organiser/events/{draft.id}/preview")
+    expect(h1(page)).to_have_text(draft.title)
+    audit.check("draft event preview")
 
     audit.assert_clean()
 
 
-def test_message_and_outbox_pages_have_no_axe_violations(page: Page, audit, organiser, event):
+def test_message_and_outbox_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, event
+):
     for name, email in [
         ("Sara Löyttyjärvi", "sara@example.fi"),
         ("Pekka Virtanen", "pekka@example.fi"),
         ("Aino Mäkinen", "aino@example.fi"),
     ]:
-        sign_up_in_the_background(event, name, email)
-    sign_in(page, organiser)
+        sign_up_in_the_background(event, name, email, language)
+    sign_in(page, organiser, language)
 
     page.goto(f"/organiser/events/{event.id}/messages")
     audit.check("messages, none yet")
 
-    page.get_by_role("link", name="Write a message").click()
+    page.get_by_role("link", name=t(language, "Write a message")).click()
+    expect(h1(page)).to_have_text(t(language, "Write a message"))
     audit.check("message form")
 
-    page.get_by_role("button", name="Preview the message").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    preview = page.get_by_role("button", name=t(language, "Preview the message"))
+    preview.click()
+    expect_errors(page, language)
     audit.check("message form with errors")
-    screenshot(page, "message-errors")
+    screenshot(page, f"message-errors-{language}")
 
-    page.get_by_label("People with a confirmed place (2)").check()
-    page.get_by_label("Subject").fill("Ohjelma on valmis")
-    page.get_by_label("Message").fill("Hei!\n\nOhjelma alkaa klo 9.00.\nTervetuloa!")
-    page.get_by_label("Now").check()
-    page.get_by_role("button", name="Preview the message").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your message")
+    page.get_by_label(f"{t(language, 'People with a confirmed place')} (2)").check()
+    page.get_by_label(t(language, "Subject")).fill("Ohjelma on valmis")
+    page.get_by_label(t(language, "Message"), exact=True).fill(
+        "Hei!\n\nOhjelma alkaa klo 9.00.\nTervetuloa!"
+    )
+    page.get_by_label(t(language, "Now"), exact=True).check()
+    preview.click()
+    expect(h1(page)).to_have_text(t(language, "Check your message"))
     audit.check("message preview")
-    screenshot(page, "message-preview")
+    screenshot(page, f"message-preview-{language}")
 
-    page.get_by_role("button", name="Send").click()
-    expect(page.get_by_text("Your message is being sent to 2 people.")).to_be_visible()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    sent = t(language, "Your message is being sent to %(num)d person.", num=2)
+    expect(page.get_by_text(sent)).to_be_visible()
     audit.check("messages with a message")
-    screenshot(page, "messages")
+    screenshot(page, f"messages-{language}")
 
     with write_beside_server():
         email = db.session.scalar(
@@ -261,20 +373,114 @@ def test_message_and_outbox_pages_have_no_axe_violations(page: Page, audit, orga
         email.attempts = 1
         email.last_error = "550 No such user"
     page.goto(f"/organiser/events/{event.id}/outbox")
-    expect(page.get_by_role("button", name="Retry the email to pekka@example.fi")).to_be_visible()
+    to_pekka = t(language, "the email to %(recipient)s", recipient="pekka@example.fi")
+    retry = f"{t(language, 'Retry')} {to_pekka}"
+    expect(page.get_by_role("button", name=retry)).to_be_visible()
     audit.check("outbox with a failed message")
-    screenshot(page, "outbox")
+    screenshot(page, f"outbox-{language}")
+
+    audit.assert_clean()
+
+
+def test_check_in_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, event, make_organiser
+):
+    for name, email in [
+        ("Sara Löyttyjärvi", "sara@example.fi"),
+        ("Pekka Virtanen", "pekka@example.fi"),
+        ("Aino Mäkinen", "aino@example.fi"),  # on the waiting list: not on the check-in list
+    ]:
+        sign_up_in_the_background(event, name, email, language)
+    helper = make_organiser(email="helmi@example.fi", name="Helmi Helper")
+    with write_beside_server():
+        add_co_organiser(event, helper.email, OrganiserRole.HELPER)
+    check_in = f"/organiser/events/{event.id}/check-in"
+
+    sign_in(page, organiser, language)
+    page.goto(check_in)
+    expect(h1(page)).to_have_text(t(language, "Check-in"))
+    expect(page.locator("tbody tr")).to_have_count(2)
+    audit.check("check-in")
+
+    def button(label: str, person: str):
+        # "Arrived" and the person's name, which only screen readers hear.
+        name = re.compile(rf"^{re.escape(t(language, label))}\s*:\s*{person}$")
+        return page.get_by_role("button", name=name)
+
+    button("Arrived", "Pekka Virtanen").click()
+    expect(button("Undo", "Pekka Virtanen")).to_be_visible()
+    counts = t(language, "%(arrived)d of %(total)d arrived", arrived=1, total=2)
+    expect(page.get_by_text(counts)).to_be_visible()
+    audit.check("check-in, one arrived")
+
+    page.get_by_label(t(language, "Find by name")).fill("Sara")
+    page.get_by_role("button", name=t(language, "Search")).click()
+    expect(page.locator("tbody tr")).to_have_count(1)
+    audit.check("check-in, found by name")
+
+    page.get_by_label(t(language, "Find by name")).fill("Nobody")
+    page.get_by_role("button", name=t(language, "Search")).click()
+    expect(page.get_by_role("cell", name=t(language, "No one found."))).to_be_visible()
+    audit.check("check-in, no one found")
+
+    # A helper sees only the check-in.
+    page.context.clear_cookies()
+    sign_in(page, helper, language)
+    audit.check("dashboard of a helper")
+    page.goto(check_in)
+    expect(h1(page)).to_have_text(t(language, "Check-in"))
+    expect(page.get_by_role("navigation", name=t(language, "Event"))).to_have_count(0)
+    audit.check("check-in for a helper")
+
+    audit.assert_clean()
+
+
+def test_admin_pages_have_no_axe_violations(page: Page, audit, language, event, make_organiser):
+    admin = make_organiser(email="anna@example.fi", name="Anna Admin", admin=True)
+    sign_up_in_the_background(event, "Sara Löyttyjärvi", "sara@example.fi", language)
+    sign_in(page, admin, language)
+
+    page.get_by_role("link", name=t(language, "Administration")).click()
+    expect(h1(page)).to_have_text(t(language, "A person's data"))
+    audit.check("a person's data")
+
+    page.get_by_label(t(language, "Email address of the person")).fill("sara@example.fi")
+    page.get_by_role("button", name=t(language, "Look up")).click()
+    held = t(language, "Held about %(email)s", email="sara@example.fi")
+    expect(page.get_by_role("heading", name=held)).to_be_visible()
+    audit.check("what is held about a person")
+
+    erase = page.get_by_role(
+        "button", name=t(language, "Erase everything about %(email)s", email="sara@example.fi")
+    )
+    erase.click()
+    expect_errors(page, language)
+    audit.check("erase with errors")
+
+    page.get_by_label(t(language, "I understand that this cannot be undone")).check()
+    erase.click()
+    erased = t(
+        language,
+        "Erased: %(registrations)d registrations, %(nominated)d nominations of them, "
+        "%(made)d nominations by them, %(invitations)d invitations.",
+        registrations=1,
+        nominated=0,
+        made=0,
+        invitations=0,
+    )
+    expect(page.get_by_role("status")).to_have_text(erased)
+    audit.check("a person's data, erased")
+
+    page.get_by_role("link", name=t(language, "Audit log")).click()
+    expect(h1(page)).to_have_text(t(language, "Audit log"))
+    expect(page.get_by_role("cell", name=t(language, "Erased one person's data"))).to_be_visible()
+    audit.check("audit log")
 
     audit.assert_clean()
 
 
 @pytest.fixture
 def nomination_workshop(make_event, organiser):
-    from datetime import timedelta
-
-    from app import clock
-    from app.models import Participation
-
     return make_event(
         organiser,
         title="Tulevaisuuden sote-keskus: kansallinen sidosryhmätyöpaja",
@@ -288,21 +494,24 @@ def nomination_workshop(make_event, organiser):
     )
 
 
-def test_nomination_pages_have_no_axe_violations(page: Page, audit, nomination_workshop):
+def test_nomination_pages_have_no_axe_violations(page: Page, audit, language, nomination_workshop):
+    workshop = nomination_workshop
     page.goto("/")
     audit.check("home page with a workshop")
 
-    page.goto(f"/events/{nomination_workshop.slug}")
+    page.goto(f"/events/{workshop.slug}")
     audit.check("workshop page")
 
-    page.get_by_role("link", name="Nominate participants").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nominate participants")
+    nominate = t(language, "Nominate participants")
+    page.get_by_role("link", name=nominate).click()
+    expect(h1(page)).to_have_text(nominate)
     audit.check("nomination form")
 
-    page.get_by_role("button", name="Send nominations").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    send = page.get_by_role("button", name=t(language, "Send nominations"))
+    send.click()
+    expect_errors(page, language)
     audit.check("nomination form with errors")
-    screenshot(page, "nomination-errors")
+    screenshot(page, f"nomination-errors-{language}")
 
     page.locator("#name").fill("Nina Nominator")
     page.locator("#email").fill("nina@soste.example")
@@ -311,32 +520,31 @@ def test_nomination_pages_have_no_axe_violations(page: Page, audit, nomination_w
     page.locator("#nominees-0-email").fill("aino@example.fi")
     page.locator("#nominees-0-region").select_option("Kanta-Häme")
     page.locator("#nominees-0-justification").fill("Pitkä kokemus järjestötyöstä.")
-    page.get_by_role("button", name="Add another nominee").click()
+    page.get_by_role("button", name=t(language, "Add another nominee")).click()
     expect(page.locator("fieldset.question-block")).to_have_count(2)
     audit.check("nomination form with two nominees")
-    screenshot(page, "nomination-two")
+    screenshot(page, f"nomination-two-{language}")
 
     page.locator("#nominees-1-name").fill("Bertta Berg")
     page.locator("#nominees-1-email").fill("bertta@example.fi")
     page.locator("#nominees-1-justification").fill("Asiantuntija.")
     page.locator("#confirm").check()
-    page.get_by_role("button", name="Send nominations").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your nominations")
+    send.click()
+    expect(h1(page)).to_have_text(t(language, "Thank you for your nominations"))
     audit.check("nomination thank-you page")
+
+    clock.travel(workshop.nominations_close_at + timedelta(minutes=1))
+    response = page.goto(f"/events/{workshop.slug}/nominate")
+    assert response.status == 409
+    expect(h1(page)).to_have_text(t(language, "Nominations have closed"))
+    audit.check("nominations closed")
 
     audit.assert_clean()
 
 
 def test_workshop_review_and_invitation_pages_have_no_axe_violations(
-    page: Page, audit, organiser, make_event
+    page: Page, audit, language, organiser, make_event
 ):
-    from datetime import timedelta
-
-    from app import clock
-    from app.invitations import services as invitations
-    from app.models import InvitationStatus, NominationStatus, Participation
-    from app.nominations import services as nominations
-
     now = clock.now()
     workshop = make_event(
         organiser,
@@ -349,6 +557,8 @@ def test_workshop_review_and_invitation_pages_have_no_axe_violations(
         invitations_send_at=now + timedelta(days=39),
         reply_by=now + timedelta(days=50),
         starts_in=timedelta(days=60),
+        contact_email="info@example.fi",
+        questions=[COFFEE_QUESTION],
     )
     with write_beside_server():
         for organisation, people in [
@@ -370,7 +580,7 @@ def test_workshop_review_and_invitation_pages_have_no_axe_violations(
                     )
                     for name, local in people
                 ],
-                locale="en",
+                locale=language,
             )
         aino, bertta, cecilia, daniel = nominations.candidates(workshop)
         nominations.save_notes(aino, "Kysy saavutettavuustarpeista.")
@@ -382,65 +592,199 @@ def test_workshop_review_and_invitation_pages_have_no_axe_violations(
         )
         aino_invitation, cecilia_invitation, ville_invitation = invitations.invitations(workshop)
         invitations.accept_invitation(
-            aino_invitation, name="Aino Aalto", organisation="Oma ry", answers={}, locale="en"
+            aino_invitation,
+            name="Aino Aalto",
+            organisation="Oma ry",
+            answers={workshop.questions[0].id: True},
+            locale=language,
         )
         cecilia_invitation.status = InvitationStatus.DECLINED
         cecilia_invitation.decline_reason = "Lomalla"
+        aino_link, cecilia_link, ville_link = (
+            f"/invitations/{invitations.issue_invitation_token(invitation)}"
+            for invitation in (aino_invitation, cecilia_invitation, ville_invitation)
+        )
 
-    sign_in(page, organiser)
+    # What the invited see: the invitation, the accept and decline forms, their reply.
+    page.goto(ville_link)
+    expect(h1(page)).to_have_text(t(language, "You are invited"))
+    audit.check("invitation")
+
+    page.get_by_role("link", name=t(language, "Accept"), exact=True).click()
+    expect(h1(page)).to_have_text(t(language, "Accept the invitation"))
+    audit.check("accept form")
+
+    page.get_by_role("button", name=t(language, "Accept"), exact=True).click()
+    expect_errors(page, language)
+    audit.check("accept form with errors")
+
+    page.goto(f"{ville_link}/decline")
+    expect(h1(page)).to_have_text(t(language, "Decline the invitation?"))
+    audit.check("decline form")
+
+    page.goto(aino_link)
+    expect(h1(page)).to_have_text(t(language, "You are registered"))
+    audit.check("invitation accepted")
+
+    response = page.goto(f"{aino_link}/accept")
+    assert response.status == 409
+    expect(h1(page)).to_have_text(t(language, "You have already replied"))
+    audit.check("invitation already answered")
+
+    page.goto(cecilia_link)
+    expect(h1(page)).to_have_text(t(language, "You declined the invitation"))
+    audit.check("invitation declined")
+
+    # What the organiser sees.
+    sign_in(page, organiser, language)
     page.goto(f"/organiser/events/{workshop.id}/edit")
     audit.check("workshop event form")
-    screenshot(page, "workshop-form")
+    screenshot(page, f"workshop-form-{language}")
 
-    page.get_by_label("Reply by").fill("2000-01-01T12:00")
-    page.get_by_role("button", name="Save changes").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    page.get_by_label(t(language, "Reply by")).fill("2000-01-01T12:00")
+    page.get_by_role("button", name=t(language, "Save changes")).click()
+    expect_errors(page, language)
     audit.check("workshop event form with errors")
 
     page.goto(f"/organiser/events/{workshop.id}/nominations")
     for summary in page.locator("summary").all():
         summary.click()  # open the counts per organisation and per region
     audit.check("nominations")
-    screenshot(page, "nominations")
+    screenshot(page, f"nominations-{language}")
 
-    page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text("There is a problem")).to_be_visible()
+    apply = page.get_by_role("button", name=t(language, "Apply"))
+    apply.click()
+    expect_errors(page, language)
     audit.check("nominations with errors")
 
-    page.get_by_label("Tick Daniel Dahl").check()
-    page.get_by_label("New status for the ticked nominees").select_option("shortlisted")
-    page.get_by_role("button", name="Apply").click()
-    expect(page.get_by_text("1 nominee is now: Shortlisted.")).to_be_visible()
-    page.get_by_label("Status", exact=True).select_option("shortlisted")
-    page.get_by_role("button", name="Filter").click()
+    page.get_by_label(t(language, "Tick %(name)s", name="Daniel Dahl")).check()
+    page.get_by_label(t(language, "New status for the ticked nominees")).select_option(
+        "shortlisted"
+    )
+    apply.click()
+    shortlisted = t(language, "Shortlisted")
+    changed = t(language, "%(num)d nominee is now: %(status)s.", num=1, status=shortlisted)
+    expect(page.get_by_text(changed)).to_be_visible()
+    page.get_by_label(t(language, "Status"), exact=True).select_option("shortlisted")
+    page.get_by_role("button", name=t(language, "Filter")).click()
+    expect(page).to_have_url(re.compile(r"[?&]status=shortlisted"))
+    tick = "Tick %(name)s"
+    expect(page.get_by_label(t(language, tick, name="Daniel Dahl"))).to_be_visible()
+    expect(page.get_by_label(t(language, tick, name="Aino Aalto"))).to_have_count(0)
     audit.check("nominations, filtered")
 
     page.goto(f"/organiser/events/{workshop.id}/nominations/{aino.id}")
     audit.check("nominee")
-    screenshot(page, "nominee")
+    screenshot(page, f"nominee-{language}")
 
     page.goto(f"/organiser/events/{workshop.id}/invitations")
     audit.check("invitations")
-    screenshot(page, "invitations")
+    screenshot(page, f"invitations-{language}")
 
-    page.get_by_role("link", name="Invite from a list").last.click()
+    page.get_by_role("link", name=t(language, "Invite from a list")).last.click()
+    expect(h1(page)).to_have_text(t(language, "Invite from a list"))
     audit.check("invite from a list")
-    page.get_by_label("Paste the addresses").fill("Eero; eero@example.fi\nnot an address")
-    page.get_by_role("button", name="Invite everyone on the list").click()
-    expect(page.get_by_text("Line 2: no email address")).to_be_visible()
+    page.get_by_label(t(language, "Paste the addresses")).fill(
+        "Eero; eero@example.fi\nnot an address"
+    )
+    page.get_by_role("button", name=t(language, "Invite everyone on the list")).click()
+    problem = t(
+        language, "Line %(line)d: %(problem)s", line=2, problem=t(language, "no email address")
+    )
+    expect(page.get_by_text(problem)).to_be_visible()
     audit.check("invite from a list with errors")
-    screenshot(page, "invite-list-errors")
+    screenshot(page, f"invite-list-errors-{language}")
 
     page.goto(f"/organiser/events/{workshop.id}/invitations/not-selected")
     audit.check("not selected, confirm")
 
     page.goto(f"/organiser/events/{workshop.id}/attendees")
-    expect(page.get_by_role("columnheader", name="Way in")).to_be_visible()
+    expect(page.get_by_role("columnheader", name=t(language, "Way in"))).to_be_visible()
     audit.check("workshop attendees")
 
     clock.travel(workshop.reply_by + timedelta(minutes=1))
     page.goto(f"/organiser/events/{workshop.id}/invitations")
-    expect(page.get_by_role("heading", name="No reply by the reply-by date")).to_be_visible()
+    no_reply = t(language, "No reply by the reply-by date")
+    expect(page.get_by_role("heading", name=no_reply)).to_be_visible()
     audit.check("invitations after the reply-by date")
 
+    page.goto(ville_link)
+    expect(h1(page)).to_have_text(t(language, "The time to reply has passed"))
+    audit.check("invitation after the reply-by date")
+
     audit.assert_clean()
+
+
+# --- every page checked ---------------------------------------------------------------
+
+# GET routes that are not pages to check, and why. Anything else must have had axe.
+NOT_PAGES = {
+    "static": "CSS and other static files",
+    "organiser.export_csv": "a CSV download of the attendees",
+    "organiser.export_xlsx": "an Excel download of the attendees",
+    "workshops.nominations_csv": "a CSV download of the nominations",
+    "workshops.nominations_xlsx": "an Excel download of the nominations",
+    "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
+    "devmail.show": "one caught message for developers: 404 unless debug or DEV_MAIL_PAGE",
+    "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
+}
+# Templates that are no page of their own: partials, the layout, emails, the dev pages.
+NOT_PAGE_TEMPLATES = ("mail/", "devmail/", "base.html")
+WALKS = [
+    name
+    for name, item in list(globals().items())
+    if name.startswith("test_") and name.endswith("_have_no_axe_violations") and callable(item)
+]
+
+
+def page_templates() -> set[str]:
+    templates = ROOT / "templates"
+    names = {path.relative_to(templates).as_posix() for path in templates.rglob("*.html")}
+    return {
+        name
+        for name in names
+        if not name.startswith(NOT_PAGE_TEMPLATES) and not Path(name).name.startswith("_")
+    }
+
+
+def get_pages() -> set[str]:
+    app = create_app({"SECRET_KEY": "routes", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    return {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+
+
+def require_every_walk(request, language: str) -> None:
+    """Coverage is only known when every walk in this language ran in this session."""
+    selected = {item.name for item in request.session.items}
+    missing = [name for name in WALKS if f"{name}[{language}]" not in selected]
+    if missing:
+        pytest.skip(f"not every axe walk in {language} was selected: {', '.join(missing)}")
+
+
+def test_the_list_of_exceptions_names_real_routes(client):
+    stale = set(NOT_PAGES) - get_pages()
+    assert not stale, f"NOT_PAGES names routes the app no longer has: {sorted(stale)}"
+    # As NOT_PAGES says: no visitor sees the dev mail pages, and choosing a language
+    # shows no page of its own.
+    assert client.get("/dev/mail/").status_code == 404
+    chosen = client.get("/language/sv?next=/events")
+    assert (chosen.status_code, chosen.location) == (303, "/events")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_had_an_axe_check(request, language):
+    require_every_walk(request, language)
+    checked = {served.endpoint for served in AUDITED[language] if served.status < 400}
+    unchecked = get_pages() - set(NOT_PAGES) - checked
+    assert not unchecked, (
+        f"no axe check in {language} of these pages: {sorted(unchecked)}; add them to a walk "
+        "in tests/browser/test_accessibility.py, or to NOT_PAGES with the reason"
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_template_had_an_axe_check(request, language):
+    """Pages that only some states show (closed, refused, errors) have templates of their own."""
+    require_every_walk(request, language)
+    checked = {name for served in AUDITED[language] for name in served.templates}
+    unchecked = page_templates() - checked
+    assert not unchecked, f"no axe check in {language} of a page made by: {sorted(unchecked)}"

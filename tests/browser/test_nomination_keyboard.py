@@ -1,4 +1,5 @@
-"""Nominating people with the keyboard alone: Tab, typing, Space and Enter, no clicks.
+"""Nominating people with the keyboard alone: Tab, typing, Space and Enter, no clicks; in
+Finnish, Swedish and English (each test runs once per language).
 
 "Add another nominee" is a button that shows the form again with one more block; no
 JavaScript. Every element Tab lands on must show where the focus is.
@@ -14,13 +15,8 @@ from playwright.sync_api import Page, expect
 from app import clock
 from app.extensions import db
 from app.models import Candidate, Participation
-from tests.browser.test_signup_keyboard import (
-    id_is,
-    record_rest_styles,
-    tab,
-    tab_to,
-    text_is,
-)
+from tests.browser.keyboard import id_is, record_rest_styles, tab, tab_to, text_is
+from tests.browser.language import expect_language, t
 
 pytestmark = pytest.mark.browser
 
@@ -36,12 +32,18 @@ def workshop(make_event):
     )
 
 
-def test_nominate_two_people_with_the_keyboard_alone(page: Page, workshop):
+def h1(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def test_nominate_two_people_with_the_keyboard_alone(page: Page, language, workshop):
     page.goto(f"/events/{workshop.slug}")
+    expect_language(page, language)
     record_rest_styles(page)
-    tab_to(page, text_is("Nominate participants"))
+    tab_to(page, text_is(t(language, "Nominate participants")))
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Nominate participants")
+    expect(h1(page)).to_have_text(t(language, "Nominate participants"))
+    expect_language(page, language)
     record_rest_styles(page)
 
     tab_to(page, id_is("name"))
@@ -65,10 +67,12 @@ def test_nominate_two_people_with_the_keyboard_alone(page: Page, workshop):
     assert tab(page)["id"] == "nominees-0-themes-1"
     assert tab(page)["id"] == "nominees-0-justification"
     page.keyboard.type("Pitkä kokemus järjestötyöstä.")
-    assert tab(page)["text"] == "Add another nominee"  # one block: nothing to remove
+    add_another = t(language, "Add another nominee")
+    assert tab(page)["text"] == add_another  # one block: nothing to remove
     page.keyboard.press("Enter")
 
     # The form again, with everything typed and a second block, which has the focus.
+    expect_language(page, language)
     expect(page.locator("fieldset.question-block")).to_have_count(2)
     expect(page.locator("fieldset#nominee-1")).to_be_focused()
     expect(page.locator(".error-summary")).to_have_count(0)
@@ -86,15 +90,17 @@ def test_nominate_two_people_with_the_keyboard_alone(page: Page, workshop):
     page.keyboard.type("bertta@example.fi")
     tab_to(page, id_is("nominees-1-justification"))
     page.keyboard.type("Asiantuntija.")
-    assert tab(page)["text"] == "Remove this nominee (Nominee 2)"
-    assert tab(page)["text"] == "Add another nominee"
+    remove = f"{t(language, 'Remove this nominee')} ({t(language, 'Nominee %(number)d', number=2)})"
+    assert tab(page)["text"] == remove
+    assert tab(page)["text"] == add_another
     tab_to(page, id_is("confirm"))
     page.keyboard.press("Space")
     expect(page.locator("#confirm")).to_be_checked()
-    assert tab(page)["text"] == "Send nominations"
+    assert tab(page)["text"] == t(language, "Send nominations")
     page.keyboard.press("Enter")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your nominations")
+    expect(h1(page)).to_have_text(t(language, "Thank you for your nominations"))
+    expect_language(page, language)
     assert page.url.endswith(f"/events/{workshop.slug}/nominated")
     expect(page.locator("main").get_by_role("listitem")).to_have_text(["Aino Aalto", "Bertta Berg"])
     db.session.commit()  # a fresh read of what the server wrote
@@ -102,12 +108,15 @@ def test_nominate_two_people_with_the_keyboard_alone(page: Page, workshop):
     assert list(names) == ["Aino Aalto", "Bertta Berg"]
 
 
-def test_enter_in_a_text_field_sends_the_form_and_does_not_add_or_remove(page: Page, workshop):
+def test_enter_in_a_text_field_sends_the_form_and_does_not_add_or_remove(
+    page: Page, language, workshop
+):
     page.goto(f"/events/{workshop.slug}/nominate")
+    expect_language(page, language)
     record_rest_styles(page)
     tab_to(page, id_is("name"))
     page.keyboard.type("Nina Nominator")
-    tab_to(page, text_is("Add another nominee"))
+    tab_to(page, text_is(t(language, "Add another nominee")))
     page.keyboard.press("Enter")
     expect(page.locator("fieldset.question-block")).to_have_count(2)
 
@@ -117,7 +126,10 @@ def test_enter_in_a_text_field_sends_the_form_and_does_not_add_or_remove(page: P
     page.keyboard.type("Bertta Berg")
     page.keyboard.press("Enter")
 
-    expect(page).to_have_title(re.compile(r"^Error: "))
+    expect(page).to_have_title(re.compile("^" + re.escape(t(language, "Error:") + " ")))
     expect(page.locator(".error-summary")).to_be_focused()
+    expect(page.locator(".error-summary").get_by_role("heading")).to_have_text(
+        t(language, "There is a problem")
+    )
     expect(page.locator("fieldset.question-block")).to_have_count(2)
     expect(page.locator("#nominees-1-name")).to_have_value("Bertta Berg")
