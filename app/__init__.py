@@ -77,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from app.invitations.views import bp as invitations_bp
     from app.mail.views import bp as mail_bp
     from app.nominations.views import bp as nominations_bp
+    from app.operations.views import bp as operations_bp
     from app.organiser.views import bp as organiser_bp
     from app.pages.views import bp as pages_bp
     from app.signup.views import bp as signup_bp
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(operations_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -167,6 +167,20 @@ def init_config_command():
     click.echo(f"Wrote instance/{path.name}")
 
 
+@click.command("check")
+def check_command():
+    """Check the configuration: secret key, mail, database, migrations, translations."""
+    from app.operations.checks import configuration_findings
+
+    findings = configuration_findings(current_app)
+    marks = {"ok": "ok     ", "warning": "WARNING", "error": "ERROR  "}
+    for finding in findings:
+        click.echo(f"{marks[finding.level]} {finding.what}")
+    errors = sum(finding.level == "error" for finding in findings)
+    if errors:
+        raise click.ClickException(f"{errors} problem(s) to fix before Kutsu can serve people.")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
 def backup_command(path: Path):
@@ -207,4 +221,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(translations_cli)
     app.cli.add_command(privacy_cli)
     app.cli.add_command(backup_command)
+    app.cli.add_command(check_command)
     app.cli.add_command(init_config_command)

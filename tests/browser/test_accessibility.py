@@ -727,6 +727,7 @@ NOT_PAGES = {
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
     "devmail.show": "one caught message for developers: 404 unless debug or DEV_MAIL_PAGE",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
+    "operations.healthz": "JSON for load balancers and monitoring; tests/test_operations.py",
 }
 # Templates that are no page of their own: partials, the layout, emails, the dev pages.
 NOT_PAGE_TEMPLATES = ("mail/", "devmail/", "base.html")

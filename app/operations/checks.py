@@ -1,0 +1,94 @@
+"""What operators ask of a running Kutsu: is it healthy, and is it set up right?"""
+
+from dataclasses import dataclass
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+
+from app.extensions import db
+from app.i18n import TRANSLATED, catalogue_path
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def database_reachable() -> bool:
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+        return True
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return False
+    finally:
+        db.session.rollback()  # hold nothing open: a health check runs every few seconds
+
+
+@dataclass
+class Finding:
+    level: str  # "ok", "warning" or "error"
+    what: str
+
+
+def configuration_findings(app: Flask) -> list[Finding]:
+    """Each setting an operator gets wrong most often, with what to do about it."""
+    config = app.config
+    found = []
+
+    def check(ok: bool, good: str, bad: str, level: str = "error") -> None:
+        found.append(Finding("ok", good) if ok else Finding(level, bad))
+
+    secret = config.get("SECRET_KEY") or ""
+    check(
+        len(secret) >= 32,
+        "SECRET_KEY is set",
+        "SECRET_KEY is missing or shorter than 32 characters: `flask --app wsgi init-config`",
+    )
+    base = urlsplit(config["PUBLIC_BASE_URL"])
+    check(
+        base.scheme == "https" or base.hostname in LOCAL_HOSTS,
+        f"PUBLIC_BASE_URL is {config['PUBLIC_BASE_URL']}",
+        f"PUBLIC_BASE_URL is {config['PUBLIC_BASE_URL']}: links in emails should use https",
+        "warning",
+    )
+    sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
+    check(
+        "@" in sender and not sender.endswith("@localhost"),
+        f"mail is sent from {sender} through {config['MAIL_SERVER']}:{config['MAIL_PORT']}",
+        f"MAIL_DEFAULT_SENDER is {sender or 'empty'}: set a real address people can answer",
+        "warning",
+    )
+    check(
+        bool(config.get("SERVICE_CONTACT_EMAIL")),
+        "SERVICE_CONTACT_EMAIL is set",
+        "SERVICE_CONTACT_EMAIL is empty: the accessibility statement falls back to the sender",
+        "warning",
+    )
+    reachable = database_reachable()
+    check(reachable, "the database answers", "the database does not answer")
+    if reachable:
+        current, head = migration_state()
+        check(
+            current == head,
+            f"the database is at the newest migration ({head})",
+            f"the database is at migration {current}, the code at {head}: "
+            "`flask --app wsgi db upgrade`",
+        )
+    missing = [code for code in TRANSLATED if not catalogue_path(code, "mo").exists()]
+    check(
+        not missing,
+        "the translations are compiled",
+        f"no compiled translations for {', '.join(missing)}: "
+        "`flask --app wsgi translations compile`",
+    )
+    return found
+
+
+def migration_state() -> tuple[str | None, str | None]:
+    migrate = current_app.extensions["migrate"]
+    script = ScriptDirectory.from_config(migrate.migrate.get_config(migrate.directory))
+    with db.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_revision()
+    return current, script.get_current_head()

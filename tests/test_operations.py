@@ -1,0 +1,54 @@
+"""What operators use: the health check, and `flask check` of the configuration."""
+
+from app import create_app
+
+
+def test_healthz_answers_ok_while_the_database_does(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": True}
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "Set-Cookie" not in response.headers
+
+
+def test_healthz_answers_503_when_the_database_does_not(app, tmp_path):
+    missing = tmp_path / "no-such-folder" / "kutsu.sqlite3"
+    broken = create_app({**app.config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{missing}"})
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.json == {"status": "error", "database": False}
+
+
+def run(checked, *args):
+    """A command of `checked`, not of the test's own app (whose context is active)."""
+    with checked.app_context():
+        return checked.test_cli_runner().invoke(args=list(args))
+
+
+def operators_app(app, tmp_path, **config):
+    database = f"sqlite:///{tmp_path / 'operator.sqlite3'}"
+    return create_app({**app.config, "SQLALCHEMY_DATABASE_URI": database, **config})
+
+
+def test_check_passes_a_migrated_setup_and_warns_about_plain_http(app, tmp_path):
+    checked = operators_app(
+        app, tmp_path, SECRET_KEY="x" * 64, SERVICE_CONTACT_EMAIL="it@example.fi"
+    )
+    assert run(checked, "db", "upgrade").exit_code == 0
+
+    result = run(checked, "check")
+
+    assert result.exit_code == 0, result.output
+    assert "ok      the database is at the newest migration" in result.output
+    assert "WARNING PUBLIC_BASE_URL is http://kutsu.test" in result.output
+
+
+def test_check_fails_on_a_short_secret_and_a_database_behind_its_migrations(app, tmp_path):
+    checked = operators_app(app, tmp_path, SECRET_KEY="short")  # an empty database
+
+    result = run(checked, "check")
+
+    assert result.exit_code != 0
+    assert "ERROR   SECRET_KEY is missing or shorter than 32 characters" in result.output
+    assert "the database is at migration None" in result.output
+    assert "2 problem(s) to fix" in result.output
