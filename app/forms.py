@@ -3,8 +3,8 @@
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, RadioField, SelectChoice, SelectMultipleField
-from wtforms.validators import ValidationError
+from wtforms import EmailField, FieldList, RadioField, SelectChoice, SelectMultipleField
+from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.text import clean_text, has_control_characters
@@ -89,3 +89,20 @@ class SafeFieldList(FieldList):
                 index = key[offset:].split(self._field_separator, 1)[0]
                 if index.isascii() and index.isdigit() and len(index) < 4:
                     yield int(index)
+
+
+ENTER_EMAIL = _l("Enter an email address")
+
+
+def email_address_field(label, *, required_message=ENTER_EMAIL, **kwargs) -> EmailField:
+    """An email address that must be given: the same checks wherever one is asked for."""
+    return EmailField(
+        label,
+        validators=[
+            InputRequired(required_message),
+            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
+            NoControlCharacters(),
+            EmailAddress(),
+        ],
+        **kwargs,
+    )

@@ -17,6 +17,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 # Pages with personal data or a token in the address: never kept by a shared cache.
 PRIVATE_ENDPOINTS = {"signup.manage", "signup.cancel", "signup.done", "auth.reset_password_page"}
+# Every page behind sign-in shows personal data: lists, nominees, a person's records.
+PRIVATE_BLUEPRINTS = {"organiser", "workshops", "admin"}
 
 
 def add_security_headers(response: Response) -> Response:
@@ -26,7 +28,7 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     # Manage links carry a token in the path: never send it on to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.endpoint in PRIVATE_ENDPOINTS or request.blueprint == "organiser":
+    if request.endpoint in PRIVATE_ENDPOINTS or request.blueprint in PRIVATE_BLUEPRINTS:
         headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

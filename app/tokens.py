@@ -54,26 +54,22 @@ def find_valid_token(raw: str, purpose: TokenPurpose) -> Token | None:
     return token
 
 
-def revoke_tokens(*, registration: Registration, purpose: TokenPurpose) -> None:
+def revoke_tokens(
+    purpose: TokenPurpose,
+    *,
+    registration: Registration | None = None,
+    organiser: Organiser | None = None,
+) -> None:
+    """End every live token of this purpose for the registration or the account (a used
+    one included): a link in an old email then leads nowhere."""
+    if registration is not None:
+        belongs = Token.registration_id == registration.id
+    elif organiser is not None:
+        belongs = Token.organiser_id == organiser.id
+    else:
+        raise TypeError("revoke_tokens needs a registration or an organiser")
     db.session.execute(
         sa.update(Token)
-        .where(
-            Token.registration_id == registration.id,
-            Token.purpose == purpose,
-            Token.revoked_at.is_(None),
-        )
-        .values(revoked_at=clock.now())
-    )
-
-
-def revoke_organiser_tokens(organiser: Organiser, purpose: TokenPurpose) -> None:
-    """End every live token of this purpose for the account (a used one included)."""
-    db.session.execute(
-        sa.update(Token)
-        .where(
-            Token.organiser_id == organiser.id,
-            Token.purpose == purpose,
-            Token.revoked_at.is_(None),
-        )
+        .where(belongs, Token.purpose == purpose, Token.revoked_at.is_(None))
         .values(revoked_at=clock.now())
     )

@@ -65,3 +65,20 @@ def test_over_https_cookies_are_secure_and_browsers_are_told_to_stay_on_https(ap
     assert page.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     switched = client.get("/language/sv?next=/", headers={"X-Forwarded-Proto": "https"})
     assert "Secure" in switched.headers["Set-Cookie"]
+
+
+def test_every_page_behind_sign_in_is_never_cached(client, login, make_organiser, make_event):
+    admin = make_organiser(email="admin@example.fi", admin=True)
+    workshop = make_event(admin, participation="invitation")
+    login(admin)
+    for path in [
+        "/organiser/",
+        f"/organiser/events/{workshop.id}/attendees",
+        f"/organiser/events/{workshop.id}/nominations",
+        f"/organiser/events/{workshop.id}/invitations",
+        "/admin/people?email=sara@example.fi",
+        "/admin/audit",
+    ]:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path

@@ -1,21 +1,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField
-from wtforms.validators import InputRequired, Length
+from wtforms import BooleanField
+from wtforms.validators import InputRequired
 
-from app.forms import EmailAddress, NoControlCharacters
+from app.forms import email_address_field
 
 
 class PersonForm(FlaskForm):
-    email = EmailField(
+    email = email_address_field(
         _l("Email address of the person"),
         description=_l("Everything held about this address, in every event."),
-        validators=[
-            InputRequired(_l("Enter an email address")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            NoControlCharacters(),
-            EmailAddress(),
-        ],
     )
 
 

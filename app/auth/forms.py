@@ -3,19 +3,11 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from app.forms import EmailAddress, NoControlCharacters
+from app.forms import email_address_field
 
 
 def _email_field() -> EmailField:
-    return EmailField(
-        _l("Email address"),
-        validators=[
-            InputRequired(_l("Enter your email address")),
-            Length(max=254, message=_l("Email address must be 254 characters or fewer")),
-            NoControlCharacters(),
-            EmailAddress(),
-        ],
-    )
+    return email_address_field(_l("Email address"), required_message=_l("Enter your email address"))
 
 
 class LoginForm(FlaskForm):

@@ -118,6 +118,6 @@ def reset_password(raw: str, password: str) -> Organiser | None:
         return None
     organiser.password_hash = _hasher.hash(password)
     organiser.session_version += 1
-    tokens.revoke_organiser_tokens(organiser, TokenPurpose.PASSWORD_RESET)
+    tokens.revoke_tokens(TokenPurpose.PASSWORD_RESET, organiser=organiser)
     db.session.flush()
     return organiser

@@ -1,9 +1,8 @@
-from datetime import timedelta
-
 from flask import Blueprint, abort, render_template
 
 from app import clock
 from app.events.services import public_event, upcoming_events
+from app.privacy.services import erase_after
 
 bp = Blueprint("events", __name__)
 
@@ -27,5 +26,4 @@ def privacy(slug: str):
     event = public_event(slug)
     if event is None:
         abort(404)
-    kept_until = event.ends_at + timedelta(days=event.retention_days)
-    return render_template("events/privacy.html", event=event, kept_until=kept_until)
+    return render_template("events/privacy.html", event=event, kept_until=erase_after(event))

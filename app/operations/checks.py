@@ -20,7 +20,6 @@ def database_reachable() -> bool:
         db.session.execute(sa.text("SELECT 1"))
         return True
     except sa.exc.SQLAlchemyError:
-        db.session.rollback()
         return False
     finally:
         db.session.rollback()  # hold nothing open: a health check runs every few seconds

@@ -73,6 +73,20 @@ def check_in_list(event: Event, search: str = "") -> list[Registration]:
     )
 
 
+def arrivals(event: Event) -> tuple[int, int]:
+    """(arrived, with a place): one query for the count at the top of the check-in page."""
+    arrived, total = db.session.execute(
+        sa.select(
+            sa.func.count(Registration.checked_in_at),
+            sa.func.count(Registration.id),
+        ).where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
+        )
+    ).one()
+    return arrived, total
+
+
 def mark_arrival(event: Event, registration_id: int, *, arrived: bool, at) -> Registration | None:
     """Arrived, or not after all (a mistaken tick); only someone with a place here."""
     registration = db.session.scalar(

@@ -37,6 +37,7 @@ from app.forms import (
     NoControlCharacters,
     RadiosField,
     SafeFieldList,
+    email_address_field,
 )
 from app.models import Audience, EventFormat, OrganiserRole, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails
@@ -83,6 +84,15 @@ def _text(label, max_length, *, required_message=None, multiline=False, optional
     ]
     field = TextAreaField if multiline else StringField
     return field(label, validators=validators, **kwargs)
+
+
+def _whole_number(label, low: int, high: int, message, **kwargs) -> IntegerField:
+    """A number that may be left empty, else from low to high."""
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=low, max=high, message=message)],
+        **kwargs,
+    )
 
 
 def _moment(label, *, required_message=None, **kwargs):
@@ -265,13 +275,12 @@ class EventForm(Translated, FlaskForm):
             NoControlCharacters(),
         ],
     )
-    capacity = IntegerField(
+    capacity = _whole_number(
         _l("Number of places"),
+        1,
+        100000,
+        _l("Enter a number from 1 to 100000"),
         description=_l("Leave empty for no limit."),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=100000, message=_l("Enter a number from 1 to 100000")),
-        ],
     )
     waiting_list = BooleanField(_l("Keep a waiting list when the places are taken"))
     registration_opens_at = _moment(
@@ -296,16 +305,15 @@ class EventForm(Translated, FlaskForm):
         multiline=True,
         description=_l("Who keeps the data, why, and for how long. Shown on the sign-up form."),
     )
-    retention_days = IntegerField(
+    retention_days = _whole_number(
         _l("Days the personal data is kept after the event"),
+        1,
+        3650,
+        _l("Enter a number of days from 1 to 3650"),
         default=DEFAULT_RETENTION_DAYS,
         description=_l(
             "Then names, email addresses and answers are erased; only the numbers remain."
         ),
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=3650, message=_l("Enter a number of days from 1 to 3650")),
-        ],
     )
     reminders = CheckboxesField(
         _l("Reminders by email"),
@@ -333,13 +341,12 @@ class EventForm(Translated, FlaskForm):
         )
     )
     nominees_per_organisation = _by_invitation(
-        IntegerField(
+        _whole_number(
             _l("Nominees per nominating organisation"),
+            1,
+            1000,
+            _l("Enter a number from 1 to 1000"),
             description=_l("The most people one organisation may nominate. Empty: no limit."),
-            validators=[
-                Optional(),
-                NumberRange(min=1, max=1000, message=_l("Enter a number from 1 to 1000")),
-            ],
         )
     )
     self_nomination = BooleanField(_l("People may nominate themselves"))
@@ -602,15 +609,8 @@ class CoOrganiserForm(FlaskForm):
         default=OrganiserRole.CO_ORGANISER.value,
         invalid_choice_message=_l("Choose their part"),
     )
-    email = EmailField(
-        _l("Their email address"),
-        description=_l("They need an organiser account in Kutsu."),
-        validators=[
-            InputRequired(_l("Enter an email address")),
-            Length(max=254, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(),
-            EmailAddress(),
-        ],
+    email = email_address_field(
+        _l("Their email address"), description=_l("They need an organiser account in Kutsu.")
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
@@ -236,7 +237,12 @@ def cancel_event(event: Event) -> int:
 
 
 def events_for(organiser: Organiser) -> list[Event]:
-    query = sa.select(Event).order_by(Event.starts_at.desc())
+    # With their organisers: the dashboard asks each event for the viewer's part in it.
+    query = (
+        sa.select(Event)
+        .options(selectinload(Event.organiser_links))
+        .order_by(Event.starts_at.desc())
+    )
     if not organiser.is_admin:
         query = query.join(EventOrganiser).where(EventOrganiser.organiser_id == organiser.id)
     return list(db.session.scalars(query))

@@ -24,6 +24,7 @@ from app.organiser import messages, services
 from app.organiser.access import event_or_404
 from app.organiser.attendees import (
     answer_summary,
+    arrivals,
     attendee_page,
     check_in_list,
     door_list,
@@ -221,14 +222,14 @@ def check_in(event_id: int):
     event = event_or_404(event_id, helper_ok=True)
     search = request.args.get("q", "")[:200]
     audit.record(AuditAction.VIEWED_CHECK_IN, event=event, detail="search" if search else "")
-    people = check_in_list(event, search)
+    arrived, total = arrivals(event)
     return render_template(
         "organiser/check_in.html",
         event=event,
-        people=people,
+        people=check_in_list(event, search),
         search=search,
-        arrived=sum(1 for person in check_in_list(event) if person.checked_in_at),
-        total=len(check_in_list(event)) if search else len(people),
+        arrived=arrived,
+        total=total,
         form=ConfirmForm(),
         is_helper=services.role_in(current_user, event) == OrganiserRole.HELPER,
     )

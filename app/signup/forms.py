@@ -44,7 +44,7 @@ class AnswersForm(FlaskForm):
         answered = [
             field
             for field in self.question_fields()
-            if field.render_kw.get("data-sensitive") and _answer_value(field) not in ("", [], None)
+            if field.render_kw.get("data-sensitive") and _answered(_answer_value(field))
         ]
         if answered:
             consent.errors = [
@@ -102,6 +102,10 @@ class SignupForm(AnswersForm):
         ],
     )
     organisation = organisation_field()
+
+
+def _answered(value: Any) -> bool:
+    return value not in ("", [], None)
 
 
 def _answer_value(field) -> Any:
@@ -234,6 +238,6 @@ def stored_answers_as_form_data(registration) -> dict[str, Any]:
         if isinstance(value, bool):
             value = "yes" if value else "no"
         data[f"q_{answer.question_id}"] = value
-        if answer.question.sensitive and value not in ("", [], None):
+        if answer.question.sensitive and _answered(value):
             data["sensitive_consent"] = True  # given when they answered
     return data
