@@ -48,7 +48,7 @@ def configure_proxy_and_cookies(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import gettext
 
-    from app import database
+    from app import database, pagecache
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from app.i18n import N_, select_locale
 
@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth import services as auth_services
 
     login_manager.user_loader(auth_services.load_organiser)
+    pagecache.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,5 +1,7 @@
 """Organiser-written Markdown, rendered safely: raw HTML off, then nh3 cleans."""
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -25,7 +27,9 @@ _ALLOWED_TAGS = {
 }
 
 
+@lru_cache(maxsize=512)
 def render_markdown(text: str) -> Markup:
+    """Pure in its text, so kept: the same description is shown again and again."""
     html = _md.render(text or "")
     cleaned = nh3.clean(
         html,

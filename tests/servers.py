@@ -25,6 +25,7 @@ from app.config import ROOT, Defaults
 HOST = "127.0.0.1"
 START_TIMEOUT = 30.0  # seconds for a server to answer its first request
 STOP_TIMEOUT = 10.0  # seconds after SIGTERM before SIGKILL
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 SECRET_KEY = "kutsu-test-server"  # noqa: S105 - a test value
 
 # Flask's own settings that a config file could set and that would change what a test sees
@@ -181,12 +182,6 @@ def _listening_socket() -> socket.socket:
     return sock
 
 
-def _gunicorn_has(setting: str) -> bool:
-    from gunicorn.config import KNOWN_SETTINGS
-
-    return any(known.name == setting for known in KNOWN_SETTINGS)
-
-
 def _wait_until_answering(process: Process, base_url: str, deadline: float) -> None:
     """Poll GET / until it answers; fail at once if the process dies or the page fails."""
     port = int(base_url.rsplit(":", 1)[1])
@@ -217,11 +212,13 @@ def running_server(
     threads: int = 4,
     config: Mapping[str, Any] | None = None,
     extra_env: Mapping[str, str] | None = None,
+    app: str = "wsgi:app",
 ) -> Iterator[str]:
-    """Serve wsgi:app with gunicorn (gthread) on a free port of 127.0.0.1; yield its URL.
+    """Serve app with gunicorn, as deployed, on a free port of 127.0.0.1; yield its URL.
 
-    config: app settings on top of app_environment's (e.g. {"MAIL_PORT": 2525});
-    extra_env: environment variables as they are, added last.
+    The settings are deploy/gunicorn.conf.py's, with the port, the number of processes and
+    threads given here. config: app settings on top of app_environment's (e.g.
+    {"MAIL_PORT": 2525}); extra_env: environment variables as they are, added last.
     """
     env = app_environment(database_url, config) | dict(extra_env or {})
     with _listening_socket() as sock:
@@ -231,25 +228,18 @@ def running_server(
             sys.executable,
             "-m",
             "gunicorn",
+            "--config",
+            str(GUNICORN_CONFIG),
             "--bind",
             f"fd://{sock.fileno()}",
-            "--worker-class",
-            "gthread",
             "--workers",
             str(workers),
             "--threads",
             str(threads),
-            "--timeout",
-            "30",
-            "--graceful-timeout",
-            "5",
             "--chdir",
             str(ROOT),
+            app,
         ]
-        if _gunicorn_has("control_socket"):
-            # Otherwise every gunicorn shares ~/.gunicorn/gunicorn.ctl, and two collide.
-            args.append("--no-control-socket")
-        args.append("wsgi:app")
         starting = running_process(f"gunicorn at {base_url}", args, env, pass_fds=[sock.fileno()])
         with starting as process:
             sock.close()  # the server has its own copy now

@@ -30,6 +30,40 @@ def public_event(slug: str) -> Event | None:
     )
 
 
+EVENT_COLUMNS = tuple(Event.__table__.columns)
+# Built once: on the busiest page, building the statement cost more than running it.
+_PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(
+    Event.__table__.c.slug == sa.bindparam("slug"),
+    sa.or_(
+        Event.__table__.c.status == EventStatus.PUBLISHED,
+        Event.__table__.c.status == EventStatus.CANCELLED,
+    ),
+)
+
+
+def public_event_row(slug: str) -> sa.Row | None:
+    """The public event's whole row, without the ORM: what its cached page is keyed on."""
+    return db.session.execute(_PUBLIC_ROW, {"slug": slug}).first()
+
+
+def row_of(event: Event) -> tuple:
+    """The same row from a loaded event, to compare with public_event_row's."""
+    mapper = sa.inspect(Event)
+    return tuple(getattr(event, mapper.get_property_by_column(c).key) for c in EVENT_COLUMNS)
+
+
+def clock_changes(event) -> tuple:
+    """The moments at which an event's public page changes by the clock alone."""
+    return (
+        event.registration_opens_at,
+        event.registration_closes_at,
+        event.nominations_open_at,
+        event.nominations_close_at,
+        event.starts_at,
+        event.ends_at,
+    )
+
+
 def availability(event: Event, at) -> str:
     """What the public sees about places: one of the keys the templates know."""
     if event.status == EventStatus.CANCELLED:

@@ -1,7 +1,14 @@
 from flask import Blueprint, abort, render_template
 
 from app import clock
-from app.events.services import public_event, upcoming_events
+from app.events.services import (
+    clock_changes,
+    public_event,
+    public_event_row,
+    row_of,
+    upcoming_events,
+)
+from app.pagecache import cached_page
 from app.privacy.services import erase_after
 
 bp = Blueprint("events", __name__)
@@ -14,10 +21,18 @@ def index():
 
 @bp.get("/events/<slug>")
 def show(slug: str):
-    event = public_event(slug)
-    if event is None:
+    """The busiest page when registration opens: served from app.pagecache."""
+    row = public_event_row(slug)
+    if row is None:
         abort(404)
-    return render_template("events/show.html", event=event, at=clock.now(), preview=False)
+    at = clock.now()
+
+    def render():
+        event = public_event(slug)
+        page = render_template("events/show.html", event=event, at=at, preview=False)
+        return page, row_of(event)
+
+    return cached_page("events.show", tuple(row), at, clock_changes(row), render)
 
 
 @bp.get("/events/<slug>/privacy")

@@ -23,11 +23,17 @@ def queue_email(
     batch: MessageBatch | None = None,
     payload: dict | None = None,
     send_after: datetime | None = None,
+    fresh: bool = False,
 ) -> OutboundEmail | None:
-    """Plan one message; a key already planned plans nothing and returns None."""
-    taken = sa.select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)
-    if db.session.scalar(taken) is not None:
-        return None
+    """Plan one message; a key already planned plans nothing and returns None.
+
+    fresh: the key names something made in this transaction (a new registration), so no
+    one else can have planned it: no look-up and no savepoint, which a sign-up would
+    otherwise pay for each of its messages while it holds the event's seat count."""
+    if not fresh:
+        taken = sa.select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)
+        if db.session.scalar(taken) is not None:
+            return None
     email = OutboundEmail(
         kind=kind,
         recipient=recipient,
@@ -41,6 +47,9 @@ def queue_email(
         payload=payload or {},
         send_after=send_after or clock.now(),
     )
+    if fresh:
+        db.session.add(email)
+        return email
     try:
         with db.session.begin_nested():
             db.session.add(email)
@@ -50,7 +59,7 @@ def queue_email(
 
 
 def queue_registration_email(
-    kind: str, registration: Registration, *, key: str | int = 0
+    kind: str, registration: Registration, *, key: str | int = 0, fresh: bool = False
 ) -> OutboundEmail | None:
     """Mail about one registration, to its person, in their language."""
     return queue_email(
@@ -60,4 +69,5 @@ def queue_registration_email(
         dedupe_key=f"{kind}:{registration.id}:{key}",
         event=registration.event,
         registration=registration,
+        fresh=fresh,
     )

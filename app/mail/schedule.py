@@ -19,8 +19,10 @@ def _reminder_key(registration_id: int, minutes: int, event: Event) -> str:
     return f"{REMINDER}:{registration_id}:{minutes}:{event.starts_at:%Y%m%dT%H%M}"
 
 
-def plan_reminders(registration: Registration) -> int:
-    """Plan this person's reminders that are still ahead; planning again adds nothing."""
+def plan_reminders(registration: Registration, *, fresh: bool = False) -> int:
+    """Plan this person's reminders that are still ahead; planning again adds nothing.
+
+    fresh: a registration made in this transaction (see queue_email)."""
     event = registration.event
     planned = 0
     for minutes in event.reminder_minutes or []:
@@ -36,6 +38,7 @@ def plan_reminders(registration: Registration) -> int:
             registration=registration,
             payload={"minutes": minutes},
             send_after=due,
+            fresh=fresh,
         )
         planned += email is not None
     return planned

@@ -81,29 +81,36 @@ def enrol(
     existing = find_live_registration(event, email)
     if existing is not None:
         return _already_registered(existing)
+    # By id: with the event itself, the registration would join the session at once and
+    # be written before the seat is taken.
     registration = Registration(
-        event=event,
+        event_id=event.id,
         name=clean_text(name),
         email=clean_text(email),
         email_normalised=normalise_email(email),
         organisation=clean_text(organisation),
         locale=locale,
         source=source,
-        status=RegistrationStatus.WAITING,
         consent_at=clock.now(),
     )
+    # The seat is taken last, just before the commit: from its UPDATE on, every other
+    # sign-up for the event waits for this transaction (PostgreSQL's row lock).
+    _store_answers(registration, answers)
     try:
         with db.session.begin_nested():
+            seated = take_seat(event)
+            if not seated and not event.waiting_list:
+                raise EventFull
+            registration.status = (
+                RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITING
+            )
             db.session.add(registration)
     except IntegrityError:  # the same person submitted twice at the same moment
         return _already_registered(find_live_registration(event, email))
-    if take_seat(event):
-        registration.status = RegistrationStatus.CONFIRMED
-        plan_reminders(registration)
-    elif not event.waiting_list:
-        raise EventFull
-    _store_answers(registration, answers)
-    queue_registration_email(f"registration_{registration.status.value}", registration)
+    # A new registration's messages cannot have been planned by anyone else.
+    if seated:
+        plan_reminders(registration, fresh=True)
+    queue_registration_email(f"registration_{registration.status.value}", registration, fresh=True)
     return SignupResult(registration, already_registered=False)
 
 

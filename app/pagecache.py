@@ -1,0 +1,93 @@
+"""Public pages rendered once and served again for as long as nothing they show changes.
+
+When a popular event opens, hundreds of people load its page within a minute. Each
+process keeps the rendered page for anonymous visitors, under a key made of everything
+the page shows: the event's whole database row (so any edit, and every seat taken, makes
+a new key), the language and the app's configuration. The key is read with one small
+query on every request, so a cached page is never older than the database; a page that
+changes by the clock alone (registration opening or closing) is kept only until the
+next such moment. Signed-in visitors, flashed messages and query strings are never cached.
+Nothing is invalidated by hand, so several processes and servers need no coordination.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+from datetime import datetime
+
+from flask import Flask, current_app, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+EXTENSION = "kutsu_pages"
+SIZE = 256  # pages per process; a page is some 10 KB
+
+
+class PageCache:
+    """A small LRU of rendered pages, each with the moment it stops being valid."""
+
+    def __init__(self, size: int = SIZE):
+        self.size = size
+        self._pages: OrderedDict[Hashable, tuple[str, datetime | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, at: datetime) -> str | None:
+        with self._lock:
+            found = self._pages.get(key)
+            if found is None:
+                return None
+            page, valid_until = found
+            if valid_until is not None and at >= valid_until:
+                del self._pages[key]
+                return None
+            self._pages.move_to_end(key)
+            return page
+
+    def put(self, key: Hashable, page: str, valid_until: datetime | None) -> None:
+        with self._lock:
+            self._pages[key] = (page, valid_until)
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION] = PageCache()
+
+
+def shareable() -> bool:
+    """Whether this request's page is the same for every anonymous visitor."""
+    return (
+        not request.query_string
+        and not current_user.is_authenticated
+        and not session.get("_flashes")
+    )
+
+
+def next_change(moments: Iterable[datetime | None], at: datetime) -> datetime | None:
+    """The first of the moments after `at`: when a page that depends on the clock changes."""
+    return min((moment for moment in moments if moment is not None and moment > at), default=None)
+
+
+def cached_page(
+    name: str, row: tuple, at: datetime, moments: Iterable[datetime | None], render: Callable
+) -> str:
+    """The page for this row, language and moment, rendered at most once while they hold.
+
+    row: everything the page shows from the database, read just now; moments: when the
+    page changes by the clock alone; render() gives the page and the row it was rendered
+    from, which is kept only when that is still `row` (a sign-up may commit in between)."""
+    if not shareable():
+        return render()[0]
+    pages: PageCache = current_app.extensions[EXTENSION]
+    key = (name, repr(row), str(get_locale()))
+    page = pages.get(key, at)
+    if page is None:
+        page, rendered_from = render()
+        if rendered_from == row:
+            pages.put(key, page, next_change(moments, at))
+    return page

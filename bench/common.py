@@ -1,0 +1,158 @@
+"""What the benchmarks share: databases to fill, the machine they ran on, wrk."""
+
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+POSTGRES_DEFAULT = "postgresql://postgres@127.0.0.1:5432/kutsu_bench"
+
+
+def make_app(url: str, **settings):
+    from app import create_app
+
+    return create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", **settings})
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database of url if it does not exist (the server must)."""
+    import psycopg
+
+    parts = urlsplit(url.replace("postgresql+psycopg://", "postgresql://"))
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def reset_database(url: str) -> None:
+    """Empty tables of the current schema (the benchmarks fill them themselves)."""
+    from app.extensions import db
+
+    if url.startswith("postgresql"):
+        ensure_postgres_database(url)
+    app = make_app(url)
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def database_name(url: str) -> str:
+    return "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+
+
+# --- wrk --------------------------------------------------------------------------------
+
+
+@dataclass
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    errors: int  # socket errors and non-2xx/3xx answers
+
+
+def _milliseconds(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def wrk(url: str, *, seconds: int, connections: int, threads: int = 2) -> WrkResult:
+    """wrk against url; requests/s, median and 99th percentile latency, and errors."""
+    program = shutil.which("wrk")
+    if program is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (Debian's package)")
+    out = subprocess.run(  # noqa: S603 - wrk with our own arguments, against 127.0.0.1
+        [
+            program,
+            f"--threads={threads}",
+            f"--connections={connections}",
+            f"--duration={seconds}s",
+            "--timeout=10s",
+            "--latency",
+            "--header=Accept-Language: fi",
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    if "99" not in latency:
+        raise SystemExit(f"wrk gave no latency distribution:\n{out}")
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    errors = sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1))) if socket_errors else 0
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return WrkResult(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        p50_ms=_milliseconds(latency["50"]),
+        p99_ms=_milliseconds(latency["99"]),
+        requests=int(re.search(r"(\d+) requests in", out).group(1)),
+        errors=errors + (int(bad.group(1)) if bad else 0),
+    )
+
+
+# --- the machine ------------------------------------------------------------------------
+
+
+def _first_line(args: list[str]) -> str:
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=10)  # noqa: S603
+    except (OSError, subprocess.TimeoutExpired):
+        return "not found"
+    return (out.stdout or out.stderr).strip().splitlines()[0] if out.stdout or out.stderr else ""
+
+
+def machine(postgres_url: str | None) -> list[tuple[str, str]]:
+    """What the figures were measured on, as (what, which) pairs."""
+    cpu = "?"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        found = re.search(r"model name\s*:\s*(.*)", cpuinfo.read_text())
+        cpu = found.group(1) if found else cpu
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(re.search(r"MemTotal:\s+(\d+)", meminfo.read_text()).group(1))
+        memory = f"{kib / 1024 / 1024:.0f} GiB"
+    rows = [
+        ("machine", f"{os.cpu_count()} cores ({cpu}), {memory}"),
+        ("system", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("SQLite", sqlite3.sqlite_version),
+    ]
+    if postgres_url:
+        rows.append(("PostgreSQL", _postgres_version(postgres_url)))
+    rows += [
+        (package, version(package))
+        for package in ("flask", "sqlalchemy", "gunicorn", "psycopg", "jinja2", "werkzeug")
+    ]
+    rows.append(("wrk", _first_line(["wrk", "--version"]).split(" [")[0]))
+    return rows
+
+
+def _postgres_version(url: str) -> str:
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://")) as c:
+            return c.execute("SHOW server_version").fetchone()[0]
+    except psycopg.Error:
+        return "not reachable"
