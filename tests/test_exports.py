@@ -412,18 +412,17 @@ def test_export_of_five_thousand_registrations_streams_in_chunks_and_is_complete
     login(owner)
     read_in_chunks = []
 
-    def record(state):
-        if state.is_select:
-            read_in_chunks.append(state.execution_options.get("yield_per"))
+    def record(connection, statement, multiparams, params, execution_options):
+        if getattr(statement, "is_select", False):
+            read_in_chunks.append(execution_options.get("yield_per"))
 
-    session = db.session()
-    sa.event.listen(session, "do_orm_execute", record)
+    sa.event.listen(db.engine, "before_execute", record)
     try:
         with client.get(f"/organiser/events/{event.id}/attendees.csv?sensitive=1") as response:
             assert response.is_streamed
             chunks = list(response.response)
     finally:
-        sa.event.remove(session, "do_orm_execute", record)
+        sa.event.remove(db.engine, "before_execute", record)
 
     # Registrations and answers are both read CHUNK_ROWS at a time, and sent on as read.
     assert read_in_chunks.count(CHUNK_ROWS) == 2
@@ -502,3 +501,17 @@ def test_sensitive_answers_stay_out_of_the_list_and_downloads_unless_asked_for(
     assert "keliakia" in full.decode("utf-8-sig")
     details = db.session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.id)).all()
     assert details == ["", "csv", "sensitive", "csv sensitive"]
+
+
+def test_times_in_exports_are_helsinki_time_on_both_sides_of_a_clock_change():
+    from datetime import UTC, datetime
+
+    from app.exports.services import _when
+
+    # Summer time began at 01.00 UTC on 29 March 2026, when Finnish clocks went 03 → 04.
+    assert _when(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)) == "2026-03-29 02:59"
+    assert _when(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)) == "2026-03-29 04:00"
+    assert _when(datetime(2026, 10, 25, 0, 30)) == "2026-10-25 03:30"  # as stored, no zone
+    assert _when(datetime(2026, 10, 25, 1, 30)) == "2026-10-25 03:30"  # the hour repeats
+    assert _when(datetime(2026, 12, 31, 22, 5, tzinfo=UTC)) == "2027-01-01 00:05"
+    assert _when(None) == ""

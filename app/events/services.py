@@ -18,20 +18,23 @@ def upcoming_events() -> list[Event]:
     )
 
 
+# Built once, as are the statements below: building one cost more than running it.
+_PUBLIC_EVENT = (
+    sa.select(Event)
+    .where(
+        Event.slug == sa.bindparam("slug"),
+        sa.or_(Event.status == EventStatus.PUBLISHED, Event.status == EventStatus.CANCELLED),
+    )
+    .options(selectinload(Event.questions))
+)
+
+
 def public_event(slug: str) -> Event | None:
     """A published or cancelled event; drafts exist only for their organisers."""
-    return db.session.scalar(
-        sa.select(Event)
-        .where(
-            Event.slug == slug,
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-        )
-        .options(selectinload(Event.questions))
-    )
+    return db.session.scalar(_PUBLIC_EVENT, {"slug": slug})
 
 
 EVENT_COLUMNS = tuple(Event.__table__.columns)
-# Built once: on the busiest page, building the statement cost more than running it.
 _PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(
     Event.__table__.c.slug == sa.bindparam("slug"),
     sa.or_(

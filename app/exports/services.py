@@ -2,8 +2,10 @@
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,11 +50,15 @@ def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str
         *([_("Way in"), _("Nominated by")] if way_in else []),
         *[question.label for question in questions],
     ]
+    # Words looked up once per export, not once per row.
     statuses = {
         RegistrationStatus.CONFIRMED: _("Confirmed"),
         RegistrationStatus.WAITING: _("Waiting list"),
         RegistrationStatus.CANCELLED: _("Cancelled"),
     }
+    way_in_labels = {source: str(label) for source, label in WAY_IN_LABELS.items()}
+    yes_no = {True: _("Yes"), False: _("No")}
+    question_ids = [question.id for question in questions]
     answers = _answers_by_registration(event)
     pending = next(answers, None)
     nominators = _streamed(nominating_organisations_query(event)) if way_in else iter(())
@@ -69,21 +75,22 @@ def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str
             if nominator[0] == row.id:
                 organisations.append(nominator[1])
             nominator = next(nominators, None)
-        came_in = [str(WAY_IN_LABELS[row.source]), ", ".join(_first_spellings(organisations))]
-        yield [
+        cells = [
             row.name,
             row.email,
             row.organisation,
             statuses[row.status],
             _when(row.created_at),
             _when(row.checked_in_at),
-            *(came_in if way_in else []),
-            *[_answer_text(values.get(question.id)) for question in questions],
         ]
+        if way_in:
+            cells += [way_in_labels[row.source], ", ".join(_first_spellings(organisations))]
+        cells += [_answer_text(values.get(question_id), yes_no) for question_id in question_ids]
+        yield cells
 
 
 def _registrations(event: Event):
-    return db.session.execute(
+    return _streamed(
         sa.select(
             Registration.id,
             Registration.name,
@@ -91,28 +98,37 @@ def _registrations(event: Event):
             Registration.organisation,
             Registration.status,
             Registration.source,
-            Registration.created_at,
-            Registration.checked_in_at,
+            # As stored, in UTC without the time zone attached: _when needs none.
+            sa.type_coerce(Registration.created_at, sa.DateTime()).label("created_at"),
+            sa.type_coerce(Registration.checked_in_at, sa.DateTime()).label("checked_in_at"),
         )
         .where(Registration.event_id == event.id)
         .order_by(Registration.id)
-        .execution_options(yield_per=CHUNK_ROWS)
     )
 
 
 def _answers_by_registration(event: Event):
-    result = db.session.execute(
-        sa.select(Answer.registration_id, Answer.question_id, Answer.value)
+    """(registration id, question id, answer), the answer read as JSON text and decoded
+    here: the same few answers recur (options, "gluteeniton"), and each is decoded once."""
+    result = _streamed(
+        sa.select(Answer.registration_id, Answer.question_id, sa.cast(Answer.value, sa.Text))
         .join(Registration)
         .where(Registration.event_id == event.id)
         .order_by(Answer.registration_id)
-        .execution_options(yield_per=CHUNK_ROWS)
     )
-    return iter(result)
+    return ((registration, question, _decoded(text)) for registration, question, text in result)
+
+
+@lru_cache(maxsize=4096)
+def _decoded(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
 
 
 def _streamed(query: sa.Select):
-    return iter(db.session.execute(query.execution_options(yield_per=CHUNK_ROWS)))
+    """Rows in chunks, on the session's connection but past the ORM: plain columns need
+    none of its work, which was a fifth of an export's time."""
+    connection = db.session.connection()
+    return iter(connection.execute(query.execution_options(yield_per=CHUNK_ROWS)))
 
 
 def nomination_rows(event: Event) -> Iterator[list[str]]:
@@ -143,8 +159,11 @@ def nomination_rows(event: Event) -> Iterator[list[str]]:
         .order_by(Nomination.candidate_id, Nomination.id)
     )
     pending = next(nominations, None)
-    candidates = _streamed(
-        sa.select(Candidate).where(Candidate.event_id == event.id).order_by(Candidate.id)
+    candidates = db.session.execute(  # objects, so through the ORM
+        sa.select(Candidate)
+        .where(Candidate.event_id == event.id)
+        .order_by(Candidate.id)
+        .execution_options(yield_per=CHUNK_ROWS)
     )
     for (candidate,) in candidates:
         made = []
@@ -181,14 +200,26 @@ def _first_spellings(organisations: Iterable[str]) -> list[str]:
 
 
 def _when(moment: datetime | None) -> str:
-    return clock.to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+    """A UTC moment (with or without its time zone) in Helsinki time, to the minute;
+    exports write hundreds of thousands of these."""
+    if moment is None:
+        return ""
+    hour = moment.replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    local = moment + _helsinki_offset(hour)
+    return f"{local.year}-{local.month:02}-{local.day:02} {local.hour:02}:{local.minute:02}"
 
 
-def _answer_text(value: Any) -> str:
+@lru_cache(maxsize=4096)
+def _helsinki_offset(utc_hour: datetime) -> timedelta:
+    # Daylight saving time changes on the hour (01.00 UTC), so an hour has one offset.
+    return clock.to_local(utc_hour.replace(tzinfo=UTC)).utcoffset()
+
+
+def _answer_text(value: Any, yes_no: dict[bool, str]) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return _("Yes") if value else _("No")
+        return yes_no[value]
     if isinstance(value, list):
         return ", ".join(value)
     return str(value)
@@ -200,7 +231,8 @@ def csv_chunks(rows: Iterable[list[str]]) -> Iterator[bytes]:
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     yield "\ufeff".encode()
     for count, row in enumerate(rows, start=1):
-        writer.writerow([neutralise(cell) for cell in row])
+        # neutralise(), written out: a function call per cell was a tenth of the time.
+        writer.writerow(["'" + c if c.startswith(FORMULA_STARTS) else c for c in row])
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

@@ -121,27 +121,32 @@ def _already_registered(registration: Registration) -> SignupResult:
     return SignupResult(registration, already_registered=True)
 
 
+# Built once: on a sign-up, building these statements cost as much as running them.
+_LIVE_REGISTRATION = sa.select(Registration).where(
+    Registration.event_id == sa.bindparam("event_id"),
+    Registration.email_normalised == sa.bindparam("email"),
+    Registration.status != RegistrationStatus.CANCELLED,
+)
+_TAKE_SEAT = (
+    sa.update(Event)
+    .where(
+        Event.id == sa.bindparam("event_id"),
+        sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
+    )
+    .values(confirmed_count=Event.confirmed_count + 1)
+    .execution_options(synchronize_session=False)
+)
+
+
 def find_live_registration(event: Event, email: str) -> Registration | None:
     return db.session.scalar(
-        sa.select(Registration).where(
-            Registration.event_id == event.id,
-            Registration.email_normalised == normalise_email(email),
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
+        _LIVE_REGISTRATION, {"event_id": event.id, "email": normalise_email(email)}
     )
 
 
 def take_seat(event: Event) -> bool:
     """One atomic conditional UPDATE: a changed row is a seat, none is a full event."""
-    result = db.session.execute(
-        sa.update(Event)
-        .where(
-            Event.id == event.id,
-            sa.or_(Event.capacity.is_(None), Event.confirmed_count < Event.capacity),
-        )
-        .values(confirmed_count=Event.confirmed_count + 1)
-        .execution_options(synchronize_session=False)
-    )
+    result = db.session.execute(_TAKE_SEAT, {"event_id": event.id})
     db.session.expire(event, ["confirmed_count"])
     return result.rowcount == 1
 

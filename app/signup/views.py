@@ -41,9 +41,10 @@ def register(slug: str):
         except services.SignupRefused as refusal:
             db.session.rollback()
             return render_template("signup/closed.html", event=event, reason=refusal), 409
-        db.session.commit()
         # Only a new sign-up may show its status: a repeat reveals nothing on screen.
-        session["signup"] = None if result.already_registered else result.registration.id
+        shown = None if result.already_registered else result.registration.id
+        db.session.commit()
+        session["signup"] = shown
         return redirect(url_for("signup.done", slug=slug), code=303)
     return render_template("signup/form.html", event=event, form=form)
 
