@@ -40,6 +40,9 @@ class Defaults:
     # Rate limits: in this process's memory by default; with several app servers, Redis
     # (e.g. "redis://127.0.0.1:6379/0") so that they share the counts.
     RATELIMIT_STORAGE_URI = "memory://"
+    # When Redis does not answer, each process counts in its own memory until it does,
+    # rather than every form failing.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = True
     # Every public form together (sign-up, answers, cancelling, nominating, replying to an
     # invitation), per client address: generous enough for an office behind one address.

@@ -22,6 +22,8 @@ def configure(app: Flask) -> None:
     app.before_request(_mark_read_only_requests)
     # A copy: the defaults' dict is shared by every app made in this process.
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    # A failed statement's values (names, addresses) stay out of error messages and logs.
+    options.setdefault("hide_parameters", True)
     if uri.startswith("sqlite"):
         # Seconds a writer waits for the write lock (SQLite's busy timeout) before failing.
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}

@@ -15,8 +15,9 @@ CONTENT_SECURITY_POLICY = "; ".join(
     ]
 )
 
-# Pages with personal data or a token in the address: never kept by a shared cache.
-PRIVATE_ENDPOINTS = {"signup.manage", "signup.cancel", "signup.done", "auth.reset_password_page"}
+# Pages with personal data: never kept by a shared cache. So is every page with a token
+# in its address (manage links, invitations, password resets), whatever its endpoint.
+PRIVATE_ENDPOINTS = {"signup.done"}
 # Every page behind sign-in shows personal data: lists, nominees, a person's records.
 PRIVATE_BLUEPRINTS = {"organiser", "workshops", "admin"}
 
@@ -28,7 +29,11 @@ def add_security_headers(response: Response) -> Response:
     headers.setdefault("X-Frame-Options", "DENY")
     # Manage links carry a token in the path: never send it on to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
-    if request.endpoint in PRIVATE_ENDPOINTS or request.blueprint in PRIVATE_BLUEPRINTS:
+    if (
+        request.endpoint in PRIVATE_ENDPOINTS
+        or request.blueprint in PRIVATE_BLUEPRINTS
+        or "token" in (request.view_args or {})
+    ):
         headers["Cache-Control"] = "no-store"
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")

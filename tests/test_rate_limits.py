@@ -154,3 +154,33 @@ def test_behind_a_proxy_each_client_counts_separately_and_otherwise_the_header_i
     # With it, the clients behind the proxy are told apart.
     assert via(proxied.test_client(), "192.0.2.3", "c@example.fi").status_code == 303
     assert via(proxied.test_client(), "192.0.2.4", "d@example.fi").status_code == 303
+
+
+def test_sign_ups_go_on_while_redis_does_not_answer_and_are_still_limited(app, make_event):
+    """Port 9 (discard) has no Redis: each process counts in its own memory meanwhile."""
+    event = make_event()
+    client = limited_app(
+        app,
+        RATELIMIT_STORAGE_URI="redis://127.0.0.1:9/0",
+        RATELIMIT_PUBLIC_FORMS="2 per minute",
+    ).test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
+    answers = [post_sign_up(client, event, f"person{n}@example.fi").status_code for n in range(3)]
+
+    assert answers == [303, 303, 429]
+    assert registrations() == 2
+
+
+def test_a_failed_statement_names_no_personal_data(app, make_organiser):
+    from sqlalchemy.exc import IntegrityError
+
+    make_organiser(email="sara@example.fi")
+    with pytest.raises(IntegrityError) as failure:
+        db.session.execute(
+            sa.text("INSERT INTO organiser (email, name) VALUES (:email, :name)"),
+            {"email": "sara@example.fi", "name": "Sara Löyttyjärvi"},
+        )
+    db.session.rollback()
+    assert "sara@example.fi" not in str(failure.value)
+    assert "Löyttyjärvi" not in str(failure.value)

@@ -25,6 +25,15 @@ def test_manage_and_organiser_pages_are_not_cached(client, app, make_event, mail
     assert "no-store" not in client.get(f"/events/{event.slug}").headers.get("Cache-Control", "")
 
 
+def test_every_page_with_a_token_in_its_address_is_never_cached(app, client):
+    rules = [r for r in app.url_map.iter_rules() if "token" in r.arguments and "GET" in r.methods]
+    # Manage, cancel, invitation, accept, decline, password reset.
+    assert len(rules) >= 6, [r.rule for r in rules]
+    for rule in rules:
+        response = client.get(rule.rule.replace("<token>", "x" * 43))
+        assert response.headers["Cache-Control"] == "no-store", rule.rule
+
+
 def post_rules(app):
     """Every URL rule that takes a POST, with its placeholders filled in."""
     for rule in app.url_map.iter_rules():

@@ -43,7 +43,8 @@ def configuration_findings(app: Flask) -> list[Finding]:
     check(
         len(secret) >= 32,
         "SECRET_KEY is set",
-        "SECRET_KEY is missing or shorter than 32 characters: `flask --app wsgi init-config`",
+        "SECRET_KEY is missing or shorter than 32 characters: set FLASK_SECRET_KEY "
+        "(docs/deploy.md), or for development `flask --app wsgi init-config`",
     )
     base = urlsplit(config["PUBLIC_BASE_URL"])
     check(
