@@ -36,9 +36,11 @@ run: $(STAMP) instance/config.py
 test: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# About 10 minutes, on 127.0.0.1 only; the report goes to bench-results/latest.md.
+# BENCH_ARGS="--no-postgres" without PostgreSQL, "--quick" to try it out.
 bench: $(STAMP)
-	$(BIN)/python bench/exports.py --rows 100000
-	$(BIN)/python bench/mail.py --messages 10000
+	@command -v wrk >/dev/null || { echo "make bench needs wrk (Debian: apt-get install wrk)"; exit 1; }
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # After changing user-visible text: new messages into the catalogues, to be translated.
 translations: $(STAMP)

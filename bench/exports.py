@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--export", choices=["csv", "xlsx"])
     parser.add_argument("--event-id", type=int)
+    parser.add_argument("--json", metavar="FILE", help="write the figures here")
     args = parser.parse_args()
     if args.export:
         print(json.dumps(export(args.database_url, args.event_id, args.export)))
@@ -146,6 +147,7 @@ def main() -> None:
         started = time.perf_counter()
         event_id = fill(url, args.rows)
         print(f"filled {args.rows} registrations in {time.perf_counter() - started:.1f} s")
+        figures = []
         for kind in ("csv", "xlsx"):
             out = subprocess.run(  # noqa: S603 - this same script, with our own arguments
                 [
@@ -164,6 +166,9 @@ def main() -> None:
                 env=os.environ,
             )
             print(out.stdout.strip())
+            figures.append(json.loads(out.stdout) | {"rows": args.rows})
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures))
 
 
 if __name__ == "__main__":

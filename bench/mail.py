@@ -245,6 +245,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--time-limit", type=float, default=300, help="seconds")
     parser.add_argument("--profile", metavar="FILE")
+    parser.add_argument("--json", metavar="FILE", help="write the figures here")
     parser.add_argument("--sink", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.sink:
@@ -283,6 +284,17 @@ def main() -> None:
     if args.profile:
         pstats.Stats(args.profile).sort_stats("tottime").print_stats(25)
     print(f"target {TARGET} messages/s: {'met' if rate >= TARGET else 'NOT MET'}")
+    if args.json:
+        figures = {
+            "messages": sent,
+            "seconds": round(elapsed, 1),
+            "rate": round(rate, 1),
+            "connections": received["connections"],
+            "received": received["messages"],
+            "exactly_once": statuses == {"sent": args.messages}
+            and received["messages"] == args.messages,
+        }
+        Path(args.json).write_text(json.dumps(figures))
     if not finished:
         raise SystemExit(f"gave up after {args.time_limit:g} s")
     if statuses != {"sent": args.messages} or received["messages"] != args.messages:

@@ -22,7 +22,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -47,6 +47,7 @@ class Figure:
     target: float | None = None  # share of the ceiling
     ceiling: float = 0.0
     checked: str = ""  # what was verified after the run
+    runs: list[int] = field(default_factory=list)  # wrk: requests/s of each run
 
     @property
     def ratio(self) -> float:
@@ -56,8 +57,8 @@ class Figure:
         return asdict(self) | {"ratio": round(self.ratio, 3)}
 
 
-def measure_ceiling(args: argparse.Namespace) -> tuple[Figure, Figure]:
-    """Flask alone: wrk on "pong", and the sign-up client's own flow on an empty form."""
+def measure_ceiling(args: argparse.Namespace, *, client: bool = True) -> tuple[Figure, Figure]:
+    """Flask alone: wrk on "pong", and (client) the sign-up client's flow on an empty form."""
     from tests.servers import running_server
 
     with (
@@ -71,9 +72,11 @@ def measure_ceiling(args: argparse.Namespace) -> tuple[Figure, Figure]:
     ):
         result = wrk(base_url + "/", seconds=args.seconds, connections=args.connections)
         host, port = base_url.removeprefix("http://").split(":")
-        outcome = loadclient.sign_ups(
-            host, int(port), "/form", {}, people=args.people, concurrency=args.concurrency
-        )
+        outcome = loadclient.Outcome()
+        if client:
+            outcome = loadclient.sign_ups(
+                host, int(port), "/form", {}, people=args.people, concurrency=args.concurrency
+            )
     pages = Figure(
         "ceiling: Flask pong (GET)",
         "-",
@@ -83,6 +86,7 @@ def measure_ceiling(args: argparse.Namespace) -> tuple[Figure, Figure]:
         result.p99_ms,
         result.requests,
         result.errors,
+        runs=result.runs,
     )
     forms = _from_outcome(
         "ceiling: the sign-up client on an empty Flask form (GET, POST)",
@@ -193,6 +197,7 @@ def measure_kutsu(
                 page.errors,
                 PAGE_TARGET,
                 ceiling,
+                runs=page.runs,
             )
         )
         print(f"  {figures[-1].scenario}: {figures[-1].rate:.0f}/s", flush=True)

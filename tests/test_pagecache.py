@@ -15,6 +15,9 @@ from app.extensions import db
 from app.organiser.services import cancel_event
 from tests.conftest import sign_up, text_of
 
+# PostgreSQL reads the page's row on a connection of its own, outside any transaction.
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def renders(app):

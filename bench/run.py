@@ -1,0 +1,184 @@
+"""`make bench`: every benchmark in one run, beside the framework's ceiling, as one report.
+
+    .venv/bin/python bench/run.py [--postgres URL | --no-postgres] [--report FILE] [--quick]
+
+1. bench/web.py: the bare Flask ceiling, then Kutsu's event page, complete sign-ups and a
+   burst of 2,000 sign-ups for 100 seats, on SQLite and on PostgreSQL;
+2. bench/exports.py: CSV and XLSX of 100,000 registrations, on both;
+3. bench/mail.py: 10,000 messages through one worker to a local SMTP sink, on both;
+4. the ceiling once more, to show how much the machine itself moved during the run.
+
+Everything runs on 127.0.0.1, bounded in count and time. The report (Markdown) names the
+machine, the versions and the commands, and is printed and written to --report
+(default bench-results/latest.md). PostgreSQL: an empty database that may be wiped
+(default postgresql://postgres@127.0.0.1:5432/kutsu_bench, created if missing).
+Exits non-zero when a result was wrong (an error, a count off, a message not sent once).
+"""
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import web  # noqa: E402
+from bench.common import (  # noqa: E402
+    POSTGRES_DEFAULT,
+    ROOT,
+    database_name,
+    ensure_postgres_database,
+    machine,
+)
+
+CSV_TARGET = 1.5  # seconds
+XLSX_TARGET = 12.0
+MEMORY_TARGET = 120  # MB
+MAIL_TARGET = 200  # messages/s
+
+
+def run_script(script: str, *arguments: str) -> object:
+    """bench/<script> in a process of its own; the figures it wrote with --json."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = Path(folder) / "figures.json"
+        command = [sys.executable, str(ROOT / "bench" / script), *arguments, "--json", str(result)]
+        print("$", " ".join(["python", f"bench/{script}", *arguments]), flush=True)
+        finished = subprocess.run(command, check=False)  # noqa: S603 - our own scripts
+        if not result.exists():
+            raise SystemExit(f"bench/{script} failed ({finished.returncode})")
+        return json.loads(result.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", default=POSTGRES_DEFAULT, help="PostgreSQL database URL")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--report", default=str(ROOT / "bench-results" / "latest.md"))
+    parser.add_argument("--quick", action="store_true", help="small counts, to try it out")
+    web.add_arguments(parser)
+    args = parser.parse_args()
+    args.workers = args.workers or 2
+    rows, messages = 100_000, 10_000
+    if args.quick:
+        args.seconds, args.people, args.burst, args.seats = 3, 200, 200, 20
+        rows, messages = 10_000, 1_000
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory() as folder:
+        urls = [f"sqlite:///{folder}/bench.sqlite3"]
+        if not args.no_postgres:
+            ensure_postgres_database(args.postgres)
+            urls.append(args.postgres)
+
+        ceiling, client_ceiling = web.measure_ceiling(args)
+        print(f"ceiling: {ceiling.rate:.0f} requests/s", flush=True)
+        figures = [ceiling, client_ceiling]
+        exports, mail = {}, {}
+        for url in urls:
+            name = database_name(url)
+            print(f"== {name}", flush=True)
+            figures += web.measure_kutsu(url, args, ceiling.rate, client_ceiling.rate)
+            url_args = [] if name == "SQLite" else ["--database-url", url]
+            exports[name] = run_script("exports.py", "--rows", str(rows), *url_args)
+            mail[name] = run_script("mail.py", "--messages", str(messages), *url_args)
+        after, _ = web.measure_ceiling(args, client=False)
+
+    report = render(args, urls, figures, exports, mail, after, time.monotonic() - started)
+    print(report)
+    Path(args.report).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.report).write_text(report)
+    print(f"written to {args.report}")
+    wrong = [f.scenario for f in figures if f.errors or f.checked.startswith("WRONG")]
+    wrong += [f"mail on {name}" for name, m in mail.items() if not m["exactly_once"]]
+    if wrong:
+        raise SystemExit(f"wrong results: {', '.join(wrong)}")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def render(args, urls, figures, exports, mail, after, seconds) -> str:
+    ceiling, client_ceiling = figures[0], figures[1]
+    lines = [
+        f"# Benchmark run, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        "",
+        f"`make bench` (`python bench/run.py`), {seconds / 60:.1f} minutes. gunicorn with "
+        f"deploy/gunicorn.conf.py, {args.workers} processes × {args.threads} threads, on "
+        "127.0.0.1, rate limits off (every simulated visitor has the same address).",
+        "",
+        "| | |",
+        "|---|---|",
+        *[f"| {what} | {which} |" for what, which in machine(urls[-1] if len(urls) > 1 else None)],
+        "",
+        "## The ceiling: Flask alone, in the same run",
+        "",
+        "| what | rate | p50 | p99 |",
+        "|---|---|---|---|",
+        f"| wrk on pong ({args.connections} connections, the fastest of five runs in "
+        f"{args.seconds} s: {', '.join(map(str, ceiling.runs))}/s), at the start "
+        f"| {ceiling.rate:.0f} requests/s | {ceiling.p50_ms:.1f} ms | {ceiling.p99_ms:.1f} ms |",
+        f"| the same, at the end ({', '.join(map(str, after.runs))}/s) | {after.rate:.0f} "
+        f"requests/s | {after.p50_ms:.1f} ms | {after.p99_ms:.1f} ms |",
+        f"| the sign-up client's flow on an empty form (GET, POST; {args.people} forms, "
+        f"{args.concurrency} at a time) | {client_ceiling.rate:.0f} forms/s "
+        f"| {client_ceiling.p50_ms:.1f} ms | {client_ceiling.p99_ms:.1f} ms |",
+        "",
+        "## Kutsu",
+        "",
+        "| scenario | database | rate | share of the ceiling | target | p50 | p99 | checked |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for f in figures[2:]:
+        target = f"≥ {f.target:.2f}×: {_met(f.ratio >= f.target)}" if f.target else ""
+        errors = f"; **{f.errors} errors**" if f.errors else "; no errors"
+        runs = f"; runs {', '.join(map(str, f.runs))}/s" if f.runs else ""
+        lines.append(
+            f"| {f.scenario} | {f.database} | {f.rate:.0f} {f.unit} | {f.ratio:.2f}× | "
+            f"{target} | {f.p50_ms:.0f} ms | {f.p99_ms:.0f} ms | {f.count} answers{errors}"
+            f"{runs}{'; ' + f.checked if f.checked else ''} |"
+        )
+    lines += [
+        "",
+        "The event page is measured with wrk against the pong ceiling; sign-ups and the "
+        "burst with the same Python client as its own ceiling (the empty form), since the "
+        "client's own work is part of both.",
+        "",
+        "## Exports",
+        "",
+        "| database | format | rows | time | target | peak memory | target | size |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, results in exports.items():
+        for r in results:
+            limit = CSV_TARGET if r["kind"] == "csv" else XLSX_TARGET
+            lines.append(
+                f"| {name} | {r['kind'].upper()} | {r['rows']:,} | {r['seconds']:.2f} s | "
+                f"≤ {limit:g} s: {_met(r['seconds'] <= limit)} | {r['peak_mb']:.0f} MB | "
+                f"≤ {MEMORY_TARGET} MB: {_met(r['peak_mb'] <= MEMORY_TARGET)} | "
+                f"{r['bytes'] / 1e6:.1f} MB |"
+            )
+    lines += [
+        "",
+        "## Mail",
+        "",
+        "| database | messages | time | rate | share of the ceiling | target | SMTP "
+        "connections | each sent once |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, m in mail.items():
+        lines.append(
+            f"| {name} | {m['messages']:,} | {m['seconds']:.1f} s | {m['rate']:.0f}/s | "
+            f"{m['rate'] / ceiling.rate:.3f}× | ≥ {MAIL_TARGET}/s: "
+            f"{_met(m['rate'] >= MAIL_TARGET)} | {m['connections']} | "
+            f"{'yes' if m['exactly_once'] else '**no**'} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()
