@@ -246,7 +246,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_it_held(
     app, database_url, make_event
 ):
     batch_size = 20
-    config = {"MAIL_LEASE_SECONDS": 2, "MAIL_BATCH_SIZE": batch_size}
+    # A short lease, so that the second worker takes over soon; a message is started only
+    # while the lease has room for four replies of MAIL_TIMEOUT (here the first 2 s).
+    config = {"MAIL_LEASE_SECONDS": 10, "MAIL_TIMEOUT": 2, "MAIL_BATCH_SIZE": batch_size}
     recorder = Recorder(delay=0.05)  # 20 messages a second at most: the kill lands mid-batch
     event = make_event()
     emails = sign_up_many(event, 60)
@@ -605,6 +607,37 @@ def test_a_stop_finishes_the_message_in_hand_and_hands_the_rest_back(app, make_e
     assert all(e.locked_until is None and e.attempts == 0 for e in rows[12:]), "not tried"
     assert deliver_mail(app) == 13
     assert Counter(m["To"] for m in mailbox.messages) == Counter(emails)
+
+
+class SlowToAccept(Mailbox):
+    """A mail server that takes 100 seconds (by the app's clock) to accept each message."""
+
+    async def handle_DATA(self, server, session, envelope):
+        clock.travel(clock.now() + timedelta(seconds=100))
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_a_worker_starts_no_message_its_lease_may_not_cover_so_no_other_worker_repeats_it(
+    app, make_event, mail_to
+):
+    # A lease of 300 s, and up to 4 × 30 s for one message: a message may be started
+    # until 180 s after the claim. At 100 s a message, the second is the last.
+    app.config.update(MAIL_LEASE_SECONDS=300, MAIL_TIMEOUT=30)
+    emails = sign_up_many(make_event(), 5)
+    slow = SlowToAccept()
+    try:
+        with smtp_server(slow) as server:
+            mail_to(server.port)
+            assert send_due_messages() == 2
+            rows = outbox()
+            assert [e.status for e in rows] == [SENT] * 2 + [PENDING] * 3
+            # Handed back at once: another worker sends them now, not when the lease ends.
+            assert all(e.locked_until is None and e.attempts == 0 for e in rows[2:])
+            assert send_due_messages() == 2
+            assert send_due_messages() == 1
+    finally:
+        clock.reset()
+    assert Counter(m["To"] for m in slow.messages) == Counter(emails)
 
 
 def test_skipped_and_unrenderable_messages_do_not_hold_up_the_rest_of_their_group(

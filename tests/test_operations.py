@@ -52,3 +52,17 @@ def test_check_fails_on_a_short_secret_and_a_database_behind_its_migrations(app,
     assert "ERROR   SECRET_KEY is missing or shorter than 32 characters" in result.output
     assert "the database is at migration None" in result.output
     assert "2 problem(s) to fix" in result.output
+
+
+def test_check_fails_on_a_mail_lease_too_short_for_a_slow_mail_server(app, tmp_path):
+    checked = operators_app(
+        app, tmp_path, SECRET_KEY="x" * 64, MAIL_LEASE_SECONDS=120, MAIL_TIMEOUT=30
+    )
+    assert run(checked, "db", "upgrade").exit_code == 0
+
+    result = run(checked, "check")
+
+    assert result.exit_code != 0
+    assert "ERROR   MAIL_LEASE_SECONDS (120) must be more than eight times MAIL_TIMEOUT" in (
+        result.output
+    )

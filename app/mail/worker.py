@@ -76,7 +76,18 @@ Refusal = tuple[int, bytes | str] | None  # the SMTP reply refusing a message; N
 Outcome = tuple[Rendered, Refusal, datetime]  # and when
 
 
+def longest_send() -> timedelta:
+    """The longest one message can take: each of its SMTP replies (MAIL FROM, RCPT TO,
+    DATA and the end of the data) may take up to MAIL_TIMEOUT."""
+    return timedelta(seconds=4 * current_app.config["MAIL_TIMEOUT"])
+
+
 def _send_batch(should_stop: Callable[[], bool]) -> int:
+    # A message is started only while this worker's lease has room for it to finish: after
+    # the lease, another worker may claim the same message and send it too. What is left
+    # (a very slow mail server) is handed back.
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    last_start = clock.now() + lease - longest_send()
     batch = claim_due_messages(current_app.config["MAIL_BATCH_SIZE"])
     if not batch:
         return 0
@@ -86,7 +97,7 @@ def _send_batch(should_stop: Callable[[], bool]) -> int:
     done: list[Outcome] = []  # sent or refused, not written yet
     try:
         with transport.connect() as connection:
-            while (ready or waiting) and not should_stop():
+            while (ready or waiting) and not should_stop() and clock.now() < last_start:
                 if not ready:
                     sent += _write_outcomes(done)
                     ready = _render_group(waiting[:GROUP_SIZE])

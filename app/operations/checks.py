@@ -53,6 +53,13 @@ def configuration_findings(app: Flask) -> list[Finding]:
         f"PUBLIC_BASE_URL is {config['PUBLIC_BASE_URL']}: links in emails should use https",
         "warning",
     )
+    lease, timeout = config["MAIL_LEASE_SECONDS"], config["MAIL_TIMEOUT"]
+    check(
+        lease > 2 * 4 * timeout,
+        f"a mail worker holds a message for {lease} s, time for two slow sends",
+        f"MAIL_LEASE_SECONDS ({lease}) must be more than eight times MAIL_TIMEOUT ({timeout}): "
+        "a worker sends a message only while its lease has room for four slow SMTP replies",
+    )
     sender = parseaddr(config["MAIL_DEFAULT_SENDER"])[1]
     check(
         "@" in sender and not sender.endswith("@localhost"),
