@@ -10,6 +10,7 @@ next such moment. Signed-in visitors, flashed messages and query strings are nev
 Nothing is invalidated by hand, so several processes and servers need no coordination.
 """
 
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
@@ -18,9 +19,12 @@ from datetime import datetime
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 EXTENSION = "kutsu_pages"
 SIZE = 256  # pages per process; a page is some 10 KB
+# Stands for the visitor's CSRF token in a kept form page; random, so no text can forge it.
+TOKEN_PLACE = "kutsu-csrf-" + os.urandom(16).hex()
 
 
 class PageCache:
@@ -74,20 +78,30 @@ def next_change(moments: Iterable[datetime | None], at: datetime) -> datetime | 
 
 
 def cached_page(
-    name: str, row: tuple, at: datetime, moments: Iterable[datetime | None], render: Callable
+    name: str,
+    row: tuple,
+    at: datetime,
+    moments: Iterable[datetime | None],
+    render: Callable,
+    *,
+    form: bool = False,
 ) -> str:
     """The page for this row, language and moment, rendered at most once while they hold.
 
     row: everything the page shows from the database, read just now; moments: when the
     page changes by the clock alone; render() gives the page and the row it was rendered
-    from, which is kept only when that is still `row` (a sign-up may commit in between)."""
+    from, which is kept only when that is still `row` (a sign-up may commit in between).
+    form: the page holds a form, whose CSRF token is each visitor's own: it is kept with a
+    placeholder, and every visitor gets their own token in its place."""
     if not shareable():
         return render()[0]
     pages: PageCache = current_app.extensions[EXTENSION]
     key = (name, repr(row), str(get_locale()))
     page = pages.get(key, at)
-    if page is None:
-        page, rendered_from = render()
-        if rendered_from == row:
-            pages.put(key, page, next_change(moments, at))
+    if page is not None:
+        return page.replace(TOKEN_PLACE, generate_csrf()) if form else page
+    page, rendered_from = render()
+    if rendered_from == row:
+        kept = page.replace(generate_csrf(), TOKEN_PLACE) if form else page
+        pages.put(key, kept, next_change(moments, at))
     return page

@@ -13,7 +13,7 @@ from flask import template_rendered
 from app import clock
 from app.extensions import db
 from app.organiser.services import cancel_event
-from tests.conftest import sign_up, text_of
+from tests.conftest import csrf_token_in, sign_up, text_of
 
 # PostgreSQL reads the page's row on a connection of its own, outside any transaction.
 pytestmark = pytest.mark.both_databases
@@ -131,3 +131,51 @@ def test_a_draft_is_not_found_even_after_being_public(client, make_event):
     event.status = "draft"
     db.session.commit()
     assert client.get(path).status_code == 404
+
+
+def test_the_sign_up_form_is_rendered_once_yet_each_visitor_has_a_token_of_their_own(
+    app, make_event, renders
+):
+    event = make_event(capacity=20, questions=[{"label": "Ruokavalio", "kind": "short_text"}])
+    path = f"/events/{event.slug}/register"
+    first, second = app.test_client(), app.test_client()
+    pages = [visitor.get(path, headers={"Accept-Language": "en"}) for visitor in (first, second)]
+    assert [page.status_code for page in pages] == [200, 200]
+    assert renders.count("signup/form.html") == 1
+    tokens = [csrf_token_in(page.text) for page in pages]
+    assert tokens[0] != tokens[1]
+    emails = ["eka@example.fi", "toka@example.fi"]
+    for visitor, token, email in zip((first, second), tokens, emails, strict=True):
+        sent = visitor.post(
+            path, data={"csrf_token": token, "name": "Sara", "email": email, "consent": "y"}
+        )
+        assert sent.status_code == 303, text_of(sent)
+    # Each token belongs to its own visitor's session only.
+    third = app.test_client()
+    third.get(path)
+    refused = third.post(
+        path, data={"csrf_token": tokens[0], "name": "X", "email": "x@example.fi", "consent": "y"}
+    )
+    assert refused.status_code == 400
+
+
+def test_a_changed_question_shows_on_the_form_at_once(client, make_event):
+    event = make_event(questions=[{"label": "Ruokavalio", "kind": "short_text"}])
+    path = f"/events/{event.slug}/register"
+    assert "Ruokavalio" in text_of(client.get(path))
+
+    event.questions[0].label = "Erityisruokavalio tai allergiat"
+    db.session.commit()
+    assert "Erityisruokavalio tai allergiat" in text_of(client.get(path))
+
+
+def test_a_refused_form_keeps_what_was_typed(client, make_event):
+    event = make_event()
+    path = f"/events/{event.slug}/register"
+    token = csrf_token_in(client.get(path).text)
+    refused = client.post(
+        path, data={"csrf_token": token, "name": "Sara Löyttyjärvi", "email": "ei-osoite"}
+    )
+    assert refused.status_code == 200
+    assert 'value="Sara Löyttyjärvi"' in refused.text
+    assert "Enter an email address in the correct format" in text_of(refused)

@@ -56,10 +56,15 @@ def public_event_row(slug: str) -> sa.Row | None:
         return connection.execute(_PUBLIC_ROW, {"slug": slug}).first()
 
 
-def row_of(event: Event) -> tuple:
-    """The same row from a loaded event, to compare with public_event_row's."""
-    mapper = sa.inspect(Event)
-    return tuple(getattr(event, mapper.get_property_by_column(c).key) for c in EVENT_COLUMNS)
+def row_of(thing: db.Model, *, leave_out: tuple[str, ...] = ()) -> tuple:
+    """A loaded event's (or question's) whole row, as public_event_row reads an event's;
+    leave_out: columns a page does not show."""
+    mapper = sa.inspect(type(thing))
+    return tuple(
+        getattr(thing, mapper.get_property_by_column(column).key)
+        for column in mapper.local_table.columns
+        if column.name not in leave_out
+    )
 
 
 def clock_changes(event) -> tuple:

@@ -1,12 +1,13 @@
-from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
-from app.events.services import public_event
+from app.events.services import clock_changes, public_event, row_of
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Registration
+from app.pagecache import cached_page
 from app.ratelimits import public_form
 from app.signup import services
 from app.signup.forms import answers_form_for, signup_form_for, stored_answers_as_form_data
@@ -27,6 +28,8 @@ def register(slug: str):
     event = _event_or_404(slug)
     if not event.registration_is_open(clock.now()):
         return render_template("signup/closed.html", event=event, at=clock.now()), 409
+    if request.method == "GET":
+        return _blank_form(event)
     form = signup_form_for(event)
     if form.validate_on_submit():
         try:
@@ -47,6 +50,21 @@ def register(slug: str):
         session["signup"] = shown
         return redirect(url_for("signup.done", slug=slug), code=303)
     return render_template("signup/form.html", event=event, form=form)
+
+
+def _blank_form(event):
+    """The empty sign-up form: the same for everyone but its CSRF token (app.pagecache).
+
+    It does not show the places left, so a sign-up (which counts a seat and touches the
+    event's updated_at) does not make it render again."""
+    shown = row_of(event, leave_out=("confirmed_count", "updated_at"))
+    row = (shown, [row_of(question) for question in event.questions])
+
+    def render():
+        form = signup_form_for(event)
+        return render_template("signup/form.html", event=event, form=form), row
+
+    return cached_page("signup.register", row, clock.now(), clock_changes(event), render, form=True)
 
 
 @bp.get("/events/<slug>/registered")
