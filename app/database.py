@@ -41,6 +41,7 @@ def _mark_read_only_requests() -> None:
 
 
 _writing: ContextVar[bool] = ContextVar("kutsu_writing", default=False)
+_reading: ContextVar[bool] = ContextVar("kutsu_reading", default=False)
 
 
 @contextmanager
@@ -53,12 +54,26 @@ def writing() -> Iterator[None]:
         _writing.reset(token)
 
 
+@contextmanager
+def reading() -> Iterator[None]:
+    """Transactions begun inside only read, even in a form post (SQLite: BEGIN, not BEGIN
+    IMMEDIATE). End such a transaction (commit) before writing: SQLite cannot turn an old
+    read into a write."""
+    token = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(token)
+
+
 def _wants_to_write() -> bool:
     # Form posts may read then write; GET pages only read. Outside a request only code
     # that says so (the worker, write commands) writes, so a shell or a test that reads
     # never holds the write lock.
     if _writing.get():
         return True
+    if _reading.get():
+        return False
     return has_request_context() and not request.environ.get(READ_ONLY_FLAG)
 
 

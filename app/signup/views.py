@@ -3,6 +3,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
+from app.database import reading
 from app.events.services import clock_changes, public_event, row_of
 from app.extensions import db
 from app.forms import ConfirmForm
@@ -25,31 +26,34 @@ def _event_or_404(slug: str):
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @public_form
 def register(slug: str):
-    event = _event_or_404(slug)
-    if not event.registration_is_open(clock.now()):
-        return render_template("signup/closed.html", event=event, at=clock.now()), 409
-    if request.method == "GET":
-        return _blank_form(event)
-    form = signup_form_for(event)
-    if form.validate_on_submit():
-        try:
-            result = services.register_for_event(
-                event,
-                name=form.name.data,
-                email=form.email.data,
-                organisation=form.organisation.data or "",
-                answers=form.answers(),
-                locale=str(get_locale()),
-            )
-        except services.SignupRefused as refusal:
-            db.session.rollback()
-            return render_template("signup/closed.html", event=event, reason=refusal), 409
-        # Only a new sign-up may show its status: a repeat reveals nothing on screen.
-        shown = None if result.already_registered else result.registration.id
-        db.session.commit()
-        session["signup"] = shown
-        return redirect(url_for("signup.done", slug=slug), code=303)
-    return render_template("signup/form.html", event=event, form=form)
+    # Everything up to the sign-up itself only reads: on SQLite, the database's one write
+    # lock is taken after the form is checked, not while it is.
+    with reading():
+        event = _event_or_404(slug)
+        if not event.registration_is_open(clock.now()):
+            return render_template("signup/closed.html", event=event, at=clock.now()), 409
+        if request.method == "GET":
+            return _blank_form(event)
+        form = signup_form_for(event)
+        if not form.validate_on_submit():
+            return render_template("signup/form.html", event=event, form=form)
+        person = {
+            "name": form.name.data,
+            "email": form.email.data,
+            "organisation": form.organisation.data or "",
+            "answers": form.answers(),
+        }
+    db.session.commit()  # ends the read; the sign-up's own transaction writes
+    try:
+        result = services.register_for_event(event, **person, locale=str(get_locale()))
+    except services.SignupRefused as refusal:
+        db.session.rollback()
+        return render_template("signup/closed.html", event=event, reason=refusal), 409
+    # Only a new sign-up may show its status: a repeat reveals nothing on screen.
+    shown = None if result.already_registered else result.registration.id
+    db.session.commit()
+    session["signup"] = shown
+    return redirect(url_for("signup.done", slug=slug), code=303)
 
 
 def _blank_form(event):
