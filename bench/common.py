@@ -80,25 +80,28 @@ RUNS = 5
 
 
 def wrk(url: str, *, seconds: int, connections: int, threads: int = 2) -> WrkResult:
-    """wrk against url: the fastest of RUNS runs sharing `seconds`, after a warm-up.
+    """wrk against url, each request on a new connection: the median of RUNS runs sharing
+    `seconds`, after a warm-up.
 
-    Runs on this 2-core machine came out in two groups: most near the machine's rate, and
-    about one in three at a third of it, for the bare Flask app and for Kutsu alike, and
-    for gunicorn started by hand as well. The slow runs leave a core idle (wrk's kept-alive
-    connections served by one process, as far as we could tell). As timeit takes the
-    fastest, so does this, for the ceiling and for Kutsu, so that their ratio compares like
-    with like; the errors and the number of requests are those of every run."""
+    A new connection per request is how nginx talks to the app servers in
+    deploy/nginx.conf. With kept-alive connections, runs on this 2-core machine came out in
+    two groups, about one in three (and at times all five) at a third of the rate, for the
+    bare Flask app and Kutsu alike: one gunicorn process had accepted all of wrk's
+    connections and served them alone while a core stood idle."""
     _run_wrk(url, seconds=WARM_UP_SECONDS, connections=connections, threads=threads)
     each = max(1, round(seconds / RUNS))
-    runs = [
-        _parse_wrk(_run_wrk(url, seconds=each, connections=connections, threads=threads))
-        for _ in range(RUNS)
-    ]
-    fastest = max(runs, key=lambda result: result.requests_per_second)
-    fastest.requests = sum(result.requests for result in runs)
-    fastest.errors = sum(result.errors for result in runs)
-    fastest.runs = [round(result.requests_per_second) for result in runs]
-    return fastest
+    runs = sorted(
+        (
+            _parse_wrk(_run_wrk(url, seconds=each, connections=connections, threads=threads))
+            for _ in range(RUNS)
+        ),
+        key=lambda result: result.requests_per_second,
+    )
+    median = runs[len(runs) // 2]
+    median.requests = sum(result.requests for result in runs)
+    median.errors = sum(result.errors for result in runs)
+    median.runs = [round(result.requests_per_second) for result in runs]
+    return median
 
 
 def _run_wrk(url: str, *, seconds: int, connections: int, threads: int) -> str:
@@ -114,6 +117,7 @@ def _run_wrk(url: str, *, seconds: int, connections: int, threads: int) -> str:
             "--timeout=10s",
             "--latency",
             "--header=Accept-Language: fi",
+            "--header=Connection: close",
             url,
         ],
         check=True,

@@ -119,7 +119,8 @@ def render(args, urls, figures, exports, mail, after, seconds) -> str:
         "",
         "| what | rate | p50 | p99 |",
         "|---|---|---|---|",
-        f"| wrk on pong ({args.connections} connections, the fastest of five runs in "
+        f"| wrk on pong ({args.connections} connections, a new one per request; the median "
+        f"of five runs in "
         f"{args.seconds} s: {', '.join(map(str, ceiling.runs))}/s), at the start "
         f"| {ceiling.rate:.0f} requests/s | {ceiling.p50_ms:.1f} ms | {ceiling.p99_ms:.1f} ms |",
         f"| the same, at the end ({', '.join(map(str, after.runs))}/s) | {after.rate:.0f} "
