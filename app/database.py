@@ -45,25 +45,24 @@ _reading: ContextVar[bool] = ContextVar("kutsu_reading", default=False)
 
 
 @contextmanager
-def writing() -> Iterator[None]:
-    """Transactions begun inside take SQLite's write lock at once (the worker, the CLI)."""
-    token = _writing.set(True)
+def _while_set(flag: ContextVar[bool]) -> Iterator[None]:
+    token = flag.set(True)
     try:
         yield
     finally:
-        _writing.reset(token)
+        flag.reset(token)
 
 
-@contextmanager
-def reading() -> Iterator[None]:
+def writing():
+    """Transactions begun inside take SQLite's write lock at once (the worker, the CLI)."""
+    return _while_set(_writing)
+
+
+def reading():
     """Transactions begun inside only read, even in a form post (SQLite: BEGIN, not BEGIN
     IMMEDIATE). End such a transaction (commit) before writing: SQLite cannot turn an old
     read into a write."""
-    token = _reading.set(True)
-    try:
-        yield
-    finally:
-        _reading.reset(token)
+    return _while_set(_reading)
 
 
 def _wants_to_write() -> bool:

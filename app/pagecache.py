@@ -54,10 +54,6 @@ class PageCache:
             while len(self._pages) > self.size:
                 self._pages.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._pages.clear()
-
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = PageCache()

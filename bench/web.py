@@ -49,6 +49,22 @@ class Figure:
     checked: str = ""  # what was verified after the run
     runs: list[int] = field(default_factory=list)  # wrk: requests/s of each run
 
+    @classmethod
+    def from_wrk(cls, scenario, database, result, target=None, ceiling=0.0) -> "Figure":
+        return cls(
+            scenario,
+            database,
+            result.requests_per_second,
+            "requests/s",
+            result.p50_ms,
+            result.p99_ms,
+            result.requests,
+            result.errors,
+            target,
+            ceiling,
+            runs=result.runs,
+        )
+
     @property
     def ratio(self) -> float:
         return self.rate / self.ceiling if self.ceiling else 0.0
@@ -77,28 +93,10 @@ def measure_ceiling(args: argparse.Namespace, *, client: bool = True) -> tuple[F
             outcome = loadclient.sign_ups(
                 host, int(port), "/form", {}, people=args.people, concurrency=args.concurrency
             )
-    pages = Figure(
-        "ceiling: Flask pong (GET)",
-        "-",
-        result.requests_per_second,
-        "requests/s",
-        result.p50_ms,
-        result.p99_ms,
-        result.requests,
-        result.errors,
-        runs=result.runs,
-    )
+    pages = Figure.from_wrk("ceiling: Flask pong (GET)", "-", result)
     forms = _from_outcome(
-        "ceiling: the sign-up client on an empty Flask form (GET, POST)",
-        "-",
-        outcome,
-        "forms/s",
-        None,
-        0.0,
-        {},
-        {},
+        "ceiling: the sign-up client on an empty Flask form (GET, POST)", "-", outcome, "forms/s"
     )
-    forms.checked = ""
     return pages, forms
 
 
@@ -185,21 +183,7 @@ def measure_kutsu(
     with running_server(url, workers=args.workers, threads=args.threads) as base_url:
         host, port = base_url.removeprefix("http://").split(":")
         page = wrk(f"{base_url}/events/{slug}", seconds=args.seconds, connections=args.connections)
-        figures.append(
-            Figure(
-                "event page (GET)",
-                database,
-                page.requests_per_second,
-                "requests/s",
-                page.p50_ms,
-                page.p99_ms,
-                page.requests,
-                page.errors,
-                PAGE_TARGET,
-                ceiling,
-                runs=page.runs,
-            )
-        )
+        figures.append(Figure.from_wrk("event page (GET)", database, page, PAGE_TARGET, ceiling))
         print(f"  {figures[-1].scenario}: {figures[-1].rate:.0f}/s", flush=True)
 
         form = f"/events/{slug}/register"
@@ -241,14 +225,19 @@ def measure_kutsu(
     return figures
 
 
-def _from_outcome(scenario, database, outcome, unit, target, ceiling, found, expected) -> Figure:
+def _from_outcome(
+    scenario, database, outcome, unit, target=None, ceiling=0.0, found=None, expected=None
+) -> Figure:
+    """A figure from the client's outcome; found and expected: row counts to compare."""
     answered = sum(outcome.statuses.values())
     wrong_status = answered - outcome.statuses.get(303, 0)
-    mismatches = {k: (found.get(k, 0), v) for k, v in expected.items() if found.get(k, 0) != v}
-    unexpected = {k: v for k, v in found.items() if k not in expected and v}
-    checked = "rows as expected: " + ", ".join(f"{k} {v}" for k, v in expected.items())
-    if mismatches or unexpected:
-        checked = f"WRONG (found, expected): {mismatches} {unexpected}"
+    checked = ""
+    if expected is not None:
+        mismatches = {k: (found.get(k, 0), v) for k, v in expected.items() if found.get(k, 0) != v}
+        unexpected = {k: v for k, v in found.items() if k not in expected and v}
+        checked = "rows as expected: " + ", ".join(f"{k} {v}" for k, v in expected.items())
+        if mismatches or unexpected:
+            checked = f"WRONG (found, expected): {mismatches} {unexpected}"
     for error, times in Counter(outcome.errors).most_common(3):
         print(f"    error ×{times}: {error}")
     if wrong_status:

@@ -18,15 +18,16 @@ def upcoming_events() -> list[Event]:
     )
 
 
-# Built once, as are the statements below: building one cost more than running it.
-_PUBLIC_EVENT = (
-    sa.select(Event)
-    .where(
-        Event.slug == sa.bindparam("slug"),
-        sa.or_(Event.status == EventStatus.PUBLISHED, Event.status == EventStatus.CANCELLED),
-    )
-    .options(selectinload(Event.questions))
+# Published or cancelled, by slug: drafts exist only for their organisers. The statements
+# are built once: building one cost more than running it.
+_PUBLIC_BY_SLUG = (
+    Event.__table__.c.slug == sa.bindparam("slug"),
+    sa.or_(
+        Event.__table__.c.status == EventStatus.PUBLISHED,
+        Event.__table__.c.status == EventStatus.CANCELLED,
+    ),
 )
+_PUBLIC_EVENT = sa.select(Event).where(*_PUBLIC_BY_SLUG).options(selectinload(Event.questions))
 
 
 def public_event(slug: str) -> Event | None:
@@ -35,13 +36,7 @@ def public_event(slug: str) -> Event | None:
 
 
 EVENT_COLUMNS = tuple(Event.__table__.columns)
-_PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(
-    Event.__table__.c.slug == sa.bindparam("slug"),
-    sa.or_(
-        Event.__table__.c.status == EventStatus.PUBLISHED,
-        Event.__table__.c.status == EventStatus.CANCELLED,
-    ),
-)
+_PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(*_PUBLIC_BY_SLUG)
 
 
 def public_event_row(slug: str) -> sa.Row | None:
