@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
+from typing import Any
 
 from flask import Flask, current_app, request, session
 from flask_babel import get_locale
@@ -28,14 +29,15 @@ TOKEN_PLACE = "kutsu-csrf-" + os.urandom(16).hex()
 
 
 class PageCache:
-    """A small LRU of rendered pages, each with the moment it stops being valid."""
+    """A small LRU of rendered pages (or other things made from rows), each with the
+    moment it stops being valid, if any."""
 
     def __init__(self, size: int = SIZE):
         self.size = size
-        self._pages: OrderedDict[Hashable, tuple[str, datetime | None]] = OrderedDict()
+        self._pages: OrderedDict[Hashable, tuple[Any, datetime | None]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, at: datetime) -> str | None:
+    def get(self, key: Hashable, at: datetime | None = None) -> Any:
         with self._lock:
             found = self._pages.get(key)
             if found is None:
@@ -47,7 +49,7 @@ class PageCache:
             self._pages.move_to_end(key)
             return page
 
-    def put(self, key: Hashable, page: str, valid_until: datetime | None) -> None:
+    def put(self, key: Hashable, page: Any, valid_until: datetime | None = None) -> None:
         with self._lock:
             self._pages[key] = (page, valid_until)
             self._pages.move_to_end(key)

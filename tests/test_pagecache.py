@@ -179,3 +179,18 @@ def test_a_refused_form_keeps_what_was_typed(client, make_event):
     assert refused.status_code == 200
     assert 'value="Sara Löyttyjärvi"' in refused.text
     assert "Enter an email address in the correct format" in text_of(refused)
+
+
+def test_a_sign_up_is_checked_against_the_questions_as_they_are_now(client, make_event):
+    choice = {"label": "Työpaja", "kind": "single_choice", "options": ["Aamu", "Ilta"]}
+    event = make_event(capacity=20, questions=[choice])
+    field = f"q_{event.questions[0].id}"
+    assert sign_up(client, event, email="eka@example.fi", **{field: "Aamu"}).status_code == 200
+
+    event.questions[0].options = ["Lounas", "Päivällinen"]
+    db.session.commit()
+    refused = sign_up(client, event, email="toka@example.fi", **{field: "Aamu"})
+    taken = sign_up(client, event, email="toka@example.fi", **{field: "Lounas"})
+
+    assert "Choose one of the options" in text_of(refused)
+    assert "You are registered" in text_of(taken)

@@ -80,6 +80,38 @@ def test_signing_up_twice_creates_nothing_and_reveals_nothing(client, app, make_
     assert "/manage/" in mailbox.text(message)
 
 
+def test_signing_up_again_gives_back_the_seat_it_would_have_taken(client, make_event):
+    event = make_event(capacity=2)
+    sign_up(client, event)
+
+    sign_up(client, event, email="sara@example.fi")
+    second = sign_up(client, event, email="pekka@example.fi")
+    third = sign_up(client, event, email="liisa@example.fi")
+
+    assert "You are registered" in text_of(second)
+    assert "You are on the waiting list" in text_of(third)
+    statuses = db.session.scalars(sa.select(Registration.status).order_by(Registration.id))
+    assert list(statuses) == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITING]
+
+
+def test_a_registered_person_sending_the_form_to_a_full_event_is_told_by_email_not_full(
+    client, app, make_event, mailbox
+):
+    event = make_event(capacity=1, waiting_list=False)
+    sign_up(client, event)
+    deliver_mail(app)
+    mailbox.clear()
+
+    again = sign_up(client, event)
+
+    assert again.status_code == 200
+    assert "Check your email" in text_of(again)
+    assert "The event is full" not in text_of(again)
+    deliver_mail(app)
+    [message] = mailbox.to("sara@example.fi")
+    assert "You are already registered" in message["Subject"]
+
+
 def test_errors_are_listed_at_the_top_and_at_each_field_and_typed_values_stay(client, make_event):
     event = make_event(questions=[COFFEE_QUESTION])
 

@@ -1,13 +1,13 @@
 """Reminders before an event: outbox rows with a future send_after, kept in step with the
 event's time and its people."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.mail.outbox import queue_email
+from app.mail.outbox import new_email, queue_email
 from app.models import EmailStatus, Event, OutboundEmail, Registration, RegistrationStatus
 
 REMINDER = "reminder"
@@ -19,16 +19,11 @@ def _reminder_key(registration_id: int, minutes: int, event: Event) -> str:
     return f"{REMINDER}:{registration_id}:{minutes}:{event.starts_at:%Y%m%dT%H%M}"
 
 
-def plan_reminders(registration: Registration, *, fresh: bool = False) -> int:
-    """Plan this person's reminders that are still ahead; planning again adds nothing.
-
-    fresh: a registration made in this transaction (see queue_email)."""
+def plan_reminders(registration: Registration) -> int:
+    """Plan this person's reminders that are still ahead; planning again adds nothing."""
     event = registration.event
     planned = 0
-    for minutes in event.reminder_minutes or []:
-        due = event.starts_at - timedelta(minutes=minutes)
-        if due <= clock.now():
-            continue
+    for minutes, due in reminders_ahead(event):
         email = queue_email(
             REMINDER,
             recipient=registration.email,
@@ -38,10 +33,34 @@ def plan_reminders(registration: Registration, *, fresh: bool = False) -> int:
             registration=registration,
             payload={"minutes": minutes},
             send_after=due,
-            fresh=fresh,
         )
         planned += email is not None
     return planned
+
+
+def new_reminders(event: Event, registration_id: int, recipient: str, locale: str) -> list[dict]:
+    """The reminders of a registration made in this transaction, for queue_new_emails."""
+    return [
+        new_email(
+            REMINDER,
+            recipient=recipient,
+            locale=locale,
+            dedupe_key=_reminder_key(registration_id, minutes, event),
+            event_id=event.id,
+            registration_id=registration_id,
+            payload={"minutes": minutes},
+            send_after=due,
+        )
+        for minutes, due in reminders_ahead(event)
+    ]
+
+
+def reminders_ahead(event: Event) -> list[tuple[int, datetime]]:
+    """The event's reminders still to send: minutes before the start, and when that is."""
+    now = clock.now()
+    minutes_before = event.reminder_minutes or []
+    due = ((minutes, event.starts_at - timedelta(minutes=minutes)) for minutes in minutes_before)
+    return [(minutes, at) for minutes, at in due if at > now]
 
 
 def replan_event_reminders(event: Event) -> int:

@@ -13,6 +13,7 @@ from app.models.mail import (  # noqa: F401
     Token,
 )
 from app.models.registrations import (  # noqa: F401
+    LIVE,
     Answer,
     Registration,
 )

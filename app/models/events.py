@@ -116,7 +116,7 @@ class Event(db.Model):
 
     questions: Mapped[list["Question"]] = relationship(
         back_populates="event",
-        order_by="Question.position",
+        order_by="(Question.position, Question.id)",
         cascade="all, delete-orphan",
     )
     organiser_links: Mapped[list[EventOrganiser]] = relationship(

@@ -11,6 +11,9 @@ from app.extensions import db
 from app.models.events import Event, Question
 from app.models.types import RegistrationSource, RegistrationStatus, UTCDateTime, _enum
 
+# The registrations that count: one per person and event (the unique index below).
+LIVE = "status != 'cancelled'"
+
 
 class Registration(db.Model):
     __table_args__ = (
@@ -21,8 +24,8 @@ class Registration(db.Model):
             "event_id",
             "email_normalised",
             unique=True,
-            sqlite_where=sa.text("status != 'cancelled'"),
-            postgresql_where=sa.text("status != 'cancelled'"),
+            sqlite_where=sa.text(LIVE),
+            postgresql_where=sa.text(LIVE),
         ),
         sa.Index("ix_registration_event_status", "event_id", "status", "id"),
     )

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.events.services import row_of
 from app.forms import (
     CheckboxesField,
     EmailAddress,
@@ -16,6 +17,7 @@ from app.forms import (
     StoredLength,
 )
 from app.models import Event, Question, QuestionKind
+from app.pagecache import PageCache
 from app.text import normalise_email
 
 SHORT_TEXT_MAX = 500
@@ -211,10 +213,31 @@ def sensitive_consent_field() -> BooleanField:
     )
 
 
-def with_questions(base: type[AnswersForm], event: Event, **after) -> type[AnswersForm]:
+# The form classes made for events' questions, kept like pages (app.pagecache): making
+# one cost a sign-up as much as checking its answers.
+_FORM_CLASSES = PageCache()
+
+
+def with_questions(
+    base: type[AnswersForm], event: Event, *, question_rows: tuple | None = None, **after
+) -> type[AnswersForm]:
+    """The form class for the event's questions, made once per version of them.
+
+    question_rows: the questions' rows, when read without loading them (events.services)."""
+    locale = str(get_locale())
+    if question_rows is None:
+        question_rows = tuple(row_of(question) for question in event.questions)
+    key = (base, tuple(after.items()), repr(question_rows), event.language, locale)
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        form_class = _make_form_class(base, event, locale, after)
+        _FORM_CLASSES.put(key, form_class)
+    return form_class
+
+
+def _make_form_class(base, event, locale, after):
     # Fields keep the order they were made in: the `after` fields, made last, follow the
     # questions on the page and in the error summary.
-    locale = str(get_locale())
     fields = {f"q_{question.id}": _question_field(question, locale) for question in event.questions}
     if any(question.sensitive for question in event.questions):
         fields["sensitive_consent"] = sensitive_consent_field()
@@ -222,8 +245,10 @@ def with_questions(base: type[AnswersForm], event: Event, **after) -> type[Answe
     return type(f"{base.__name__}ForEvent", (base,), fields)
 
 
-def signup_form_for(event: Event, **kwargs) -> SignupForm:
-    return with_questions(SignupForm, event, consent=consent_field)(**kwargs)
+def signup_form_for(event: Event, question_rows: tuple | None = None, **kwargs) -> SignupForm:
+    return with_questions(SignupForm, event, question_rows=question_rows, consent=consent_field)(
+        **kwargs
+    )
 
 
 def answers_form_for(event: Event, **kwargs) -> AnswersForm:

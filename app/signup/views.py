@@ -3,8 +3,14 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
-from app.database import reading
-from app.events.services import clock_changes, public_event, row_of
+from app.database import end_read, reading
+from app.events.services import (
+    clock_changes,
+    public_event,
+    public_event_rows,
+    question_rows,
+    row_of,
+)
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Registration
@@ -16,8 +22,8 @@ from app.signup.forms import answers_form_for, signup_form_for, stored_answers_a
 bp = Blueprint("signup", __name__)
 
 
-def _event_or_404(slug: str):
-    event = public_event(slug)
+def _event_or_404(slug: str, *, questions: bool = True):
+    event = public_event(slug, questions=questions)
     if event is None:
         abort(404)
     return event
@@ -26,15 +32,15 @@ def _event_or_404(slug: str):
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @public_form
 def register(slug: str):
+    if request.method == "GET":
+        return _blank_form(slug)
     # Everything up to the sign-up itself only reads: on SQLite, the database's one write
     # lock is taken after the form is checked, not while it is.
     with reading():
-        event = _event_or_404(slug)
+        event = _event_or_404(slug, questions=False)
         if not event.registration_is_open(clock.now()):
-            return render_template("signup/closed.html", event=event, at=clock.now()), 409
-        if request.method == "GET":
-            return _blank_form(event)
-        form = signup_form_for(event)
+            return _closed(event)
+        form = signup_form_for(event, question_rows(event.id))
         if not form.validate_on_submit():
             return render_template("signup/form.html", event=event, form=form)
         person = {
@@ -43,32 +49,47 @@ def register(slug: str):
             "organisation": form.organisation.data or "",
             "answers": form.answers(),
         }
-    db.session.commit()  # ends the read; the sign-up's own transaction writes
+    end_read()  # the sign-up's own transaction writes
     try:
         result = services.register_for_event(event, **person, locale=str(get_locale()))
     except services.SignupRefused as refusal:
         db.session.rollback()
         return render_template("signup/closed.html", event=event, reason=refusal), 409
     # Only a new sign-up may show its status: a repeat reveals nothing on screen.
-    shown = None if result.already_registered else result.registration.id
+    shown = None if result.already_registered else result.registration_id
     db.session.commit()
     session["signup"] = shown
     return redirect(url_for("signup.done", slug=slug), code=303)
 
 
-def _blank_form(event):
-    """The empty sign-up form: the same for everyone but its CSRF token (app.pagecache).
+def _closed(event):
+    return render_template("signup/closed.html", event=event, at=clock.now()), 409
 
-    It does not show the places left, so a sign-up (which counts a seat and touches the
-    event's updated_at) does not make it render again."""
-    shown = row_of(event, leave_out=("confirmed_count", "updated_at"))
-    row = (shown, [row_of(question) for question in event.questions])
+
+# The form does not show the places left, so a sign-up (which counts a seat and touches
+# the event's updated_at) does not make it render again.
+_NOT_ON_FORM = ("confirmed_count", "updated_at")
+
+
+def _blank_form(slug: str):
+    """The empty sign-up form: the same for everyone but its CSRF token (app.pagecache),
+    keyed on the rows it shows, read without the ORM."""
+    event_row, question_rows = public_event_rows(slug)
+    if event_row is None:
+        abort(404)
+    row = (row_of(event_row, leave_out=_NOT_ON_FORM), tuple(map(row_of, question_rows)))
 
     def render():
-        form = signup_form_for(event)
-        return render_template("signup/form.html", event=event, form=form), row
+        event = _event_or_404(slug)
+        if not event.registration_is_open(clock.now()):
+            return _closed(event), None  # not kept: only an open form is
+        shown = (row_of(event, leave_out=_NOT_ON_FORM), tuple(map(row_of, event.questions)))
+        page = render_template("signup/form.html", event=event, form=signup_form_for(event))
+        return page, shown
 
-    return cached_page("signup.register", row, clock.now(), clock_changes(event), render, form=True)
+    return cached_page(
+        "signup.register", row, clock.now(), clock_changes(event_row), render, form=True
+    )
 
 
 @bp.get("/events/<slug>/registered")
