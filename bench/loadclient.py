@@ -122,6 +122,11 @@ class Outcome:
     statuses: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
+    @property
+    def rate(self) -> float:
+        """Answers per second."""
+        return sum(self.statuses.values()) / self.seconds if self.seconds else 0.0
+
     async def record(self, what: str, person: Person, action) -> None:
         """Time one action (a coroutine function giving the last response), count its
         status or keep its failure; the person's connection is closed after it."""

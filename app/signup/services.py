@@ -101,8 +101,8 @@ def enrol(
         "source": source,
         "consent_at": clock.now(),
     }
-    # The seat is taken last, just before the commit: from its UPDATE on, every other
-    # sign-up for the event waits for this transaction (PostgreSQL's row lock).
+    # The seat is taken as late as it can be: from its UPDATE on, every other sign-up for
+    # the event waits for this transaction (PostgreSQL's row lock); three inserts follow.
     seated = take_seat(event)
     registration_id = None
     if seated or event.waiting_list:
@@ -119,20 +119,28 @@ def enrol(
             raise EventFull
         return _already_registered(existing)
     _store_new_answers(registration_id, answers)
-    emails = new_reminders(event, registration_id, person["email"], locale) if seated else []
+    _plan_new_registration_mail(event, registration_id, person, status)
+    return SignupResult(registration_id, already_registered=False)
+
+
+def _plan_new_registration_mail(event, registration_id, person, status) -> None:
+    """The status email, and the reminders when the person has a seat."""
+    seated = status == RegistrationStatus.CONFIRMED
+    emails = (
+        new_reminders(event, registration_id, person["email"], person["locale"]) if seated else []
+    )
     kind = f"registration_{status.value}"
     emails.append(
         new_email(
             kind,
             recipient=person["email"],
-            locale=locale,
+            locale=person["locale"],
             dedupe_key=registration_email_key(kind, registration_id),
             event_id=event.id,
             registration_id=registration_id,
         )
     )
     queue_new_emails(emails)
-    return SignupResult(registration_id, already_registered=False)
 
 
 def _already_registered(registration: Registration) -> SignupResult:
