@@ -1,5 +1,7 @@
 """Reading events for the public pages."""
 
+from collections import namedtuple
+
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
@@ -27,24 +29,32 @@ _PUBLIC_BY_SLUG = (
         Event.__table__.c.status == EventStatus.CANCELLED,
     ),
 )
-_PUBLIC_EVENT_ALONE = sa.select(Event).where(*_PUBLIC_BY_SLUG)
-_PUBLIC_EVENT = _PUBLIC_EVENT_ALONE.options(selectinload(Event.questions))
+_PUBLIC_EVENT = sa.select(Event).where(*_PUBLIC_BY_SLUG).options(selectinload(Event.questions))
 
 
-def public_event(slug: str, *, questions: bool = True) -> Event | None:
-    """A published or cancelled event; drafts exist only for their organisers.
-
-    questions=False: they are loaded when first used; question_rows() reads them for much
-    less (loading them was three quarters of the cost of loading an event)."""
-    return db.session.scalar(_PUBLIC_EVENT if questions else _PUBLIC_EVENT_ALONE, {"slug": slug})
+def public_event(slug: str) -> Event | None:
+    """A published or cancelled event; drafts exist only for their organisers."""
+    return db.session.scalar(_PUBLIC_EVENT, {"slug": slug})
 
 
 EVENT_COLUMNS = tuple(Event.__table__.columns)
+QUESTION_COLUMNS = tuple(Question.__table__.columns)
+# An event's row read without the ORM, by column name.
+EventRow = namedtuple("EventRow", [column.key for column in EVENT_COLUMNS])
 _PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(*_PUBLIC_BY_SLUG)
-_QUESTION_ROWS = (
-    sa.select(*Question.__table__.columns)
-    .where(Question.__table__.c.event_id == sa.bindparam("event_id"))
-    .order_by(Question.__table__.c.position, Question.__table__.c.id)
+
+
+def _with_questions(select: sa.Select) -> sa.Select:
+    """select, once for each of the event's questions in order; once, with nulls, for none."""
+    questions = Question.__table__
+    return select.outerjoin(questions, questions.c.event_id == Event.__table__.c.id).order_by(
+        questions.c.position, questions.c.id
+    )
+
+
+_PUBLIC_ROWS = _with_questions(sa.select(*EVENT_COLUMNS, *QUESTION_COLUMNS).where(*_PUBLIC_BY_SLUG))
+_PUBLIC_EVENT_AND_QUESTION_ROWS = _with_questions(
+    sa.select(Event, *QUESTION_COLUMNS).where(*_PUBLIC_BY_SLUG)
 )
 
 
@@ -53,21 +63,26 @@ def public_event_row(slug: str) -> sa.Row | None:
     return _outside_transaction(lambda read: read(_PUBLIC_ROW, {"slug": slug}).first())
 
 
-def public_event_rows(slug: str) -> tuple[sa.Row | None, tuple[sa.Row, ...]]:
-    """The public event's row and its questions' rows: what its sign-up form is keyed on."""
-
-    def rows(read):
-        event = read(_PUBLIC_ROW, {"slug": slug}).first()
-        if event is None:
-            return None, ()
-        return event, tuple(read(_QUESTION_ROWS, {"event_id": event.id}))
-
-    return _outside_transaction(rows)
+def public_event_rows(slug: str) -> tuple[EventRow | None, tuple[tuple, ...]]:
+    """The public event's row and its questions' rows, without the ORM, in one statement:
+    what its sign-up form is keyed on."""
+    rows = _outside_transaction(lambda read: read(_PUBLIC_ROWS, {"slug": slug}).all())
+    if not rows:
+        return None, ()
+    return EventRow(*rows[0][: len(EVENT_COLUMNS)]), _questions_in(rows, len(EVENT_COLUMNS))
 
 
-def question_rows(event_id: int) -> tuple[sa.Row, ...]:
-    """An event's questions' rows, in order, without the ORM."""
-    return tuple(db.session.execute(_QUESTION_ROWS, {"event_id": event_id}))
+def public_event_and_question_rows(slug: str) -> tuple[Event | None, tuple[tuple, ...]]:
+    """The public event, its questions left to load when first used, and their rows, in
+    one statement: for a sign-up, loading the questions cost three times the event."""
+    rows = db.session.execute(_PUBLIC_EVENT_AND_QUESTION_ROWS, {"slug": slug}).all()
+    if not rows:
+        return None, ()
+    return rows[0][0], _questions_in(rows, 1)
+
+
+def _questions_in(rows, start: int) -> tuple[tuple, ...]:
+    return tuple(tuple(row[start:]) for row in rows if row[start] is not None)
 
 
 def _outside_transaction(reads):
@@ -80,10 +95,10 @@ def _outside_transaction(reads):
         return reads(connection.execute)
 
 
-def row_of(thing: db.Model | sa.Row, *, leave_out: tuple[str, ...] = ()) -> tuple:
-    """A loaded event's (or question's) whole row, or a row read without the ORM, as one
-    tuple, the same for both; leave_out: columns a page does not show."""
-    if isinstance(thing, sa.Row):
+def row_of(thing: db.Model | tuple, *, leave_out: tuple[str, ...] = ()) -> tuple:
+    """A loaded event's (or question's) whole row, or a row read without the ORM by name
+    (EventRow), as one tuple, the same for both; leave_out: columns a page does not show."""
+    if isinstance(thing, tuple):
         return tuple(
             value for name, value in zip(thing._fields, thing, strict=True) if name not in leave_out
         )

@@ -7,8 +7,8 @@ from app.database import end_read, reading
 from app.events.services import (
     clock_changes,
     public_event,
+    public_event_and_question_rows,
     public_event_rows,
-    question_rows,
     row_of,
 )
 from app.extensions import db
@@ -22,8 +22,8 @@ from app.signup.forms import answers_form_for, signup_form_for, stored_answers_a
 bp = Blueprint("signup", __name__)
 
 
-def _event_or_404(slug: str, *, questions: bool = True):
-    event = public_event(slug, questions=questions)
+def _event_or_404(slug: str):
+    event = public_event(slug)
     if event is None:
         abort(404)
     return event
@@ -37,10 +37,12 @@ def register(slug: str):
     # Everything up to the sign-up itself only reads: on SQLite, the database's one write
     # lock is taken after the form is checked, not while it is.
     with reading():
-        event = _event_or_404(slug, questions=False)
+        event, question_rows = public_event_and_question_rows(slug)
+        if event is None:
+            abort(404)
         if not event.registration_is_open(clock.now()):
             return _closed(event)
-        form = signup_form_for(event, question_rows(event.id))
+        form = signup_form_for(event, question_rows)
         if not form.validate_on_submit():
             return render_template("signup/form.html", event=event, form=form)
         person = {
@@ -77,7 +79,7 @@ def _blank_form(slug: str):
     event_row, question_rows = public_event_rows(slug)
     if event_row is None:
         abort(404)
-    row = (row_of(event_row, leave_out=_NOT_ON_FORM), tuple(map(row_of, question_rows)))
+    row = (row_of(event_row, leave_out=_NOT_ON_FORM), question_rows)
 
     def render():
         event = _event_or_404(slug)
