@@ -2,13 +2,22 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 
 from app.config import ROOT, Defaults
 
 
+class Kutsu(Flask):
+    """Flask, but a failed request is logged by its route, not its address: addresses
+    carry personal links (/manage/<token>), and logs are kept and read by others."""
+
+    def log_exception(self, exc_info) -> None:
+        route = request.url_rule.rule if request.url_rule else "(no route)"
+        self.logger.error("Exception on %s [%s]", route, request.method, exc_info=exc_info)
+
+
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = Kutsu(
         __name__,
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,

@@ -82,3 +82,30 @@ def test_a_database_error_during_sign_up_gives_a_clean_page_and_writes_nothing(
     # Once the database is free again, the same form goes through.
     again = client.post(f"/events/{slug}/register", data=data)
     assert again.status_code == 303
+
+
+@pytest.mark.both_databases
+def test_a_failed_request_is_logged_without_the_personal_link_in_its_address(
+    database_url, make_event, faulty, caplog
+):
+    from app.signup.services import issue_manage_link_token, register_for_event
+
+    event = make_event(capacity=10)
+    result = register_for_event(
+        event, name="Sara", email="sara@example.fi", organisation="", answers={}, locale="en"
+    )
+    raw = issue_manage_link_token(result.registration)
+    db.session.commit()
+    db.session.close()
+    client = faulty.test_client()
+    page = client.get(f"/manage/{raw}/cancel")
+    assert page.status_code == 200
+    data = {"csrf_token": csrf_token_in(page.text)}
+
+    with database_held_by_someone_else(database_url):
+        response = client.post(f"/manage/{raw}/cancel", data=data)
+
+    assert response.status_code == 500
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "Exception on /manage/<token>/cancel [POST]" in logged
+    assert raw not in caplog.text
