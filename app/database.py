@@ -60,17 +60,15 @@ def writing():
     return _while_set(_writing)
 
 
-def reading():
+@contextmanager
+def reading() -> Iterator[None]:
     """Transactions begun inside only read, even in a form post (SQLite: BEGIN, not BEGIN
-    IMMEDIATE). End such a transaction (commit) before writing: SQLite cannot turn an old
-    read into a write."""
-    return _while_set(_reading)
-
-
-def end_read() -> None:
-    """End a reading() transaction on SQLite, to write next, and keep what it loaded for
-    the writes to use as read: loading a sign-up's event again cost a tenth of the post.
-    On PostgreSQL a read holds up no writer, so the transaction simply goes on."""
+    IMMEDIATE), and the read ends on leaving, for writes to follow: SQLite cannot turn an
+    old read into a write. What it loaded stays loaded for those writes to use (loading a
+    sign-up's event again cost a tenth of the post). On PostgreSQL a read holds up no
+    writer, so the transaction simply goes on."""
+    with _while_set(_reading):
+        yield
     session = db.session()
     if session.get_bind().dialect.name != "sqlite":
         return

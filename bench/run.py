@@ -79,11 +79,9 @@ def main() -> None:
         for url in urls:
             name = database_name(url)
             print(f"== {name}", flush=True)
-            # The ceiling just before this database's figures: a shared machine's speed
-            # moves by half within a run, and a ratio to a ceiling minutes old misleads.
-            ceiling, client_ceiling = ceilings[name] = web.measure_ceiling(args)
-            print(f"ceiling: {ceiling.rate:.0f} requests/s", flush=True)
-            figures += web.measure_kutsu(url, args, ceiling.rate, client_ceiling.rate)
+            ceiling, client_ceiling, kutsu = web.measure_against_ceiling(url, args)
+            ceilings[name] = (ceiling, client_ceiling)
+            figures += kutsu
             url_args = [] if name == "SQLite" else ["--database-url", url]
             exports[name] = run_script("exports.py", "--rows", str(rows), *url_args)
             mail[name] = run_script("mail.py", "--messages", str(messages), *url_args)

@@ -178,6 +178,20 @@ def _expected(people: int, seats: int) -> dict[str, int]:
     return expected
 
 
+def measure_against_ceiling(
+    url: str, args: argparse.Namespace
+) -> tuple[Figure, Figure, list[Figure]]:
+    """The ceiling, then Kutsu on url read against it. Measured just before, as a shared
+    machine's speed moves by half within a run, and a ratio to an old ceiling misleads."""
+    ceiling, client_ceiling = measure_ceiling(args)
+    print(
+        f"{database_name(url)}: ceiling {ceiling.rate:.0f} requests/s, "
+        f"the sign-up client's flow {client_ceiling.rate:.0f}/s",
+        flush=True,
+    )
+    return ceiling, client_ceiling, measure_kutsu(url, args, ceiling.rate, client_ceiling.rate)
+
+
 def measure_kutsu(
     url: str, args: argparse.Namespace, ceiling: float, client_ceiling: float
 ) -> list[Figure]:
@@ -288,16 +302,8 @@ def main() -> None:
         urls = args.database_url or [f"sqlite:///{folder}/bench.sqlite3"]
         figures = []
         for url in urls:
-            # The ceiling just before each database's figures: the machine's speed moves.
-            ceiling, client_ceiling = measure_ceiling(args)
-            print(
-                f"ceiling: {ceiling.rate:.0f} requests/s; "
-                f"the sign-up client's flow {client_ceiling.rate:.0f}/s",
-                flush=True,
-            )
-            print(database_name(url), flush=True)
-            figures += [ceiling, client_ceiling]
-            figures += measure_kutsu(url, args, ceiling.rate, client_ceiling.rate)
+            ceiling, client_ceiling, kutsu = measure_against_ceiling(url, args)
+            figures += [ceiling, client_ceiling, *kutsu]
     for figure in figures:
         print(json.dumps(figure.as_dict(), ensure_ascii=False))
     if args.json:

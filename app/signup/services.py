@@ -192,6 +192,11 @@ _TAKE_SEAT = (
     )
     .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
 )
+_RELEASE_SEAT = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"))
+    .values(confirmed_count=_EVENTS.c.confirmed_count - 1)
+)
 
 
 def find_live_registration(event: Event, email: str) -> Registration | None:
@@ -208,12 +213,7 @@ def take_seat(event: Event) -> bool:
 
 
 def release_seat(event: Event) -> None:
-    db.session.execute(
-        sa.update(Event)
-        .where(Event.id == event.id)
-        .values(confirmed_count=Event.confirmed_count - 1)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.execute(_RELEASE_SEAT, {"event_id": event.id})
     db.session.expire(event, ["confirmed_count"])
 
 

@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
-from app.database import end_read, reading
+from app.database import reading
 from app.events.services import (
     clock_changes,
     public_event,
@@ -35,7 +35,8 @@ def register(slug: str):
     if request.method == "GET":
         return _blank_form(slug)
     # Everything up to the sign-up itself only reads: on SQLite, the database's one write
-    # lock is taken after the form is checked, not while it is.
+    # lock is taken after the form is checked, not while it is, by the sign-up's own
+    # transaction.
     with reading():
         event, question_rows = public_event_and_question_rows(slug)
         if event is None:
@@ -51,7 +52,6 @@ def register(slug: str):
             "organisation": form.organisation.data or "",
             "answers": form.answers(),
         }
-    end_read()  # the sign-up's own transaction writes
     try:
         result = services.register_for_event(event, **person, locale=str(get_locale()))
     except services.SignupRefused as refusal:
