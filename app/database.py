@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import sqlalchemy as sa
 from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -32,6 +33,44 @@ def configure(app: Flask) -> None:
     else:
         options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def insert_rows(table: sa.Table, rows: list[dict]) -> None:
+    """rows into table, as one INSERT with a VALUES list; each row gives the same columns,
+    all but those the database fills itself (column defaults in Python do not apply).
+
+    An executemany of three rows cost three times this on PostgreSQL (psycopg sends it as
+    a pipeline); SQLAlchemy's own multi-row insert is compiled anew on every call. This
+    statement is written once for each table, set of columns and number of rows, and its
+    values still go through the columns' types."""
+    if not rows:
+        return
+    columns = tuple(rows[0])
+    key = (table.name, columns, len(rows))
+    statement = _inserts.get(key)
+    if statement is None:
+        statement = _inserts[key] = _insert_values(table, columns, len(rows))
+    values = {f"{name}_{n}": row[name] for n, row in enumerate(rows) for name in columns}
+    db.session.execute(statement, values)
+
+
+def _insert_values(table: sa.Table, columns: tuple[str, ...], count: int) -> sa.TextClause:
+    # Only the table's own names go into the SQL: table.c[name] fails for any other.
+    names = ", ".join(table.c[name].name for name in columns)
+    rows = ", ".join(
+        "(" + ", ".join(f":{name}_{n}" for name in columns) + ")" for n in range(count)
+    )
+    sql = f"INSERT INTO {table.name} ({names}) VALUES {rows}"  # noqa: S608 (names above)
+    return sa.text(sql).bindparams(
+        *(
+            sa.bindparam(f"{name}_{n}", type_=table.c[name].type)
+            for n in range(count)
+            for name in columns
+        )
+    )
+
+
+_inserts: dict[tuple, sa.TextClause] = {}
 
 
 READ_ONLY_FLAG = "kutsu.read_only"

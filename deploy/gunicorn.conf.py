@@ -40,3 +40,10 @@ loglevel = "info"
 # gunicorn's run-time control socket is not used; two servers on one host would share it.
 control_socket_disable = True
 proc_name = "kutsu"
+
+
+def post_worker_init(worker):
+    """Each process compiles its templates before it takes its first request."""
+    compile_templates = getattr(worker.wsgi, "compile_templates", None)
+    if compile_templates is not None:  # bench/pong.py, the bare Flask app, has none
+        compile_templates()

@@ -1,6 +1,12 @@
 """What operators use: the health check, and `flask check` of the configuration."""
 
+import runpy
+from types import SimpleNamespace
+
+from flask import Flask
+
 from app import create_app
+from app.config import ROOT
 
 
 def test_healthz_answers_ok_while_the_database_does(client):
@@ -66,3 +72,15 @@ def test_check_fails_on_a_mail_lease_too_short_for_a_slow_mail_server(app, tmp_p
     assert "ERROR   MAIL_LEASE_SECONDS (120) must be more than eight times MAIL_TIMEOUT" in (
         result.output
     )
+
+
+def test_each_server_process_compiles_every_template_before_its_first_request(app):
+    settings = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    assert len(app.jinja_env.cache) == 0
+
+    settings["post_worker_init"](SimpleNamespace(wsgi=app))
+
+    compiled = {name for _, name in app.jinja_env.cache.keys()}
+    assert compiled == set(app.jinja_env.list_templates())
+    assert {"signup/form.html", "events/show.html", "base.html"} <= compiled
+    settings["post_worker_init"](SimpleNamespace(wsgi=Flask("pong")))  # the bench's bare app

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import OutboundEmail, Registration, RegistrationStatus
+from app.models import Event, OutboundEmail, Registration, RegistrationStatus
+from app.signup import services
 from tests.conftest import (
     COFFEE_QUESTION,
     DIET_QUESTION,
@@ -80,7 +81,7 @@ def test_signing_up_twice_creates_nothing_and_reveals_nothing(client, app, make_
     assert "/manage/" in mailbox.text(message)
 
 
-def test_signing_up_again_gives_back_the_seat_it_would_have_taken(client, make_event):
+def test_signing_up_again_takes_no_seat(client, make_event):
     event = make_event(capacity=2)
     sign_up(client, event)
 
@@ -92,6 +93,79 @@ def test_signing_up_again_gives_back_the_seat_it_would_have_taken(client, make_e
     assert "You are on the waiting list" in text_of(third)
     statuses = db.session.scalars(sa.select(Registration.status).order_by(Registration.id))
     assert list(statuses) == [RegistrationStatus.CONFIRMED] * 2 + [RegistrationStatus.WAITING]
+
+
+def _seats_taken_meanwhile(event, confirmed: int) -> None:
+    """Another sign-up or cancellation changes the seat count after the event was read:
+    the loaded event still shows the old count."""
+    events = Event.__table__
+    db.session.execute(
+        sa.update(events).where(events.c.id == event.id).values(confirmed_count=confirmed)
+    )
+
+
+def _sign_up_sara(event):
+    return services.register_for_event(
+        event, name="Sara", email="sara@example.fi", organisation="", answers={}, locale="fi"
+    )
+
+
+def _planned_mail(registration_id: int) -> list[str]:
+    return sorted(
+        db.session.scalars(
+            sa.select(OutboundEmail.kind).where(OutboundEmail.registration_id == registration_id)
+        )
+    )
+
+
+@pytest.mark.both_databases
+def test_the_last_seat_taken_after_the_event_was_read_means_the_waiting_list(
+    app, database_url, make_event
+):
+    event = make_event(capacity=1)
+    assert event.seats_left == 1
+    _seats_taken_meanwhile(event, 1)
+
+    result = _sign_up_sara(event)
+    db.session.commit()
+
+    assert result.registration.status == RegistrationStatus.WAITING
+    assert _planned_mail(result.registration_id) == ["registration_waiting"]  # no reminder
+    assert db.session.get(Event, event.id).confirmed_count == 1
+
+
+@pytest.mark.both_databases
+def test_a_seat_freed_after_the_event_was_read_goes_to_the_newcomer(app, database_url, make_event):
+    event = make_event(capacity=1)
+    _sign_up_sara(event)
+    db.session.commit()
+    assert event.seats_left == 0
+    _seats_taken_meanwhile(event, 0)  # say, Sara's place was cancelled and no one waited
+
+    result = services.register_for_event(
+        event, name="Pekka", email="pekka@example.fi", organisation="", answers={}, locale="fi"
+    )
+    db.session.commit()
+
+    assert result.registration.status == RegistrationStatus.CONFIRMED
+    assert _planned_mail(result.registration_id) == ["registration_confirmed", "reminder"]
+    assert db.session.get(Event, event.id).confirmed_count == 1
+
+
+@pytest.mark.both_databases
+def test_the_last_seat_taken_after_the_read_without_a_waiting_list_saves_nothing(
+    app, database_url, make_event
+):
+    event = make_event(capacity=1, waiting_list=False)
+    _seats_taken_meanwhile(event, 1)
+    db.session.commit()
+
+    with pytest.raises(services.EventFull):
+        _sign_up_sara(event)
+    db.session.rollback()
+
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(OutboundEmail.id))) == 0
 
 
 def test_a_registered_person_sending_the_form_to_a_full_event_is_told_by_email_not_full(

@@ -6,8 +6,17 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
+from app.database import insert_rows
 from app.extensions import db
-from app.models import Candidate, Event, Invitation, MessageBatch, OutboundEmail, Registration
+from app.models import (
+    Candidate,
+    EmailStatus,
+    Event,
+    Invitation,
+    MessageBatch,
+    OutboundEmail,
+    Registration,
+)
 
 
 def queue_email(
@@ -88,6 +97,10 @@ def new_email(
         "registration_id": registration_id,
         "payload": payload or {},
         "send_after": send_after or clock.now(),
+        "status": EmailStatus.PENDING,
+        "attempts": 0,
+        "last_error": "",
+        "created_at": clock.now(),
     }
 
 
@@ -96,7 +109,4 @@ def queue_new_emails(emails: list[dict]) -> None:
 
     No one else can have planned them, so there is no look-up and no savepoint, and one
     statement writes them all: a sign-up pays for this while it holds its event's seats."""
-    db.session.execute(_NEW_EMAIL, emails)
-
-
-_NEW_EMAIL = sa.insert(OutboundEmail.__table__)  # the table's: the ORM's bulk path cost more
+    insert_rows(OutboundEmail.__table__, emails)  # the table's: the ORM's bulk path cost more

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock, tokens
+from app.database import insert_rows
 from app.extensions import db
 from app.mail.outbox import (
     new_email,
@@ -21,6 +22,7 @@ from app.models import (
     Answer,
     Event,
     EventStatus,
+    OutboundEmail,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -88,9 +90,9 @@ def enrol(
 ) -> SignupResult:
     """Take a seat if one is free, else a place on the waiting list; queue the email.
 
-    Shared by sign-ups and accepted invitations; the caller has checked it may happen.
-    The new rows are written with one plain statement per table, not by the ORM's unit of
-    work, which cost a third of a sign-up, most of it while holding the event's seats."""
+    Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
+    rolls back on SignupRefused. The new rows are written with one plain statement per
+    table, not by the ORM's unit of work, which cost a third of a sign-up."""
     person = {
         "event_id": event.id,
         "name": clean_text(name),
@@ -101,26 +103,36 @@ def enrol(
         "source": source,
         "consent_at": clock.now(),
     }
-    # The seat is taken as late as it can be: from its UPDATE on, every other sign-up for
-    # the event waits for this transaction (PostgreSQL's row lock); three inserts follow.
-    seated = take_seat(event)
-    registration_id = None
-    if seated or event.waiting_list:
-        status = RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITING
-        # Someone already registered is found by the unique index, where the insert does
-        # nothing, rather than by a look-up that every new sign-up would pay for.
-        insert = _NEW_REGISTRATION[db.session.get_bind().dialect.name]
-        registration_id = db.session.scalar(insert, person | {"status": status})
-    if registration_id is None:
-        if seated:
-            release_seat(event)
+    # The rows are written as the event just read suggests, and the seat is taken last:
+    # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
+    # row lock). When the seat was not as the read suggested, the status follows it.
+    seats_left = event.seats_left
+    status = RegistrationStatus.WAITING if seats_left == 0 else RegistrationStatus.CONFIRMED
+    # Someone already registered is found by the unique index, where the insert does
+    # nothing, rather than by a look-up that every new sign-up would pay for.
+    insert = _NEW_REGISTRATION[db.session.get_bind().dialect.name]
+    while (registration_id := db.session.scalar(insert, person | {"status": status})) is None:
         existing = find_live_registration(event, email)
-        if existing is None:
-            raise EventFull
-        return _already_registered(existing)
+        if existing is not None:
+            return _already_registered(existing)
+        # else it was cancelled in the moment between the two: the insert goes through now
     _store_new_answers(registration_id, answers)
     _plan_new_registration_mail(event, registration_id, person, status)
+    seated = take_seat(event)
+    if not seated and not event.waiting_list:
+        raise EventFull  # the caller rolls back what was written above
+    if seated != (status == RegistrationStatus.CONFIRMED):
+        status = RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITING
+        _change_new_registration_status(event, registration_id, person, status)
     return SignupResult(registration_id, already_registered=False)
+
+
+def _change_new_registration_status(event, registration_id, person, status) -> None:
+    """The seat was not as the event read before suggested: the status and the planned
+    mail of the registration just written change with it."""
+    db.session.execute(_SET_STATUS, {"registration_id": registration_id, "status": status})
+    db.session.execute(_FORGET_MAIL, {"registration_id": registration_id})
+    _plan_new_registration_mail(event, registration_id, person, status)
 
 
 def _plan_new_registration_mail(event, registration_id, person, status) -> None:
@@ -151,14 +163,13 @@ def _already_registered(registration: Registration) -> SignupResult:
 
 
 def _store_new_answers(registration_id: int, answers: dict[int, Any]) -> None:
-    if answers:
-        db.session.execute(
-            _NEW_ANSWER,
-            [
-                {"registration_id": registration_id, "question_id": question, "value": value}
-                for question, value in answers.items()
-            ],
-        )
+    insert_rows(
+        Answer.__table__,
+        [
+            {"registration_id": registration_id, "question_id": question, "value": value}
+            for question, value in answers.items()
+        ],
+    )
 
 
 def _insert_unless_registered(insert):
@@ -182,7 +193,15 @@ _NEW_REGISTRATION = {
     "postgresql": _insert_unless_registered(postgresql.insert),
     "sqlite": _insert_unless_registered(sqlite.insert),
 }
-_NEW_ANSWER = sa.insert(Answer.__table__)
+_REGISTRATIONS = Registration.__table__
+_SET_STATUS = (
+    sa.update(_REGISTRATIONS)
+    .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"))
+    .values(status=sa.bindparam("status"))
+)
+_FORGET_MAIL = sa.delete(OutboundEmail.__table__).where(
+    OutboundEmail.__table__.c.registration_id == sa.bindparam("registration_id")
+)
 _EVENTS = Event.__table__
 _TAKE_SEAT = (
     sa.update(_EVENTS)
