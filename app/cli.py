@@ -72,20 +72,28 @@ def privacy_purge_command(dry_run: bool):
 
 
 def purge_when_due(last_run: float | None) -> float | None:
-    """The worker's daily retention run: returns when it last ran."""
-    from app.privacy.services import purge_expired
+    """The worker's daily retention run: returns when it last ran. A run that fails is
+    logged and tried again an hour later; the mail goes on meanwhile (a failure once ended
+    the worker, and a worker restarted by systemd failed the same way before sending)."""
+    from app.privacy import services
 
     if last_run is not None and time.monotonic() - last_run < PURGE_INTERVAL_SECONDS:
         return last_run
-    with writing():
-        erased = purge_expired(clock.now())
-        db.session.commit()
+    try:
+        with writing():
+            erased = services.purge_expired(clock.now())
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("retention: the purge failed; next try in an hour")
+        return time.monotonic() - PURGE_INTERVAL_SECONDS + PURGE_RETRY_SECONDS
     for item in erased:
         click.echo(f"retention: erased the personal data of event {item.event.id}")
     return time.monotonic()
 
 
 PURGE_INTERVAL_SECONDS = 24 * 3600
+PURGE_RETRY_SECONDS = 3600
 
 
 @mail_cli.command("work")

@@ -3,6 +3,7 @@
 import re
 import signal
 import sqlite3
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -202,6 +203,49 @@ def test_mail_work_once_sends_what_is_due_and_exits(
     assert again.exit_code == 0, again.output
     assert again.output == ""
     assert len(mailbox.messages) == 2
+
+
+def test_a_failing_retention_purge_is_logged_and_the_mail_still_goes(
+    runner, client, make_event, mailbox, signal_handlers_restored, monkeypatch, caplog
+):
+    event = make_event()
+    submit(
+        client,
+        f"/events/{event.slug}/register",
+        {"name": "Sara Virtanen", "email": "sara@example.fi", "consent": "y"},
+    )
+
+    # A database that refuses the purge cannot be had on demand here; this is its error.
+    def refused(now, dry_run=False):
+        raise sa.exc.OperationalError("DELETE FROM registration", {}, Exception("locked"))
+
+    monkeypatch.setattr("app.privacy.services.purge_expired", refused)
+
+    result = runner.invoke(args=["mail", "work", "--once"])
+
+    assert result.exit_code == 0, result.output
+    assert "sent 1 message(s)" in result.output
+    [confirmed] = mailbox.to("sara@example.fi")
+    assert confirmed["Subject"].startswith("You are registered")
+    assert "retention: the purge failed; next try in an hour" in caplog.text
+
+
+def test_a_failed_purge_is_tried_again_an_hour_later_not_a_day(app, monkeypatch):
+    from app.cli import PURGE_INTERVAL_SECONDS, PURGE_RETRY_SECONDS, purge_when_due
+
+    tries = []
+
+    def refused(now, dry_run=False):
+        tries.append(now)
+        raise sa.exc.OperationalError("DELETE FROM registration", {}, Exception("locked"))
+
+    monkeypatch.setattr("app.privacy.services.purge_expired", refused)
+    with app.app_context():
+        failed_at = purge_when_due(None)
+        assert purge_when_due(failed_at) == failed_at  # not again at once
+        next_try_in = failed_at + PURGE_INTERVAL_SECONDS - time.monotonic()
+    assert len(tries) == 1
+    assert PURGE_RETRY_SECONDS - 60 < next_try_in <= PURGE_RETRY_SECONDS
 
 
 # --- backups --------------------------------------------------------------------------

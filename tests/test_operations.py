@@ -80,7 +80,7 @@ def test_each_server_process_compiles_every_template_before_its_first_request(ap
 
     settings["post_worker_init"](SimpleNamespace(wsgi=app))
 
-    compiled = {name for _, name in app.jinja_env.cache.keys()}
+    compiled = {name for _, name in app.jinja_env.cache}
     assert compiled == set(app.jinja_env.list_templates())
     assert {"signup/form.html", "events/show.html", "base.html"} <= compiled
     settings["post_worker_init"](SimpleNamespace(wsgi=Flask("pong")))  # the bench's bare app
