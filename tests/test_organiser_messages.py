@@ -533,6 +533,85 @@ def test_someone_who_cancels_before_a_scheduled_message_is_skipped(
     assert skipped["Last error"] == "no longer relevant when due"
 
 
+FOLLOW = {"follow_redirects": True}
+
+
+def scheduled_for_tomorrow(client, login, owner, event):
+    """The owner schedules a message for this time tomorrow: when, and the messages page."""
+    login(owner)
+    due = clock.now() + timedelta(days=1)
+    send_message(client, event, when="later", send_at=helsinki(due))
+    return due, client.get(f"/organiser/events/{event.id}/messages")
+
+
+def cancel_form_action(response) -> str:
+    """The action of the one "Cancel the message" button on the messages page."""
+    [action] = re.findall(
+        r'<form method="post" action="([^"]+/cancel)"', response.get_data(as_text=True)
+    )
+    return action
+
+
+@pytest.mark.both_databases
+def test_a_scheduled_message_cancelled_before_it_is_due_reaches_nobody(
+    client, app, login, owner, event, people, mailbox
+):
+    due, page = scheduled_for_tomorrow(client, login, owner, event)
+    assert "Cancel the message" in text_of(page)
+    token = csrf_token_in(page.get_data(as_text=True))
+
+    done = client.post(cancel_form_action(page), data={"csrf_token": token}, **FOLLOW)
+
+    assert "The message was cancelled: it will not be sent to its 2 people." in text_of(done)
+    [row] = message_rows(client, event)
+    assert row["When"].startswith("Cancelled; was scheduled for ")
+    assert (row["Sent"], row["Pending"], row["Failed"], row["Skipped"]) == ("0", "0", "0", "2")
+    assert "Cancel the message" not in text_of(done)
+    clock.travel(due + timedelta(minutes=1))
+    assert deliver_mail(app) == 0
+    assert mailbox.messages == []
+    skipped = outbox_rows(client, event, "?status=skipped")
+    assert sorted(row["To"] for row in skipped) == ["aino@example.fi", "sara@example.fi"]
+    assert {row["Last error"] for row in skipped} == {"the organisers cancelled the message"}
+
+
+def test_a_message_that_is_due_can_no_longer_be_cancelled(
+    client, app, login, owner, event, people, mailbox
+):
+    due, page = scheduled_for_tomorrow(client, login, owner, event)
+    token = csrf_token_in(page.get_data(as_text=True))
+    clock.travel(due + timedelta(minutes=1))  # the page was opened before it was due
+
+    page = client.post(cancel_form_action(page), data={"csrf_token": token}, **FOLLOW)
+
+    assert "already being sent, so it can no longer be cancelled" in text_of(page)
+    assert deliver_mail(app) == 2
+    assert len(mailbox.to("sara@example.fi")) == 1
+    [row] = message_rows(client, event)
+    assert row["When"].startswith("Sent ")
+
+
+def test_another_organiser_cannot_cancel_an_events_scheduled_message(
+    client, app, login, owner, event, people, make_organiser, make_event
+):
+    due = clock.now() + timedelta(days=1)
+    batch = plan_message(event, owner, Audience.CONFIRMED, "Ajastettu", "Sisältö", due)
+    db.session.commit()
+    intruder = make_organiser(email="intruder@example.fi")
+    own_event = make_event(intruder, title="Oma tilaisuus")
+    login(intruder)
+    token = csrf_token_in(client.get("/organiser/").get_data(as_text=True))
+
+    for event_id in (event.id, own_event.id):
+        path = f"/organiser/events/{event_id}/messages/{batch.id}/cancel"
+        assert client.post(path, data={"csrf_token": token}).status_code == 404, path
+
+    db.session.expire_all()
+    assert db.session.get(MessageBatch, batch.id).cancelled_at is None
+    clock.travel(due + timedelta(minutes=1))
+    assert deliver_mail(app) == 2
+
+
 # --- failures, the outbox and retrying ------------------------------------------------
 
 

@@ -49,6 +49,8 @@ class MessageBatch(db.Model):
     body: Mapped[str] = mapped_column(sa.Text)
     send_after: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # A scheduled message withdrawn before it was due: none of its emails goes.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     author: Mapped[Organiser | None] = relationship()

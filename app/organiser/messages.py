@@ -228,6 +228,34 @@ def _recent_twin(event, author, audience, subject, body, send_after, now):
     return db.session.scalars(query.limit(1)).first()
 
 
+class TooLateToCancel(Exception):
+    """The message is due: the mail worker may be sending it."""
+
+
+def cancel_message(batch: MessageBatch, at: datetime) -> int:
+    """Withdraw a scheduled message before it is due, in the caller's transaction: none of
+    its emails will be sent. Returns how many were withdrawn (0 when it was cancelled
+    already); raises TooLateToCancel once it is due."""
+    if batch.cancelled_at is not None:
+        return 0
+    if batch.send_after <= at:
+        raise TooLateToCancel
+    # Only emails not yet due, which the worker does not touch (it leases due ones), in
+    # one statement: a person's email is either withdrawn here or sent, never both.
+    withdrawn = db.session.execute(
+        sa.update(OutboundEmail)
+        .where(
+            OutboundEmail.batch_id == batch.id,
+            OutboundEmail.status == EmailStatus.PENDING,
+            OutboundEmail.send_after > at,
+        )
+        .values(status=EmailStatus.SKIPPED, last_error="the organisers cancelled the message")
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    batch.cancelled_at = at
+    return withdrawn
+
+
 def recipient_count(batch: MessageBatch) -> int:
     return db.session.scalar(
         sa.select(sa.func.count(OutboundEmail.id)).where(OutboundEmail.batch_id == batch.id)
@@ -259,7 +287,10 @@ class BatchProgress:
         return self.counts[EmailStatus.SKIPPED]
 
     def state(self, at: datetime) -> str:
-        """'scheduled' before it is due, 'sending' while some are due, else 'sent'."""
+        """'cancelled', 'scheduled' before it is due, 'sending' while some are due, else
+        'sent'."""
+        if self.batch.cancelled_at is not None:
+            return "cancelled"
         if self.batch.send_after > at:
             return "scheduled"
         return "sending" if self.pending else "sent"

@@ -19,7 +19,15 @@ from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import attendee_rows
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import Audience, AuditAction, EmailStatus, Event, EventStatus, OrganiserRole
+from app.models import (
+    Audience,
+    AuditAction,
+    EmailStatus,
+    Event,
+    EventStatus,
+    MessageBatch,
+    OrganiserRole,
+)
 from app.organiser import messages, services
 from app.organiser.access import event_or_404
 from app.organiser.attendees import (
@@ -292,7 +300,35 @@ def messages_page(event_id: int):
         event=event,
         batches=messages.message_batches(event),
         at=clock.now(),
+        form=ConfirmForm(),
     )
+
+
+@bp.post("/events/<int:event_id>/messages/<int:batch_id>/cancel")
+def cancel_message(event_id: int, batch_id: int):
+    event = event_or_404(event_id)
+    batch = db.session.get(MessageBatch, batch_id)
+    if batch is None or batch.event_id != event.id:
+        abort(404)
+    if ConfirmForm().validate_on_submit():
+        try:
+            withdrawn = messages.cancel_message(batch, clock.now())
+        except messages.TooLateToCancel:
+            flash(
+                _("This message is already being sent, so it can no longer be cancelled."),
+                "warning",
+            )
+        else:
+            db.session.commit()
+            flash(
+                ngettext(
+                    "The message was cancelled: it will not be sent to its %(num)d person.",
+                    "The message was cancelled: it will not be sent to its %(num)d people.",
+                    withdrawn,
+                ),
+                "success",
+            )
+    return redirect(url_for("organiser.messages_page", event_id=event.id), code=303)
 
 
 @bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])
