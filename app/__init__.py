@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
 
     database.configure(app)
     db.init_app(app)
+    database.check_idle_connections(app)
     migrate.init_app(app, db, directory=str(ROOT / "app" / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     mail.init_app(app)

@@ -9,6 +9,8 @@ class Defaults:
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{ROOT / 'instance' / 'kutsu.sqlite3'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # PostgreSQL: a pooled connection unused this long is checked before use (app.database).
+    DATABASE_CHECK_AFTER_IDLE_SECONDS = 1.0
     # Absolute links in emails: the worker sends outside any request.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

@@ -1,6 +1,7 @@
 """Database engine settings: SQLite in WAL mode with writers that queue, not fail."""
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,9 +31,41 @@ def configure(app: Flask) -> None:
     if uri.startswith("sqlite"):
         # Seconds a writer waits for the write lock (SQLite's busy timeout) before failing.
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
-    else:
-        options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def check_idle_connections(app: Flask) -> None:
+    """On PostgreSQL, a pooled connection is checked (a round trip) before use only when
+    it has sat unused for DATABASE_CHECK_AFTER_IDLE_SECONDS, and replaced if the server
+    dropped it (a restart, an idle timeout). SQLAlchemy's pool_pre_ping checked every
+    time: two of the ten round trips of a sign-up. A connection used a moment ago is
+    alive unless the server restarted within that moment, and a restart takes longer;
+    the requests it interrupts fail either way. Call after db.init_app(app)."""
+    seconds = app.config["DATABASE_CHECK_AFTER_IDLE_SECONDS"]
+    with app.app_context():
+        engines = [engine for engine in db.engines.values() if engine.dialect.name != "sqlite"]
+    for engine in engines:
+        _check_after_idle(engine, seconds)
+
+
+def _check_after_idle(engine: Engine, seconds: float) -> None:
+    @event.listens_for(engine, "checkin")
+    def returned(dbapi_connection, record) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def taken(dbapi_connection, record, proxy) -> None:
+        idle_since = record.info.get(_IDLE_SINCE)
+        if idle_since is None or time.monotonic() - idle_since < seconds:
+            return  # new, or used a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool throws this connection away and takes another (its documented way).
+            raise sa.exc.DisconnectionError from error
+
+
+_IDLE_SINCE = "kutsu.idle_since"
 
 
 def insert_rows(table: sa.Table, rows: list[dict]) -> None:

@@ -1,12 +1,16 @@
 """What operators use: the health check, and `flask check` of the configuration."""
 
 import runpy
+import time
 from types import SimpleNamespace
 
+import psycopg
+import pytest
 from flask import Flask
 
 from app import create_app
 from app.config import ROOT
+from app.extensions import db
 
 
 def test_healthz_answers_ok_while_the_database_does(client):
@@ -23,6 +27,40 @@ def test_healthz_answers_503_when_the_database_does_not(app, tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json == {"status": "error", "database": False}
+
+
+def _drop_connections_of(url: str) -> int:
+    """What a restart or an idle timeout does: the server ends every other session."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        return admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+
+
+@pytest.mark.postgresql
+def test_a_connection_the_server_dropped_while_it_sat_idle_is_replaced_not_an_error(
+    app, postgres_url
+):
+    served = create_app(
+        {
+            **app.config,
+            "SQLALCHEMY_DATABASE_URI": postgres_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {},  # the SQLite app's are not for PostgreSQL
+            "DATABASE_CHECK_AFTER_IDLE_SECONDS": 0.2,
+        }
+    )
+    client = served.test_client()
+    assert client.get("/healthz").status_code == 200  # its connection now waits in the pool
+    assert _drop_connections_of(postgres_url) >= 1
+    time.sleep(0.3)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 200, response.json
+    assert client.get("/healthz").status_code == 200
+    with served.app_context():
+        db.engine.dispose()
 
 
 def run(checked, *args):
