@@ -131,8 +131,10 @@ def _streamed(query: sa.Select):
     return iter(connection.execute(query.execution_options(yield_per=CHUNK_ROWS)))
 
 
-def nomination_rows(event: Event) -> Iterator[list[str]]:
-    """A workshop's nominees with every nomination of each, read in chunks like attendees."""
+def nomination_rows(event: Event, *, notes: bool = False) -> Iterator[list[str]]:
+    """A workshop's nominees with every nomination of each, read in chunks like attendees.
+    The organisers' own notes only when asked for: a list is passed on more often than
+    the notes should be."""
     yield [
         _("Name"),
         _("Email"),
@@ -143,7 +145,7 @@ def nomination_rows(event: Event) -> Iterator[list[str]]:
         _("Status"),
         _("Nominating organisations"),
         _("Nominators and justifications"),
-        _("Notes"),
+        *([_("Notes")] if notes else []),
         _("First nominated"),
     ]
     nominations = _streamed(
@@ -186,7 +188,7 @@ def nomination_rows(event: Event) -> Iterator[list[str]]:
                 + (f": {n.justification}" if n.justification else "")
                 for n in made
             ),
-            candidate.notes,
+            *([candidate.notes] if notes else []),
             _when(made[0].created_at if made else candidate.created_at),
         ]
 

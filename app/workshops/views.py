@@ -127,19 +127,27 @@ def candidate(event_id: int, candidate_id: int):
     )
 
 
+def _nominations_export(event_id: int, kind: str):
+    """The event, and its nominations' rows, with the organisers' notes if asked for."""
+    event = event_or_404(event_id)
+    notes = request.args.get("notes") == "1"
+    audit.record(
+        AuditAction.EXPORTED_NOMINATIONS, event=event, detail=f"{kind} notes" if notes else kind
+    )
+    return event, nomination_rows(event, notes=notes)
+
+
 @bp.get("/events/<int:event_id>/nominations.csv")
 def nominations_csv(event_id: int):
-    event = event_or_404(event_id)
-    audit.record(AuditAction.EXPORTED_NOMINATIONS, event=event, detail="csv")
-    return csv_download(nomination_rows(event), export_name(event, "nominations", "csv"))
+    event, rows = _nominations_export(event_id, "csv")
+    return csv_download(rows, export_name(event, "nominations", "csv"))
 
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
-    event = event_or_404(event_id)
-    audit.record(AuditAction.EXPORTED_NOMINATIONS, event=event, detail="xlsx")
+    event, rows = _nominations_export(event_id, "xlsx")
     name = export_name(event, "nominations", "xlsx")
-    return xlsx_download(nomination_rows(event), name, sheet_name=_("Nominations"))
+    return xlsx_download(rows, name, sheet_name=_("Nominations"))
 
 
 # --- invitations ---------------------------------------------------------------------
