@@ -81,6 +81,10 @@ def test_an_admin_exports_everything_held_about_an_address(
     assert data["email"] == "sara@example.fi"
     assert [r["event"]["title"] for r in data["registrations"]] == ["Kevätpäivä", "Syysseminaari"]
     assert data["registrations"][0]["answers"] == {"Erityisruokavalio": "vegaani"}
+    # When they accepted the privacy notice, and consented to the sensitive answer.
+    first, second = data["registrations"]
+    assert first["privacy_notice_accepted_at"] and first["sensitive_answers_consented_at"]
+    assert second["privacy_notice_accepted_at"] and second["sensitive_answers_consented_at"] is None
     assert "pekka" not in download.data.decode()
     assert [e["kind"] for e in data["emails"] if e["status"] == "sent"] == [
         "registration_confirmed",

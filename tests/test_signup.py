@@ -333,3 +333,28 @@ def test_a_sensitive_answer_needs_its_own_explicit_consent(client, make_event):
     # Without an answer to it, taking part needs no such consent.
     done = sign_up(client, event, sensitive_consent="", **{field: ""})
     assert "You are registered" in text_of(done)
+    [registration] = db.session.scalars(sa.select(Registration))
+    assert registration.sensitive_consent_at is None  # none given, none recorded
+
+
+def test_the_moment_of_consent_to_sensitive_answers_is_kept_while_they_are(
+    client, app, make_event, mailbox
+):
+    event = make_event(questions=[DIET_QUESTION])
+    field = f"q_{event.questions[0].id}"
+    before = clock.now()
+    sign_up(client, event, **{field: "keliakia"})
+    registration = db.session.scalars(sa.select(Registration)).one()
+    signed_up_at = registration.sensitive_consent_at
+    assert before <= signed_up_at <= clock.now()
+    deliver_mail(app)
+    manage_path = link_in(mailbox.messages[0], "/manage/")
+
+    clock.travel(clock.now() + timedelta(days=1))
+    submit(client, manage_path, {field: "keliakia, laktoositon", "sensitive_consent": "y"})
+    db.session.refresh(registration)
+    assert registration.sensitive_consent_at == signed_up_at  # the consent first given
+
+    submit(client, manage_path, {field: ""})  # the answer taken back: no consent to keep
+    db.session.refresh(registration)
+    assert registration.sensitive_consent_at is None

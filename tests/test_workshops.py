@@ -19,7 +19,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.nominations import services as nominations
-from tests.conftest import Mailbox, deliver_mail, link_in, submit, text_of
+from tests.conftest import DIET_QUESTION, Mailbox, deliver_mail, link_in, submit, text_of
 
 
 @pytest.fixture
@@ -38,6 +38,7 @@ def workshop(make_event):
         invitation_reminder_days=3,
         starts_in=starts_in,
         contact_email="sara@example.fi",
+        questions=[DIET_QUESTION],
     )
 
 
@@ -111,16 +112,25 @@ def test_the_whole_path_from_nomination_to_registration(app, client, workshop, m
     # Aino accepts: a confirmed registration with the confirmation email and calendar.
     accept = link_in(invitation_mail, "/invitations/")
     assert accept.endswith("/accept")
+    diet = f"q_{workshop.questions[0].id}"
     page = submit(
         client,
         accept,
-        {"name": "Aino Aalto", "organisation": "Hämeen Setlementti ry", "consent": "y"},
+        {
+            "name": "Aino Aalto",
+            "organisation": "Hämeen Setlementti ry",
+            "consent": "y",
+            diet: "keliakia",
+            "sensitive_consent": "y",
+        },
         follow_redirects=True,
     )
     assert "You are registered" in text_of(page)
     registration = db.session.scalar(sa.select(Registration))
     assert registration.status == RegistrationStatus.CONFIRMED
     assert registration.source == RegistrationSource.NOMINATION
+    # The diet is a sensitive answer: the moment of its explicit consent is kept.
+    assert registration.sensitive_consent_at is not None
     deliver_mail(app)
     confirmation = mailbox.to("aino@example.fi")[-1]
     assert "You are registered" in confirmation["Subject"]

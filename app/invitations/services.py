@@ -347,6 +347,7 @@ def accept_invitation(
     organisation: str,
     answers: dict[int, Any],
     locale: str,
+    sensitive_consent: bool = False,
 ) -> SignupResult:
     """Accepting becomes a registration like a sign-up: confirmed, or waiting when full."""
     check_can_reply(invitation)
@@ -361,6 +362,7 @@ def accept_invitation(
         answers=answers,
         locale=locale,
         source=source,
+        sensitive_consent=sensitive_consent,
     )
     invitation.status = InvitationStatus.ACCEPTED
     invitation.replied_at = clock.now()

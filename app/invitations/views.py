@@ -64,6 +64,7 @@ def accept(token: str):
                 organisation=form.organisation.data or "",
                 answers=form.answers(),
                 locale=str(get_locale()),
+                sensitive_consent=form.gave_sensitive_answers(),
             )
         except (services.InvitationRefused, EventFull) as refusal:
             return _refused(invitation, refusal, token)

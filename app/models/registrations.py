@@ -44,6 +44,9 @@ class Registration(db.Model):
         _enum(RegistrationSource, "registration_source"), default=RegistrationSource.SIGNUP
     )
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The explicit consent (GDPR art. 9) under which answers to sensitive questions are
+    # kept: when it was given; None while the person has given no such answer.
+    sensitive_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

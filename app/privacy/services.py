@@ -208,6 +208,8 @@ def _registration(row: Registration) -> dict:
         "language": row.locale,
         "status": row.status.value,
         "registered_at": _iso(row.created_at),
+        "privacy_notice_accepted_at": _iso(row.consent_at),
+        "sensitive_answers_consented_at": _iso(row.sensitive_consent_at),
         "cancelled_at": _iso(row.cancelled_at),
         "checked_in_at": _iso(row.checked_in_at),
         "answers": {answer.question.label: answer.value for answer in row.answers},

@@ -43,17 +43,23 @@ class AnswersForm(FlaskForm):
         consent = getattr(self, "sensitive_consent", None)
         if consent is None or consent.data:
             return valid
-        answered = [
-            field
-            for field in self.question_fields()
-            if field.render_kw.get("data-sensitive") and _answered(_answer_value(field))
-        ]
-        if answered:
+        if self._sensitive_answered():
             consent.errors = [
                 _l("Tick this to give your answers to the sensitive questions, or leave them empty")
             ]
             return False
         return valid
+
+    def gave_sensitive_answers(self) -> bool:
+        """A sensitive question answered, under the explicit consent the form asks for."""
+        consent = getattr(self, "sensitive_consent", None)
+        return bool(consent is not None and consent.data) and self._sensitive_answered()
+
+    def _sensitive_answered(self) -> bool:
+        return any(
+            field.render_kw.get("data-sensitive") and _answered(_answer_value(field))
+            for field in self.question_fields()
+        )
 
     def answers(self) -> dict[int, Any]:
         collected = {}

@@ -63,6 +63,7 @@ def register_for_event(
     organisation: str,
     answers: dict[int, Any],
     locale: str,
+    sensitive_consent: bool = False,
 ) -> SignupResult:
     """Sign up for an open event: a seat if one is free, else the waiting list."""
     if not event.registration_is_open(clock.now()):
@@ -75,6 +76,7 @@ def register_for_event(
         answers=answers,
         locale=locale,
         source=RegistrationSource.SIGNUP,
+        sensitive_consent=sensitive_consent,
     )
 
 
@@ -87,8 +89,12 @@ def enrol(
     answers: dict[int, Any],
     locale: str,
     source: RegistrationSource,
+    sensitive_consent: bool = False,
 ) -> SignupResult:
     """Take a seat if one is free, else a place on the waiting list; queue the email.
+
+    sensitive_consent: sensitive questions were answered under explicit consent, whose
+    moment is kept with the registration.
 
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
     rolls back on SignupRefused. The new rows are written with one plain statement per
@@ -102,6 +108,7 @@ def enrol(
         "locale": locale,
         "source": source,
         "consent_at": clock.now(),
+        "sensitive_consent_at": clock.now() if sensitive_consent else None,
     }
     # The rows are written as the event just read suggests, and the seat is taken last:
     # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
@@ -308,9 +315,17 @@ def can_change(registration: Registration, at) -> bool:
     )
 
 
-def update_answers(registration: Registration, answers: dict[int, Any]) -> None:
+def update_answers(
+    registration: Registration, answers: dict[int, Any], *, sensitive_consent: bool = False
+) -> None:
+    """sensitive_consent: sensitive answers remain, under explicit consent. The moment it
+    was first given is kept while they do; without them there is none to keep."""
     _store_answers(registration, answers)
     registration.updated_at = clock.now()
+    if not sensitive_consent:
+        registration.sensitive_consent_at = None
+    elif registration.sensitive_consent_at is None:
+        registration.sensitive_consent_at = clock.now()
 
 
 def _store_answers(registration: Registration, answers: dict[int, Any]) -> None:

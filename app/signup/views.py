@@ -51,6 +51,7 @@ def register(slug: str):
             "email": form.email.data,
             "organisation": form.organisation.data or "",
             "answers": form.answers(),
+            "sensitive_consent": form.gave_sensitive_answers(),
         }
     try:
         result = services.register_for_event(event, **person, locale=str(get_locale()))
@@ -124,7 +125,9 @@ def manage(token: str):
     form = answers_form_for(event, data=stored_answers_as_form_data(registration))
     editable = bool(event.questions) and services.can_change(registration, clock.now())
     if editable and form.validate_on_submit():
-        services.update_answers(registration, form.answers())
+        services.update_answers(
+            registration, form.answers(), sensitive_consent=form.gave_sensitive_answers()
+        )
         db.session.commit()
         flash(_("Your answers have been saved."), "success")
         return redirect(url_for("signup.manage", token=token), code=303)
