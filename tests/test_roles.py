@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from app import clock
 from app.extensions import db
 from app.models import (
+    Audience,
+    MessageBatch,
     OrganiserRole,
     OutboundEmail,
     Participation,
@@ -16,6 +18,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.nominations import services as nominations
+from app.organiser.messages import plan_message
 from app.organiser.services import add_co_organiser
 from tests.conftest import PASSWORD, csrf_token_in, submit
 
@@ -86,6 +89,11 @@ def workshop(make_event, make_organiser):
         status=RegistrationStatus.CONFIRMED,
     )
     db.session.add(participant)
+    db.session.flush()
+    # A message scheduled for tomorrow, for the routes that take one (cancelling it).
+    plan_message(
+        event, people["owner"], Audience.CONFIRMED, "Tervetuloa", "Ohjelma", now + timedelta(days=1)
+    )
     db.session.commit()
     return event, nominee, participant, people
 
@@ -97,6 +105,9 @@ def fill(rule, event, nominee, participant) -> str:
         "candidate_id": nominee.id,
         "registration_id": participant.id,
         "email_id": email,
+        "batch_id": db.session.scalar(
+            sa.select(MessageBatch.id).where(MessageBatch.event_id == event.id)
+        ),
     }
     return rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]
 
