@@ -76,6 +76,7 @@ def test_after_the_retention_time_people_are_erased_and_only_counts_remain(
     people = db.session.scalars(sa.select(Registration)).all()
     assert {(p.name, p.email, p.organisation) for p in people} == {("", "", "")}
     assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 0
+    assert {p.sensitive_consent_at for p in people} == {None}  # with the answers it covered
     assert db.session.scalar(sa.select(sa.func.count(Token.id))) == 0
     assert count(OutboundEmail, past_event) == 0
     assert client.get(manage).status_code == 404

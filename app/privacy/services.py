@@ -92,6 +92,8 @@ def _anonymise(model, condition) -> None:
         values["email_normalised"] = _erased_address(model)
     if model is Candidate:
         values["themes"] = []
+    if model is Registration:
+        values["sensitive_consent_at"] = None  # its answers go (below): no consent to keep
     db.session.execute(
         sa.update(model).where(condition).values(**values),
         execution_options={"synchronize_session": False},
