@@ -15,14 +15,12 @@ class Kutsu(Flask):
         route = request.url_rule.rule if request.url_rule else "(no route)"
         self.logger.error("Exception on %s [%s]", route, request.method, exc_info=exc_info)
 
-    def compile_templates(self) -> int:
+    def compile_templates(self) -> None:
         """Compile every template now, as a server process starts (deploy/gunicorn.conf.py),
         rather than on the first request that shows it: when a popular event opens, the
         first people in each process waited a third of a second for its form's."""
-        names = self.jinja_env.list_templates()
-        for name in names:
+        for name in self.jinja_env.list_templates():
             self.jinja_env.get_template(name)
-        return len(names)
 
 
 def create_app(test_config: dict | None = None) -> Flask:

@@ -108,5 +108,5 @@ def queue_new_emails(emails: list[dict]) -> None:
     """Plan messages about something made in this transaction (a new registration).
 
     No one else can have planned them, so there is no look-up and no savepoint, and one
-    statement writes them all: a sign-up pays for this while it holds its event's seats."""
+    statement writes them all (each dict made by new_email, so all have the same keys)."""
     insert_rows(OutboundEmail.__table__, emails)  # the table's: the ORM's bulk path cost more

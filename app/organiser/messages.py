@@ -344,6 +344,15 @@ def outbox_page(event: Event, *, status: str = "", page: int = 1):
     return db.paginate(query, page=page, per_page=OUTBOX_PAGE_SIZE, error_out=False)
 
 
+def event_batch(event: Event, batch_id: int) -> MessageBatch | None:
+    """One message of this event; None for a message of another event."""
+    return db.session.scalar(
+        sa.select(MessageBatch).where(
+            MessageBatch.id == batch_id, MessageBatch.event_id == event.id
+        )
+    )
+
+
 def outbox_email(event: Event, email_id: int) -> OutboundEmail | None:
     """One email of this event; None for an email of another event."""
     return db.session.scalar(

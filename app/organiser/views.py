@@ -25,7 +25,6 @@ from app.models import (
     EmailStatus,
     Event,
     EventStatus,
-    MessageBatch,
     OrganiserRole,
 )
 from app.organiser import messages, services
@@ -307,8 +306,8 @@ def messages_page(event_id: int):
 @bp.post("/events/<int:event_id>/messages/<int:batch_id>/cancel")
 def cancel_message(event_id: int, batch_id: int):
     event = event_or_404(event_id)
-    batch = db.session.get(MessageBatch, batch_id)
-    if batch is None or batch.event_id != event.id:
+    batch = messages.event_batch(event, batch_id)
+    if batch is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
         try:
