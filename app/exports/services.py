@@ -24,6 +24,7 @@ from app.workshops.services import (
 )
 
 CHUNK_ROWS = 1000
+KEPT_ANSWERS = 4096
 # OWASP CSV injection: a cell starting with one of these could run as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -52,40 +53,35 @@ def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str
     ]
     # Words looked up once per export, not once per row.
     statuses = {
-        RegistrationStatus.CONFIRMED: _("Confirmed"),
-        RegistrationStatus.WAITING: _("Waiting list"),
-        RegistrationStatus.CANCELLED: _("Cancelled"),
+        RegistrationStatus.CONFIRMED.value: _("Confirmed"),
+        RegistrationStatus.WAITING.value: _("Waiting list"),
+        RegistrationStatus.CANCELLED.value: _("Cancelled"),
     }
-    way_in_labels = {source: str(label) for source, label in WAY_IN_LABELS.items()}
-    yes_no = {True: _("Yes"), False: _("No")}
+    way_in_labels = {source.value: str(label) for source, label in WAY_IN_LABELS.items()}
     question_ids = [question.id for question in questions]
-    answers = _answers_by_registration(event)
+    answers = _answer_texts(event, yes_no={True: _("Yes"), False: _("No")})
     pending = next(answers, None)
     nominators = _streamed(nominating_organisations_query(event)) if way_in else iter(())
     nominator = next(nominators, None)
-    for row in _registrations(event):
-        values: dict[int, Any] = {}
+    # Rows unpacked, not read by name: 800,000 attribute lookups were a third of the time.
+    for id_, name, email, organisation, status, source, created, checked_in in _registrations(
+        event
+    ):
+        texts: dict[int, str] = {}
         # The queries all run in registration order, so they merge in one pass.
-        while pending is not None and pending[0] <= row.id:
-            if pending[0] == row.id:
-                values[pending[1]] = pending[2]
+        while pending is not None and pending[0] <= id_:
+            if pending[0] == id_:
+                texts[pending[1]] = pending[2]
             pending = next(answers, None)
-        organisations = []
-        while nominator is not None and nominator[0] <= row.id:
-            if nominator[0] == row.id:
-                organisations.append(nominator[1])
-            nominator = next(nominators, None)
-        cells = [
-            row.name,
-            row.email,
-            row.organisation,
-            statuses[row.status],
-            _when(row.created_at),
-            _when(row.checked_in_at),
-        ]
+        cells = [name, email, organisation, statuses[status], _when(created), _when(checked_in)]
         if way_in:
-            cells += [way_in_labels[row.source], ", ".join(_first_spellings(organisations))]
-        cells += [_answer_text(values.get(question_id), yes_no) for question_id in question_ids]
+            organisations = []
+            while nominator is not None and nominator[0] <= id_:
+                if nominator[0] == id_:
+                    organisations.append(nominator[1])
+                nominator = next(nominators, None)
+            cells += [way_in_labels[source], ", ".join(_first_spellings(organisations))]
+        cells += [texts.get(question_id, "") for question_id in question_ids]
         yield cells
 
 
@@ -96,8 +92,9 @@ def _registrations(event: Event):
             Registration.name,
             Registration.email,
             Registration.organisation,
-            Registration.status,
-            Registration.source,
+            # As stored: the words for them are looked up by the stored value.
+            sa.type_coerce(Registration.status, sa.String()),
+            sa.type_coerce(Registration.source, sa.String()),
             # As stored, in UTC without the time zone attached: _when needs none.
             sa.type_coerce(Registration.created_at, sa.DateTime()).label("created_at"),
             sa.type_coerce(Registration.checked_in_at, sa.DateTime()).label("checked_in_at"),
@@ -107,21 +104,23 @@ def _registrations(event: Event):
     )
 
 
-def _answers_by_registration(event: Event):
-    """(registration id, question id, answer), the answer read as JSON text and decoded
-    here: the same few answers recur (options, "gluteeniton"), and each is decoded once."""
-    result = _streamed(
+def _answer_texts(event: Event, *, yes_no: dict[bool, str]):
+    """(registration id, question id, the answer as shown), each answer read as JSON text.
+    The same few answers recur (options, "gluteeniton"), and each is decoded and worded
+    once; free text that does not recur is not kept."""
+    shown: dict[str | None, str] = {}
+    for registration, question, text in _streamed(
         sa.select(Answer.registration_id, Answer.question_id, sa.cast(Answer.value, sa.Text))
         .join(Registration)
         .where(Registration.event_id == event.id)
         .order_by(Answer.registration_id)
-    )
-    return ((registration, question, _decoded(text)) for registration, question, text in result)
-
-
-@lru_cache(maxsize=4096)
-def _decoded(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    ):
+        words = shown.get(text)
+        if words is None:
+            words = _answer_text(None if text is None else json.loads(text), yes_no)
+            if len(shown) < KEPT_ANSWERS:
+                shown[text] = words
+        yield registration, question, words
 
 
 def _streamed(query: sa.Select):
@@ -206,9 +205,10 @@ def _when(moment: datetime | None) -> str:
     exports write hundreds of thousands of these."""
     if moment is None:
         return ""
-    hour = moment.replace(minute=0, second=0, microsecond=0, tzinfo=None)
-    local = moment + _helsinki_offset(hour)
-    return f"{local.year}-{local.month:02}-{local.day:02} {local.hour:02}:{local.minute:02}"
+    if moment.tzinfo is not None:
+        moment = moment.replace(tzinfo=None)
+    local = moment + _helsinki_offset(moment.replace(minute=0, second=0, microsecond=0))
+    return local.isoformat(" ", "minutes")
 
 
 @lru_cache(maxsize=4096)
