@@ -40,7 +40,10 @@ def test_confirmation_carries_a_calendar_invitation_in_helsinki_time(
     assert entry["SUMMARY"] == "POPup-aamukahvit"
     assert entry["DTSTART"].params["TZID"] == "Europe/Helsinki"
     assert entry.decoded("DTSTART") == clock.to_local(event.starts_at)
-    assert [tz["TZID"] for tz in calendar.walk("VTIMEZONE")] == ["Europe/Helsinki"]
+    [zone] = calendar.walk("VTIMEZONE")
+    assert zone["TZID"] == "Europe/Helsinki"
+    offsets = {part.name: part["TZOFFSETTO"].td for part in zone.subcomponents}
+    assert offsets == {"STANDARD": timedelta(hours=2), "DAYLIGHT": timedelta(hours=3)}
     assert TEAMS in entry["DESCRIPTION"], "confirmed people get the join link"
     assert str(entry["ATTENDEE"]) == "mailto:sara@example.fi"
     assert entry["UID"].startswith(f"kutsu-event-{event.id}-registration-")

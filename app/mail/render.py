@@ -101,14 +101,23 @@ def _invitation_awaits_reply(email: OutboundEmail) -> bool:
     )
 
 
-class KutsuMessage(Message):
-    """Flask-Mail encodes the headers itself, then sets policy.SMTP, which folds the
-    encoded subject again: a long subject with ä or ö then arrived with a space inside a
-    word ("sidosryhm ätyöpaja"). Headers are sent as Flask-Mail encoded them."""
+class SentAsEncoded(policy.EmailPolicy):
+    """SMTP's line endings, and headers written as Flask-Mail encoded them: folding its
+    encoded subject again put a space inside a word ("sidosryhm ätyöpaja"). A header read
+    while writing stays the string it is, as under compat32: parsing each again was a third
+    of the time a message took to write."""
 
+    def header_fetch_parse(self, name, value):
+        return policy.compat32.header_fetch_parse(name, value)
+
+
+SENT_AS_ENCODED = SentAsEncoded(linesep="\r\n", refold_source="none")
+
+
+class KutsuMessage(Message):
     def _message(self):
         message = super()._message()
-        message.policy = policy.SMTP.clone(refold_source="none")
+        message.policy = SENT_AS_ENCODED
         return message
 
 
