@@ -575,6 +575,22 @@ def test_a_scheduled_message_cancelled_before_it_is_due_reaches_nobody(
     assert {row["Last error"] for row in skipped} == {"the organisers cancelled the message"}
 
 
+def test_cancelling_a_message_again_says_it_was_cancelled_already(
+    client, login, owner, event, people
+):
+    """The second tab's button, or a co-organiser's, after the first cancelled it."""
+    _, page = scheduled_for_tomorrow(client, login, owner, event)
+    action, token = cancel_form_action(page), csrf_token_in(page.get_data(as_text=True))
+    client.post(action, data={"csrf_token": token}, **FOLLOW)
+
+    again = client.post(action, data={"csrf_token": token}, **FOLLOW)
+
+    assert "This message had already been cancelled: it will not be sent." in text_of(again)
+    assert "0 people" not in text_of(again)
+    [row] = message_rows(client, event)
+    assert row["Skipped"] == "2"
+
+
 def test_a_message_that_is_due_can_no_longer_be_cancelled(
     client, app, login, owner, event, people, mailbox
 ):

@@ -232,12 +232,16 @@ class TooLateToCancel(Exception):
     """The message is due: the mail worker may be sending it."""
 
 
+class AlreadyCancelled(Exception):
+    """Cancelled before: from another tab, or by a co-organiser."""
+
+
 def cancel_message(batch: MessageBatch, at: datetime) -> int:
     """Withdraw a scheduled message before it is due, in the caller's transaction: none of
-    its emails will be sent. Returns how many were withdrawn (0 when it was cancelled
-    already); raises TooLateToCancel once it is due."""
+    its emails will be sent. Returns how many were withdrawn; raises AlreadyCancelled the
+    second time, TooLateToCancel once it is due."""
     if batch.cancelled_at is not None:
-        return 0
+        raise AlreadyCancelled
     if batch.send_after <= at:
         raise TooLateToCancel
     # Only emails not yet due, which the worker does not touch (it leases due ones), in

@@ -317,6 +317,8 @@ def cancel_message(event_id: int, batch_id: int):
                 _("This message is already being sent, so it can no longer be cancelled."),
                 "warning",
             )
+        except messages.AlreadyCancelled:
+            flash(_("This message had already been cancelled: it will not be sent."), "info")
         else:
             db.session.commit()
             flash(
