@@ -28,9 +28,11 @@ run: $(STAMP) instance/config.py
 	@echo "Caught mail:  http://127.0.0.1:5000/dev/mail"
 	@echo "Organiser:    http://127.0.0.1:5000/login"
 	@echo
-	@trap 'kill 0' INT TERM EXIT; \
-	$(FLASK) mail catch --port 1025 & \
-	$(FLASK) mail work & \
+	@# Ctrl+C reaches the web server; the catcher and the worker, started in the background,
+	@# ignore it, so the trap stops them (resetting itself first, or kill would re-enter it).
+	@trap 'trap - INT TERM EXIT; kill $$catcher $$worker 2>/dev/null; wait' INT TERM EXIT; \
+	$(FLASK) mail catch --port 1025 & catcher=$$!; \
+	$(FLASK) mail work & worker=$$!; \
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
