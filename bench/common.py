@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -151,6 +152,20 @@ def _first_line(args: list[str]) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "not found"
     return (out.stdout or out.stderr).strip().splitlines()[0] if out.stdout or out.stderr else ""
+
+
+def python_speed() -> float:
+    """Milliseconds for a fixed piece of pure Python, the best of five runs: how fast this
+    machine runs Python just then. The fixed targets (exports in seconds, mail per second)
+    can only be compared between days beside it."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        table: dict[int, int] = {}
+        for number in range(1_000_000):
+            table[number % 1024] = table.get(number % 1024, 0) + number * 3
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def machine(postgres_url: str | None) -> list[tuple[str, str]]:

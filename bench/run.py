@@ -34,6 +34,7 @@ from bench.common import (  # noqa: E402
     database_name,
     ensure_postgres_database,
     machine,
+    python_speed,
 )
 
 CSV_TARGET = 1.5  # seconds
@@ -69,6 +70,7 @@ def main() -> None:
         rows, messages = 10_000, 1_000
 
     started = time.monotonic()
+    speed = [python_speed()]
     with tempfile.TemporaryDirectory() as folder:
         urls = [f"sqlite:///{folder}/bench.sqlite3"]
         if not args.no_postgres:
@@ -86,9 +88,10 @@ def main() -> None:
             exports[name] = run_script("exports.py", "--rows", str(rows), *url_args)
             mail[name] = run_script("mail.py", "--messages", str(messages), *url_args)
         after, _ = web.measure_ceiling(args, client=False)
+        speed.append(python_speed())
 
     elapsed = time.monotonic() - started
-    report = render(args, urls, ceilings, figures, exports, mail, after, elapsed)
+    report = render(args, urls, ceilings, figures, exports, mail, after, elapsed, speed)
     print(report)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(report)
@@ -103,7 +106,7 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def render(args, urls, ceilings, figures, exports, mail, after, seconds) -> str:
+def render(args, urls, ceilings, figures, exports, mail, after, seconds, speed) -> str:
     lines = [
         f"# Benchmark run, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
@@ -114,6 +117,9 @@ def render(args, urls, ceilings, figures, exports, mail, after, seconds) -> str:
         "| | |",
         "|---|---|",
         *[f"| {what} | {which} |" for what, which in machine(urls[-1] if len(urls) > 1 else None)],
+        f"| Python's speed just then (bench/common.py `python_speed`, a fixed loop, the best "
+        f"of five; less is faster) | {speed[0]:.0f} ms at the start, {speed[1]:.0f} ms at the "
+        "end |",
         "",
         "## The ceiling: Flask alone, in the same run",
         "",
