@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.exports import services as export_services
 from app.exports.services import CHUNK_ROWS
 from app.extensions import db
 from app.models import (
@@ -189,6 +190,22 @@ def test_csv_export_opens_in_finnish_excel_with_every_registration(
         ],
         ["Greta Peruja", "greta@example.fi", "", "Cancelled", "", "kananmunaton", "Yes", ""],
     ]
+
+
+def test_answers_past_those_an_export_keeps_worded_are_written_all_the_same(
+    client, login, signed_up, monkeypatch
+):
+    """An export keeps the words of the first answers it meets, not of every one."""
+    owner, event = signed_up
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendees.csv?sensitive=1"
+    _, every_answer_kept = download(client, url)
+
+    monkeypatch.setattr(export_services, "KEPT_ANSWERS", 1)
+    _, one_answer_kept = download(client, url)
+
+    assert one_answer_kept == every_answer_kept
+    assert "vegaaninen" in one_answer_kept.decode()
 
 
 def test_xlsx_export_has_the_same_rows_as_the_csv(client, login, signed_up):

@@ -107,7 +107,8 @@ def _registrations(event: Event):
 def _answer_texts(event: Event, *, yes_no: dict[bool, str]):
     """(registration id, question id, the answer as shown), each answer read as JSON text.
     The same few answers recur (options, "gluteeniton"), and each is decoded and worded
-    once; free text that does not recur is not kept."""
+    once; only the first KEPT_ANSWERS different ones are kept, so free text cannot fill
+    the memory."""
     shown: dict[str | None, str] = {}
     for registration, question, text in _streamed(
         sa.select(Answer.registration_id, Answer.question_id, sa.cast(Answer.value, sa.Text))
