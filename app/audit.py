@@ -1,7 +1,9 @@
 """The audit log: one line per look at, or export of, personal data, and per role change."""
 
+from datetime import datetime, timedelta
+
 import sqlalchemy as sa
-from flask import request
+from flask import current_app, request
 from flask_login import current_user
 
 from app.database import SAFE_METHODS, writing
@@ -37,3 +39,13 @@ def audit_page(page: int, *, event_id: int | None = None):
     if event_id is not None:
         query = query.where(AuditEntry.event_id == event_id)
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def forget_old_entries(now: datetime, *, dry_run: bool = False) -> int:
+    """Lines older than AUDIT_LOG_RETENTION_DAYS go, in the caller's transaction: they name
+    organisers, and whose data an admin exported or erased. `dry_run` only counts them."""
+    days = current_app.config["AUDIT_LOG_RETENTION_DAYS"]
+    old = AuditEntry.created_at < now - timedelta(days=days)
+    if dry_run:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry).where(old))
+    return db.session.execute(sa.delete(AuditEntry).where(old)).rowcount

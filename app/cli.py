@@ -48,18 +48,19 @@ def create_organiser_command(email: str, name: str, admin: bool, password_stdin:
 @privacy_cli.command("purge")
 @click.option("--dry-run", is_flag=True, help="Show what would be erased; change nothing.")
 def privacy_purge_command(dry_run: bool):
-    """Erase the personal data of events past their retention time (the worker does this
-    daily)."""
-    from app.privacy.services import purge_expired
+    """Erase the personal data of events past their retention time, and forget old lines of
+    the audit log (the worker does this daily)."""
+    from app.privacy.services import run_retention
     from app.templating import local_date
 
     with writing():
-        erased = purge_expired(clock.now(), dry_run=dry_run)
+        done = run_retention(clock.now(), dry_run=dry_run)
         if dry_run:
             db.session.rollback()
         else:
             db.session.commit()
     verb = "Would erase" if dry_run else "Erased"
+    erased = done.erased
     for item in erased:
         click.echo(
             f"{verb}: {item.event.title} (retention ended {local_date(item.kept_until)}): "
@@ -69,6 +70,10 @@ def privacy_purge_command(dry_run: bool):
         )
     if not erased:
         click.echo("No event is past its retention time.")
+    if done.audit_entries:
+        days = current_app.config["AUDIT_LOG_RETENTION_DAYS"]
+        forget = "Would forget" if dry_run else "Forgot"
+        click.echo(f"{forget} {done.audit_entries} audit log lines older than {days} days.")
 
 
 def purge_when_due(last_run: float | None) -> float | None:
@@ -81,14 +86,16 @@ def purge_when_due(last_run: float | None) -> float | None:
         return last_run
     try:
         with writing():
-            erased = services.purge_expired(clock.now())
+            done = services.run_retention(clock.now())
             db.session.commit()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("retention: the purge failed; next try in an hour")
         return time.monotonic() - PURGE_INTERVAL_SECONDS + PURGE_RETRY_SECONDS
-    for item in erased:
+    for item in done.erased:
         click.echo(f"retention: erased the personal data of event {item.event.id}")
+    if done.audit_entries:
+        click.echo(f"retention: forgot {done.audit_entries} old audit log lines")
     return time.monotonic()
 
 

@@ -39,6 +39,8 @@ class Defaults:
     # When the accessibility statement was last checked against the service.
     ACCESSIBILITY_REVIEWED = "2026-11-23"
     MANAGE_TOKEN_DAYS_AFTER_EVENT = 90
+    # The audit log's lines, which name organisers and whose data was exported or erased.
+    AUDIT_LOG_RETENTION_DAYS = 730
     # Rate limits: in this process's memory by default; with several app servers, Redis
     # (e.g. "redis://127.0.0.1:6379/0") so that they share the counts.
     RATELIMIT_STORAGE_URI = "memory://"

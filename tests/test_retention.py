@@ -11,6 +11,8 @@ from app.extensions import db
 from app.invitations import services as invitations
 from app.models import (
     Answer,
+    AuditAction,
+    AuditEntry,
     Candidate,
     Invitation,
     Nomination,
@@ -165,9 +167,45 @@ def test_nominations_and_invitations_are_erased_too(app, runner, make_event):
     assert "aino" not in candidate.email_normalised
 
 
+def add_audit_line(days_ago: int, detail: str) -> None:
+    db.session.add(
+        AuditEntry(
+            created_at=clock.now() - timedelta(days=days_ago),
+            actor="Olli Ylläpitäjä <olli@example.fi>",
+            action=AuditAction.ERASED_PERSON,
+            detail=detail,
+        )
+    )
+    db.session.commit()
+
+
+def audit_details() -> list[str]:
+    return db.session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.id)).all()
+
+
+@pytest.mark.both_databases
+def test_audit_log_lines_are_forgotten_after_their_own_retention_time(app, runner):
+    """They name whose data an admin exported or erased: two years, not for ever."""
+    assert app.config["AUDIT_LOG_RETENTION_DAYS"] == 730
+    add_audit_line(731, "old@example.fi")
+    add_audit_line(729, "recent@example.fi")
+
+    dry = runner.invoke(args=["privacy", "purge", "--dry-run"])
+    assert "Would forget 1 audit log lines older than 730 days." in dry.output
+    assert audit_details() == ["old@example.fi", "recent@example.fi"]
+
+    result = runner.invoke(args=["privacy", "purge"])
+
+    assert result.exit_code == 0, result.output
+    assert "Forgot 1 audit log lines older than 730 days." in result.output
+    assert audit_details() == ["recent@example.fi"]
+    assert "audit log" not in runner.invoke(args=["privacy", "purge"]).output
+
+
 def test_the_mail_worker_runs_the_retention_purge(runner, past_event):
     saved = {sig: signal.getsignal(sig) for sig in (signal.SIGTERM, signal.SIGINT)}
     travel_past_retention(past_event)
+    add_audit_line(1000, "old@example.fi")
     event_id = past_event.id  # the worker ends the session: the object goes with it
     try:
         result = runner.invoke(args=["mail", "work", "--once"])
@@ -177,4 +215,6 @@ def test_the_mail_worker_runs_the_retention_purge(runner, past_event):
 
     assert result.exit_code == 0, result.output
     assert f"retention: erased the personal data of event {event_id}" in result.output
+    assert "retention: forgot 1 old audit log lines" in result.output
+    assert "old@example.fi" not in audit_details()
     assert db.session.scalar(sa.select(Registration.email).limit(1)) == ""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from app import clock
+from app import audit, clock
 from app.extensions import db
 from app.models import (
     Answer,
@@ -53,6 +53,19 @@ def events_past_retention(now: datetime) -> list[Event]:
         .order_by(Event.ends_at, Event.id)
     )
     return [event for event in ended if erase_after(event) <= now]
+
+
+@dataclass
+class RetentionRun:
+    erased: list[Erased]
+    audit_entries: int  # lines of the audit log past their own retention time
+
+
+def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
+    """Everything past its time (in the caller's transaction): events' personal data, then
+    old lines of the audit log."""
+    erased = purge_expired(now, dry_run=dry_run)
+    return RetentionRun(erased, audit.forget_old_entries(now, dry_run=dry_run))
 
 
 def purge_expired(now: datetime, *, dry_run: bool = False) -> list[Erased]:
