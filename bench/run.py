@@ -154,6 +154,8 @@ def render(args, urls, ceilings, figures, exports, mail, after, seconds, speed) 
         target = f"≥ {f.target:.2f}×: {_met(f.ratio >= f.target)}" if f.target else ""
         errors = f"; **{f.errors} errors**" if f.errors else "; no errors"
         runs = f"; runs {', '.join(map(str, f.runs))}/s" if f.runs else ""
+        if f.pairs:
+            runs = f"; runs against the ceiling just before them {', '.join(f.pairs)}/s"
         lines.append(
             f"| {f.scenario} | {f.database} | {f.rate:.0f} {f.unit} | {f.ratio:.2f}× | "
             f"{target} | {f.p50_ms:.0f} ms | {f.p99_ms:.0f} ms | {f.count} answers{errors}"
@@ -163,7 +165,9 @@ def render(args, urls, ceilings, figures, exports, mail, after, seconds, speed) 
         "",
         "The event page is measured with wrk against the pong ceiling; sign-ups and the "
         "burst with the same Python client as its own ceiling (the empty form), since the "
-        "client's own work is part of both.",
+        "client's own work is part of both. Each run of sign-ups is read against a run of "
+        "the client on the empty form just before it, and the run with the median share "
+        "counts; the burst against the client's ceiling measured before the database.",
         "",
         "## Exports",
         "",

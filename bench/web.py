@@ -48,6 +48,8 @@ class Figure:
     ceiling: float = 0.0
     checked: str = ""  # what was verified after the run
     runs: list[int] = field(default_factory=list)  # wrk: requests/s of each run
+    # Sign-ups: each run's rate and the ceiling measured just before it, "133/810".
+    pairs: list[str] = field(default_factory=list)
 
     @classmethod
     def from_wrk(cls, scenario, database, result, target=None, ceiling=0.0) -> "Figure":
@@ -204,17 +206,37 @@ def measure_kutsu(
     slug = events[0][0]  # the event page is measured on the first
     burst_slug, burst_answers = prepare(url, capacity=args.seats)
     figures = []
-    with running_server(url, workers=args.workers, threads=args.threads) as base_url:
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        running_server(
+            f"sqlite:///{folder}/unused.sqlite3",
+            workers=args.workers,
+            threads=args.threads,
+            app="bench.pong:app",
+        ) as pong_url,
+        running_server(url, workers=args.workers, threads=args.threads) as base_url,
+    ):
         host, port = base_url.removeprefix("http://").split(":")
+        pong_host, pong_port = pong_url.removeprefix("http://").split(":")
         page = wrk(f"{base_url}/events/{slug}", seconds=args.seconds, connections=args.connections)
         figures.append(Figure.from_wrk("event page (GET)", database, page, PAGE_TARGET, ceiling))
         print(f"  {figures[-1].scenario}: {figures[-1].rate:.0f}/s", flush=True)
 
-        # The median of RUNS runs, as the ceiling's: each on an event of its own, whose
-        # rows are all checked; the figure is the median run's, and says if any was wrong.
+        # RUNS runs, each on an event of its own, whose rows are all checked, and each read
+        # against the client's flow on pong run just before it: the machine's speed moves
+        # within a minute. The figure is the run with the median share, and says if any
+        # run was wrong.
         expected = _expected(args.people, args.seats_open)
         runs = []
         for run_slug, run_answers in events:
+            paired = loadclient.sign_ups(
+                pong_host,
+                int(pong_port),
+                "/form",
+                {},
+                people=args.people,
+                concurrency=args.concurrency,
+            )
             outcome = loadclient.sign_ups(
                 host,
                 int(port),
@@ -230,7 +252,7 @@ def measure_kutsu(
                     outcome,
                     "sign-ups/s",
                     SIGNUP_TARGET,
-                    client_ceiling,
+                    paired.rate,
                     counts(url, run_slug),
                     expected,
                 )
@@ -258,11 +280,11 @@ def measure_kutsu(
 
 
 def _median_of(runs: list[Figure]) -> Figure:
-    """The run with the median rate, with every run's rate, and any run's errors or wrong
-    rows in its own figures."""
-    ordered = sorted(runs, key=lambda figure: figure.rate)
+    """The run with the median share of its ceiling, with every run's rate and ceiling, and
+    any run's errors or wrong rows in its own figures."""
+    ordered = sorted(runs, key=lambda figure: figure.ratio)
     median = ordered[len(ordered) // 2]
-    median.runs = [round(figure.rate) for figure in ordered]
+    median.pairs = [f"{figure.rate:.0f}/{figure.ceiling:.0f}" for figure in ordered]
     median.errors = sum(figure.errors for figure in runs)
     wrong = [figure.checked for figure in runs if figure.checked.startswith("WRONG")]
     if wrong:
