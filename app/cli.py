@@ -60,15 +60,14 @@ def privacy_purge_command(dry_run: bool):
         else:
             db.session.commit()
     verb = "Would erase" if dry_run else "Erased"
-    erased = done.erased
-    for item in erased:
+    for item in done.erased:
         click.echo(
             f"{verb}: {item.event.title} (retention ended {local_date(item.kept_until)}): "
             f"{item.registrations} registrations, {item.candidates} nominees, "
             f"{item.nominations} nominations, {item.invitations} invitations, "
             f"{item.emails} emails"
         )
-    if not erased:
+    if not done.erased:
         click.echo("No event is past its retention time.")
     if done.audit_entries:
         days = current_app.config["AUDIT_LOG_RETENTION_DAYS"]

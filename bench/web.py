@@ -22,6 +22,7 @@ import json
 import sys
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -75,8 +76,9 @@ class Figure:
         return asdict(self) | {"ratio": round(self.ratio, 3)}
 
 
-def measure_ceiling(args: argparse.Namespace, *, client: bool = True) -> tuple[Figure, Figure]:
-    """Flask alone: wrk on "pong", and (client) the sign-up client's flow on an empty form."""
+@contextmanager
+def pong_server(args: argparse.Namespace):
+    """bench/pong.py under gunicorn with Kutsu's settings; its base URL."""
     from tests.servers import running_server
 
     with (
@@ -88,16 +90,23 @@ def measure_ceiling(args: argparse.Namespace, *, client: bool = True) -> tuple[F
             app="bench.pong:app",
         ) as base_url,
     ):
+        yield base_url
+
+
+def _sign_ups(base_url: str, form: str, answers: dict, args) -> loadclient.Outcome:
+    host, port = base_url.removeprefix("http://").split(":")
+    return loadclient.sign_ups(
+        host, int(port), form, answers, people=args.people, concurrency=args.concurrency
+    )
+
+
+def measure_ceiling(args: argparse.Namespace, *, client: bool = True) -> tuple[Figure, Figure]:
+    """Flask alone: wrk on "pong", and (client) the sign-up client's flow on an empty form."""
+    with pong_server(args) as base_url:
         result = wrk(base_url + "/", seconds=args.seconds, connections=args.connections)
-        host, port = base_url.removeprefix("http://").split(":")
         # The median of RUNS runs, as wrk's: one run lasts a second or so, in which a shared
         # machine's speed can move by half.
-        runs = [
-            loadclient.sign_ups(
-                host, int(port), "/form", {}, people=args.people, concurrency=args.concurrency
-            )
-            for _ in range(RUNS if client else 0)
-        ]
+        runs = [_sign_ups(base_url, "/form", {}, args) for _ in range(RUNS if client else 0)]
     runs.sort(key=lambda outcome: outcome.rate)
     pages = Figure.from_wrk("ceiling: Flask pong (GET)", "-", result)
     forms = _from_outcome(
@@ -207,17 +216,10 @@ def measure_kutsu(
     burst_slug, burst_answers = prepare(url, capacity=args.seats)
     figures = []
     with (
-        tempfile.TemporaryDirectory() as folder,
-        running_server(
-            f"sqlite:///{folder}/unused.sqlite3",
-            workers=args.workers,
-            threads=args.threads,
-            app="bench.pong:app",
-        ) as pong_url,
+        pong_server(args) as pong_url,
         running_server(url, workers=args.workers, threads=args.threads) as base_url,
     ):
         host, port = base_url.removeprefix("http://").split(":")
-        pong_host, pong_port = pong_url.removeprefix("http://").split(":")
         page = wrk(f"{base_url}/events/{slug}", seconds=args.seconds, connections=args.connections)
         figures.append(Figure.from_wrk("event page (GET)", database, page, PAGE_TARGET, ceiling))
         print(f"  {figures[-1].scenario}: {figures[-1].rate:.0f}/s", flush=True)
@@ -229,22 +231,8 @@ def measure_kutsu(
         expected = _expected(args.people, args.seats_open)
         runs = []
         for run_slug, run_answers in events:
-            paired = loadclient.sign_ups(
-                pong_host,
-                int(pong_port),
-                "/form",
-                {},
-                people=args.people,
-                concurrency=args.concurrency,
-            )
-            outcome = loadclient.sign_ups(
-                host,
-                int(port),
-                f"/events/{run_slug}/register",
-                run_answers,
-                people=args.people,
-                concurrency=args.concurrency,
-            )
+            paired = _sign_ups(pong_url, "/form", {}, args)
+            outcome = _sign_ups(base_url, f"/events/{run_slug}/register", run_answers, args)
             runs.append(
                 _from_outcome(
                     "complete sign-ups (GET form, POST)",
