@@ -49,6 +49,23 @@ def test_confirmation_carries_a_calendar_invitation_in_helsinki_time(
     assert entry["UID"].startswith(f"kutsu-event-{event.id}-registration-")
 
 
+def test_everyone_at_an_event_gets_a_calendar_entry_of_their_own(client, app, make_event, mailbox):
+    event = make_event(title="Kuukausitapaaminen")
+    sign_up(client, event)
+    sign_up(client, event, name="Åsa Lindqvist", email="asa@example.fi")
+    deliver_mail(app)
+
+    [sara] = [only_event(calendar_in(m)) for m in mailbox.to("sara@example.fi")]
+    [asa] = [only_event(calendar_in(m)) for m in mailbox.to("asa@example.fi")]
+    assert str(sara["ATTENDEE"]) == "mailto:sara@example.fi"
+    assert sara["ATTENDEE"].params["CN"] == "Sara Löyttyjärvi"
+    assert str(asa["ATTENDEE"]) == "mailto:asa@example.fi"
+    assert asa["ATTENDEE"].params["CN"] == "Åsa Lindqvist"
+    assert sara["UID"] != asa["UID"]
+    assert sara["SUMMARY"] == asa["SUMMARY"] == "Kuukausitapaaminen"
+    assert sara.decoded("DTSTART") == asa.decoded("DTSTART") == clock.to_local(event.starts_at)
+
+
 def test_waiting_list_email_has_no_calendar_and_no_join_link(client, app, make_event, mailbox):
     event = make_event(capacity=1, format=EventFormat.ONLINE, venue_name="", join_link=TEAMS)
     sign_up(client, event, email="first@example.fi")

@@ -1,11 +1,17 @@
 """Turning an outbox row into a message, at send time, in the recipient's language."""
 
+import secrets
 from email import policy
+from email.encoders import encode_base64
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.utils import formatdate
+from functools import lru_cache
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_mail import Message
+from flask_mail import Attachment, Message, sanitize_address, sanitize_subject
 
 from app import clock
 from app.auth.services import issue_password_reset_token
@@ -115,10 +121,46 @@ SENT_AS_ENCODED = SentAsEncoded(linesep="\r\n", refold_source="none")
 
 
 class KutsuMessage(Message):
-    def _message(self):
-        message = super()._message()
+    """Flask-Mail's message, put together as Flask-Mail does, at less cost to a worker that
+    sends thousands: the subject and the sender, the same message after message, are encoded
+    once, and each multipart part gets its boundary when made (left to the `email` package, a
+    boundary costs a regular expression compiled to look for it in the text)."""
+
+    def _message(self) -> MIMEMultipart:
+        message = MIMEMultipart(boundary=_boundary())
+        alternative = MIMEMultipart("alternative", boundary=_boundary())
+        alternative.attach(self._mimetext(self.body, "plain"))
+        for subtype, content in self.alts.items():
+            alternative.attach(self._mimetext(content, subtype))
+        message.attach(alternative)
+        if self.subject:
+            message["Subject"] = _encoded_subject(str(self.subject))
+        message["From"] = encoded_address(self.sender)
+        message["To"] = ", ".join(set(map(encoded_address, self.recipients)))
+        message["Date"] = formatdate(self.date, localtime=True)
+        message["Message-ID"] = self.msgId
+        for attachment in self.attachments:
+            message.attach(_attached(attachment))
         message.policy = SENT_AS_ENCODED
         return message
+
+
+def _boundary() -> str:
+    """Random enough that no text can hold it by chance, nor by design: it is made as the
+    message is sent."""
+    return f"=_{secrets.token_urlsafe(16)}"
+
+
+_encoded_subject = lru_cache(maxsize=256)(sanitize_subject)
+encoded_address = lru_cache(maxsize=1024)(sanitize_address)
+
+
+def _attached(attachment: Attachment) -> MIMEBase:
+    part = MIMEBase(*attachment.content_type.split("/", 1))
+    part.set_payload(attachment.data)
+    encode_base64(part)
+    part.add_header("Content-Disposition", attachment.disposition, filename=attachment.filename)
+    return part
 
 
 def render_message(email: OutboundEmail) -> Message:
