@@ -11,13 +11,14 @@ from functools import lru_cache
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from flask_mail import Attachment, Message, sanitize_address, sanitize_subject
+from flask_mail import Attachment, Message, sanitize_subject
 
 from app import clock
 from app.auth.services import issue_password_reset_token
 from app.extensions import db
 from app.invitations.services import issue_invitation_token
 from app.mail.calendar import registration_calendar
+from app.mail.transport import encoded_address
 from app.models import (
     EventStatus,
     InvitationStatus,
@@ -152,7 +153,6 @@ def _boundary() -> str:
 
 
 _encoded_subject = lru_cache(maxsize=256)(sanitize_subject)
-encoded_address = lru_cache(maxsize=1024)(sanitize_address)
 
 
 def _attached(attachment: Attachment) -> MIMEBase:

@@ -4,12 +4,12 @@ import logging
 import random
 import smtplib
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_mail import Message
 from sqlalchemy.orm import selectinload
 
 from app import clock
@@ -55,13 +55,14 @@ def send_due_messages(should_stop: Callable[[], bool] = lambda: False) -> int:
 
 
 # Messages are rendered a group at a time, and the group's tokens committed together before
-# any of them is sent; the outcomes of a group's messages are written and committed with the
-# next group (or at the end of the batch), so that no transaction is open while SMTP talks.
-# A commit per group rather than two per message is what lets one worker send hundreds of
-# messages a second, on PostgreSQL above all, where each commit waits for the disk. The
-# price: a worker killed mid-group sends that group again when its lease runs out (at least
-# once; nothing is lost), and whether a message is still relevant is decided when its group
-# is rendered, a moment before it is sent.
+# any of them is sent. A thread of the worker's own sends each group over SMTP while the next
+# one is rendered, so that the mail server's replies are waited for beside the work rather
+# than in its way; the thread touches no database. The outcomes of a group are written when
+# it has been sent and committed with the next group's tokens. A commit per group rather than
+# two per message is what lets one worker send hundreds of messages a second, on PostgreSQL
+# above all, where each commit waits for the disk. The price: a worker killed mid-group sends
+# that group again when its lease runs out (at least once; nothing is lost), and whether a
+# message is still relevant is decided when its group is rendered, a moment before it is sent.
 GROUP_SIZE = 10
 
 
@@ -69,11 +70,22 @@ class Rendered(NamedTuple):
     email: OutboundEmail
     id: int
     kind: str
-    message: Message
+    envelope: transport.Envelope
 
 
 Refusal = tuple[int, bytes | str] | None  # the SMTP reply refusing a message; None: accepted
 Outcome = tuple[Rendered, Refusal, datetime]  # and when
+
+
+class GroupSent(NamedTuple):
+    """What became of a group the SMTP thread was given."""
+
+    outcomes: list[Outcome]
+    untried: list[Rendered]  # the thread was told to stop, or the connection failed
+    error: Exception | None = None  # how the connection failed
+
+
+NOTHING_SENT = GroupSent([], [])
 
 
 def longest_send() -> timedelta:
@@ -91,33 +103,56 @@ def _send_batch(should_stop: Callable[[], bool]) -> int:
     batch = claim_due_messages(current_app.config["MAIL_BATCH_SIZE"])
     if not batch:
         return 0
-    sent = 0
+
+    def may_start() -> bool:
+        return not should_stop() and clock.now() < last_start
+
     waiting = list(batch)  # leased, not rendered yet
     ready: list[Rendered] = []  # rendered, their tokens committed, not sent yet
-    done: list[Outcome] = []  # sent or refused, not written yet
+    sending: Future[GroupSent] | None = None  # the group the SMTP thread has
+    sent_before = NOTHING_SENT
+    sent = 0
     try:
-        with transport.connect() as connection:
-            while (ready or waiting) and not should_stop() and clock.now() < last_start:
-                if not ready:
-                    sent += _write_outcomes(done)
-                    ready = _render_group(waiting[:GROUP_SIZE])
-                    del waiting[:GROUP_SIZE]
-                    # Tokens minted while rendering exist before the emails that carry them.
-                    db.session.commit()
-                    continue
-                rendered = ready[0]
-                done.append((rendered, _send_one(connection, rendered.message), clock.now()))
-                ready.pop(0)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.warning("SMTP unavailable: %s", exc)
-        sent += _write_outcomes(done)
-        for email in [rendered.email for rendered in ready] + waiting:
-            _retry_later(email, f"SMTP unavailable: {exc}")
-        db.session.commit()
+        with transport.connect() as connection, ThreadPoolExecutor(1, "smtp") as smtp:
+            while waiting and may_start():
+                ready = _render_group(waiting[:GROUP_SIZE])
+                del waiting[:GROUP_SIZE]
+                # Tokens minted while rendering exist before the emails that carry them.
+                db.session.commit()
+                sent_before = sending.result() if sending else NOTHING_SENT
+                sent += _write_outcomes(sent_before.outcomes)
+                if sent_before.untried:
+                    break
+                sending = smtp.submit(_send_group, connection, ready, may_start)
+                ready = []
+            else:
+                sent_before = sending.result() if sending else NOTHING_SENT
+                sent += _write_outcomes(sent_before.outcomes)
+    except (OSError, smtplib.SMTPException) as exc:  # could not connect
+        sent_before = GroupSent([], [], exc)
+    unsent = [rendered.email for rendered in sent_before.untried + ready] + waiting
+    if sent_before.error is None:
+        _hand_back(unsent)
         return sent
-    sent += _write_outcomes(done)
-    _hand_back([rendered.email for rendered in ready] + waiting)
+    log.warning("SMTP unavailable: %s", sent_before.error)
+    for email in unsent:
+        _retry_later(email, f"SMTP unavailable: {sent_before.error}")
+    db.session.commit()
     return sent
+
+
+def _send_group(connection, group: list[Rendered], may_start: Callable[[], bool]) -> GroupSent:
+    """In the SMTP thread: the group's messages in turn, while `may_start` allows."""
+    outcomes: list[Outcome] = []
+    for rendered in group:
+        if not may_start():
+            break
+        try:
+            refusal = _send_one(connection, rendered.envelope)
+        except (OSError, smtplib.SMTPException) as exc:
+            return GroupSent(outcomes, group[len(outcomes) :], exc)
+        outcomes.append((rendered, refusal, clock.now()))
+    return GroupSent(outcomes, group[len(outcomes) :])
 
 
 def _hand_back(emails: list[OutboundEmail]) -> None:
@@ -145,19 +180,19 @@ def _render_group(emails: list[OutboundEmail]) -> list[Rendered]:
                 _give_up(email, EmailStatus.SKIPPED, "no longer relevant when due")
                 continue
             try:
-                message = render_message(email)
+                envelope = transport.envelope(render_message(email))
             except Exception as exc:  # a template fault must not stop the rest of the batch
                 log.exception("could not render message %s", email.id)
                 _give_up(email, EmailStatus.FAILED, f"render error: {exc}")
                 continue
-            ready.append(Rendered(email, email.id, email.kind, message))
+            ready.append(Rendered(email, email.id, email.kind, envelope))
     return ready
 
 
-def _send_one(connection, message: Message) -> Refusal:
+def _send_one(connection, envelope: transport.Envelope) -> Refusal:
     """Send one message; touches no database. Raises when the connection fails."""
     try:
-        connection.send(message)
+        transport.send(connection, envelope)
     except smtplib.SMTPRecipientsRefused as exc:
         return next(iter(exc.recipients.values()))
     except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
@@ -187,7 +222,6 @@ def _write_outcomes(done: list[Outcome]) -> int:
         # By primary key, in one statement: the rows expired at the last commit are not
         # loaded again just to be updated.
         db.session.execute(sa.update(OutboundEmail), accepted)
-    done.clear()
     return len(accepted)
 
 
