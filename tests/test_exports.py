@@ -525,10 +525,12 @@ def test_times_in_exports_are_helsinki_time_on_both_sides_of_a_clock_change():
 
     from app.exports.services import _when
 
-    # Summer time began at 01.00 UTC on 29 March 2026, when Finnish clocks went 03 → 04.
-    assert _when(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)) == "2026-03-29 02:59"
-    assert _when(datetime(2026, 3, 29, 1, 0, tzinfo=UTC)) == "2026-03-29 04:00"
-    assert _when(datetime(2026, 10, 25, 0, 30)) == "2026-10-25 03:30"  # as stored, no zone
-    assert _when(datetime(2026, 10, 25, 1, 30)) == "2026-10-25 03:30"  # the hour repeats
-    assert _when(datetime(2026, 12, 31, 22, 5, tzinfo=UTC)) == "2027-01-01 00:05"
+    # Times come with their zone from PostgreSQL and without it, as stored, from SQLite.
+    for zone in (UTC, None):
+        # Summer time began at 01.00 UTC on 29 March 2026, when Finnish clocks went 03 → 04.
+        assert _when(datetime(2026, 3, 29, 0, 59, tzinfo=zone)) == "2026-03-29 02:59"
+        assert _when(datetime(2026, 3, 29, 1, 0, tzinfo=zone)) == "2026-03-29 04:00"
+        assert _when(datetime(2026, 10, 25, 0, 30, tzinfo=zone)) == "2026-10-25 03:30"
+        assert _when(datetime(2026, 10, 25, 1, 30, tzinfo=zone)) == "2026-10-25 03:30"  # again
+        assert _when(datetime(2026, 12, 31, 22, 5, tzinfo=zone)) == "2027-01-01 00:05"
     assert _when(None) == ""

@@ -27,11 +27,12 @@ from app.workshops.services import (
 CHUNK_ROWS = 1000
 KEPT_ANSWERS = 4096
 # OWASP CSV injection: a cell starting with one of these could run as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = frozenset(("=", "+", "-", "@", "\t", "\r"))
 
 
 def neutralise(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    # The first character looked up, not each start tried: a row's cells in half the time.
+    return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
 def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str]]:
@@ -219,14 +220,16 @@ def _when(moment: datetime | None) -> str:
         return ""
     if moment.tzinfo is not None:  # as PostgreSQL's driver gives it: zoneinfo is quickest
         return moment.astimezone(clock.HELSINKI).isoformat(" ", "minutes")[:16]
-    local = moment + _helsinki_offset(moment.replace(minute=0, second=0, microsecond=0))
+    local = moment + _helsinki_offset(moment.toordinal(), moment.hour)
     return local.isoformat(" ", "minutes")
 
 
 @lru_cache(maxsize=4096)
-def _helsinki_offset(utc_hour: datetime) -> timedelta:
-    # Daylight saving time changes on the hour (01.00 UTC), so an hour has one offset.
-    return clock.to_local(utc_hour.replace(tzinfo=UTC)).utcoffset()
+def _helsinki_offset(day: int, utc_hour: int) -> timedelta:
+    # Daylight saving time changes on the hour (01.00 UTC), so an hour has one offset. The
+    # hour is named by numbers: a datetime cut down to it cost twice the rest of _when.
+    hour = datetime.fromordinal(day).replace(hour=utc_hour, tzinfo=UTC)
+    return clock.to_local(hour).utcoffset()
 
 
 def _answer_text(value: Any, yes_no: dict[bool, str]) -> str:
@@ -246,7 +249,7 @@ def csv_chunks(rows: Iterable[list[str]]) -> Iterator[bytes]:
     yield "\ufeff".encode()
     for count, row in enumerate(rows, start=1):
         # neutralise(), written out: a function call per cell was a tenth of the time.
-        writer.writerow(["'" + c if c.startswith(FORMULA_STARTS) else c for c in row])
+        writer.writerow(["'" + c if c[:1] in FORMULA_STARTS else c for c in row])
         if count % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)
