@@ -84,6 +84,7 @@ def test_check_passes_a_migrated_setup_and_warns_about_plain_http(app, tmp_path)
 
     assert result.exit_code == 0, result.output
     assert "ok      the database is at the newest migration" in result.output
+    assert "ok      the audit log forgets its lines after 730 days" in result.output
     assert "WARNING PUBLIC_BASE_URL is http://kutsu.test" in result.output
 
 
@@ -108,6 +109,19 @@ def test_check_fails_on_a_mail_lease_too_short_for_a_slow_mail_server(app, tmp_p
 
     assert result.exit_code != 0
     assert "ERROR   MAIL_LEASE_SECONDS (120) must be more than eight times MAIL_TIMEOUT" in (
+        result.output
+    )
+
+
+@pytest.mark.parametrize("days", ["730", 0, None])
+def test_check_fails_on_an_audit_log_retention_that_is_not_a_number_of_days(app, tmp_path, days):
+    checked = operators_app(app, tmp_path, SECRET_KEY="x" * 64, AUDIT_LOG_RETENTION_DAYS=days)
+    assert run(checked, "db", "upgrade").exit_code == 0
+
+    result = run(checked, "check")
+
+    assert result.exit_code != 0
+    assert f"ERROR   AUDIT_LOG_RETENTION_DAYS is {days!r}: it must be a whole number" in (
         result.output
     )
 

@@ -73,6 +73,13 @@ def configuration_findings(app: Flask) -> list[Finding]:
         "SERVICE_CONTACT_EMAIL is empty: the accessibility statement falls back to the sender",
         "warning",
     )
+    days = config["AUDIT_LOG_RETENTION_DAYS"]
+    check(
+        isinstance(days, int) and not isinstance(days, bool) and days >= 1,
+        f"the audit log forgets its lines after {days} days",
+        f"AUDIT_LOG_RETENTION_DAYS is {days!r}: it must be a whole number of days, at least 1 "
+        "(the daily retention run fails without one)",
+    )
     reachable = database_reachable()
     check(reachable, "the database answers", "the database does not answer")
     if reachable:
