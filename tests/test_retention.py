@@ -1,6 +1,7 @@
 """Retention: N days after an event its people's personal data is erased; counts remain."""
 
 import signal
+import threading
 from datetime import timedelta
 
 import pytest
@@ -95,6 +96,34 @@ def test_after_the_retention_time_people_are_erased_and_only_counts_remain(
     # Done once: a second run finds nothing.
     again = runner.invoke(args=["privacy", "purge"])
     assert "No event is past its retention time." in again.output
+
+
+@pytest.mark.both_databases
+def test_two_retention_runs_at_once_erase_an_event_once(app, past_event):
+    from app.database import writing
+    from app.privacy.services import run_retention
+
+    travel_past_retention(past_event)
+    with writing():
+        first = run_retention(clock.now())  # erased, not yet committed
+    second = {}
+
+    def another_worker():
+        with app.app_context(), writing():
+            second["run"] = run_retention(clock.now())
+            db.session.commit()
+
+    thread = threading.Thread(target=another_worker)
+    thread.start()
+    thread.join(timeout=1)
+    assert thread.is_alive(), "the second run waits for the first"
+    db.session.commit()
+    thread.join(timeout=30)
+
+    assert [item.event.id for item in first.erased] == [past_event.id]
+    assert second["run"].erased == []
+    assert count(Registration, past_event) == 3  # kept, emptied
+    assert db.session.scalar(sa.select(sa.func.count(Answer.id))) == 0
 
 
 def test_an_event_still_within_its_retention_time_is_kept(runner, past_event):

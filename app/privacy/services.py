@@ -61,9 +61,19 @@ class RetentionRun:
     audit_entries: int  # lines of the audit log past their own retention time
 
 
+# PostgreSQL's advisory lock for retention runs: any number, the same in every process.
+RETENTION_LOCK = 0x4B757473
+
+
 def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
     """Everything past its time (in the caller's transaction): events' personal data, then
-    old lines of the audit log."""
+    old lines of the audit log.
+
+    One run at a time: every mail worker runs it daily, and an operator may run it too. On
+    PostgreSQL a second run waits for the first to commit, then finds nothing left (two at
+    once erased the same event twice and said so twice); on SQLite the write lock does it."""
+    if not dry_run and db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(RETENTION_LOCK)))
     erased = purge_expired(now, dry_run=dry_run)
     return RetentionRun(erased, audit.forget_old_entries(now, dry_run=dry_run))
 
