@@ -28,6 +28,9 @@ class Registration(db.Model):
             postgresql_where=sa.text(LIVE),
         ),
         sa.Index("ix_registration_event_status", "event_id", "status", "id"),
+        # An event's people in the order they came, read in that order without sorting
+        # them first: an export of 100,000 streams from its first row.
+        sa.Index("ix_registration_event_order", "event_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
