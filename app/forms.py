@@ -1,13 +1,13 @@
 """Validators and fields shared by every form."""
 
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, FieldList, RadioField, SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.text import clean_text, has_control_characters
+from app.text import LettersMailCannotCarry, check_email, clean_text, has_control_characters
 
 LANGUAGE_CHOICES = [
     SelectChoice("fi", _l("Finnish")),
@@ -39,7 +39,11 @@ class EmailAddress:
         if not field.data:
             return
         try:
-            validate_email(field.data.strip(), check_deliverability=False)
+            check_email(field.data.strip())
+        except LettersMailCannotCarry as exc:
+            raise ValidationError(
+                _l("Enter an email address without letters like ä or ö before the @")
+            ) from exc
         except EmailNotValidError as exc:
             raise ValidationError(self.message) from exc
 

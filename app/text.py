@@ -2,6 +2,8 @@
 
 import unicodedata
 
+from email_validator import EmailNotValidError, validate_email
+
 
 def clean_text(value: str | None) -> str:
     """NFC, surrounding whitespace removed."""
@@ -16,3 +18,18 @@ def normalise_email(email: str) -> str:
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if multiline else set()
     return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+
+
+class LettersMailCannotCarry(EmailNotValidError):
+    """Letters like ä before the @: a valid address, but Kutsu's mail (SMTP without the
+    SMTPUTF8 extension) cannot be sent to it, and the message would only fail later."""
+
+
+def check_email(address: str) -> None:
+    """Raise EmailNotValidError unless mail can be sent to address (LettersMailCannotCarry
+    for an address that is right but for its letters)."""
+    try:
+        validate_email(address, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        validate_email(address, check_deliverability=False)  # raises if wrong in other ways
+        raise LettersMailCannotCarry(address) from None

@@ -207,3 +207,24 @@ def test_a_long_subject_with_finnish_letters_arrives_whole(app, client, make_eve
     [message] = mailbox.to("sara@example.fi")
 
     assert message["Subject"] == f"You are registered: {title}"
+
+
+def test_an_address_with_letters_mail_cannot_carry_fails_alone_and_the_rest_is_sent(
+    app, client, make_event, mailbox
+):
+    from app.signup.services import register_for_event
+
+    event = make_event()
+    sign_up(client, event, email="first@example.fi")
+    # Written past the form, as an older version of Kutsu let it through.
+    register_for_event(
+        event, name="Äiti", email="äiti@example.fi", organisation="", answers={}, locale="fi"
+    )
+    db.session.commit()
+    sign_up(client, event, email="dora@exämple.fi")  # a domain with letters is fine
+
+    deliver_mail(app)
+
+    assert {m["To"] for m in mailbox.messages} == {"first@example.fi", "dora@xn--exmple-cua.fi"}
+    [failed] = [e for e in outbox() if e.recipient == "äiti@example.fi"]
+    assert failed.status == EmailStatus.FAILED

@@ -210,6 +210,8 @@ def test_errors_are_listed_at_the_top_and_at_each_field_and_typed_values_stay(cl
         ("name", "Sara\x00", "Remove the special characters"),
         ("organisation", "Org\x07", "Remove the special characters"),
         ("email", "a" * 250 + "@example.fi", "254 characters or fewer"),
+        # Valid, but no mail could reach it: the confirmation would fail unseen.
+        ("email", "äiti@example.fi", "Enter an email address without letters like ä or ö"),
     ],
 )
 def test_bad_input_gets_a_message_at_the_field(client, make_event, field, value, message):

@@ -200,15 +200,19 @@ def test_invitation_list_reports_bad_rows_by_line_and_imports_nothing_half():
         "not an address\n"
         "cecilia@example.fi\n"
         "Aino again; AINO@example.fi\n"
+        "Äiti; äiti@example.fi\n"
+        "Domain with letters; dora@exämple.fi\n"
     )
     assert [p.email for p in people] == [
         "aino@example.fi",
         "bertta@example.fi",
         "cecilia@example.fi",
+        "dora@exämple.fi",  # the domain is written in ASCII when mail is sent
     ]
     assert [(p.line, p.message) for p in problems] == [
         (3, "no email address"),
         (5, "this email address is already on the list"),
+        (6, "äiti@example.fi has letters like ä or ö before the @"),
     ]
     assert people[1].organisation == "Hämeen Setlementti"
 

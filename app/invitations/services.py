@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
+from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 
 from app import clock, tokens
@@ -27,7 +27,13 @@ from app.models import (
     TokenPurpose,
 )
 from app.signup.services import SignupResult, enrol
-from app.text import clean_text, has_control_characters, normalise_email
+from app.text import (
+    LettersMailCannotCarry,
+    check_email,
+    clean_text,
+    has_control_characters,
+    normalise_email,
+)
 
 MAX_LIST_ROWS = 2000
 
@@ -293,7 +299,9 @@ def _read_row(cells: list[str]) -> tuple[Invitee | None, str]:
     if any(has_control_characters(cell) for cell in cells):
         return None, _l("special characters that cannot be saved")
     try:
-        validate_email(email, check_deliverability=False)
+        check_email(email)
+    except LettersMailCannotCarry:
+        return None, _l("%(email)s has letters like ä or ö before the @", email=email)
     except EmailNotValidError:
         return None, _l("%(email)s is not an email address", email=email)
     name = others[0] if others else email.split("@")[0]
