@@ -228,3 +228,4 @@ def test_an_address_with_letters_mail_cannot_carry_fails_alone_and_the_rest_is_s
     assert {m["To"] for m in mailbox.messages} == {"first@example.fi", "dora@xn--exmple-cua.fi"}
     [failed] = [e for e in outbox() if e.recipient == "äiti@example.fi"]
     assert failed.status == EmailStatus.FAILED
+    assert failed.last_error == "the address has letters like ä or ö before the @"

@@ -7,6 +7,7 @@ one place that closes both gaps."""
 import smtplib
 import ssl
 import time
+from email.utils import parseaddr
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -70,12 +71,20 @@ class Envelope(NamedTuple):
     data: bytes
 
 
+class AddressMailCannotCarry(ValueError):
+    """Letters like ä before the @ (forms refuse them now; older rows may have them): SMTP
+    without SMTPUTF8 cannot carry the address."""
+
+
 def envelope(message: Message) -> Envelope:
     """The message checked and written out as Flask-Mail's own send would do it."""
     if message.has_bad_headers():
         raise BadHeaderError
     if message.date is None:
         message.date = time.time()
+    for address in message.send_to:
+        if not parseaddr(address)[1].rpartition("@")[0].isascii():
+            raise AddressMailCannotCarry("the address has letters like ä or ö before the @")
     recipients = [encoded_address(address) for address in message.send_to]
     return Envelope(encoded_address(message.sender), recipients, message.as_bytes())
 

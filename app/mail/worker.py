@@ -181,6 +181,9 @@ def _render_group(emails: list[OutboundEmail]) -> list[Rendered]:
                 continue
             try:
                 envelope = transport.envelope(render_message(email))
+            except transport.AddressMailCannotCarry as exc:
+                _give_up(email, EmailStatus.FAILED, str(exc))
+                continue
             except Exception as exc:  # a template fault must not stop the rest of the batch
                 log.exception("could not render message %s", email.id)
                 _give_up(email, EmailStatus.FAILED, f"render error: {exc}")
