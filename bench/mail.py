@@ -98,38 +98,37 @@ class Sink(asyncio.Protocol):
 
 
 def sink(port: int) -> None:
-    """Count until stdin closes, then print the counts as JSON."""
     counts = {"messages": 0, "connections": 0}
     loop = asyncio.new_event_loop()
     loop.run_until_complete(loop.create_server(lambda: Sink(counts), "127.0.0.1", port))
     serving = threading.Thread(target=loop.run_forever)
     serving.start()
-    print("ready", flush=True)
-    sys.stdin.read()
-    loop.call_soon_threadsafe(loop.stop)
-    serving.join()
-    print(json.dumps(counts))
+
+    def stop() -> None:
+        loop.call_soon_threadsafe(loop.stop)
+        serving.join()
+
+    _count_until_stdin_closes(counts, stop)
 
 
 class Counter:
     """aiosmtpd's handler for the same counts."""
 
     def __init__(self):
-        self.messages = 0
-        self.connections = 0
+        self.counts = {"messages": 0, "connections": 0}
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        self.connections += 1
+        self.counts["connections"] += 1
         session.host_name = hostname
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):
-        self.connections += 1
+        self.counts["connections"] += 1
         session.host_name = hostname
         return f"250 {server.hostname}"
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages += len(envelope.rcpt_tos)
+        self.counts["messages"] += len(envelope.rcpt_tos)
         return "250 OK"
 
 
@@ -139,10 +138,15 @@ def aiosmtpd_sink(port: int) -> None:
     counter = Counter()
     controller = Controller(counter, hostname="127.0.0.1", port=port)
     controller.start()
+    _count_until_stdin_closes(counter.counts, controller.stop)
+
+
+def _count_until_stdin_closes(counts: dict[str, int], stop) -> None:
+    """Say it is ready, serve until stdin closes, then print the counts as JSON."""
     print("ready", flush=True)
     sys.stdin.read()
-    controller.stop()
-    print(json.dumps({"messages": counter.messages, "connections": counter.connections}))
+    stop()
+    print(json.dumps(counts))
 
 
 def free_port() -> int:

@@ -14,6 +14,8 @@ from typing import NamedTuple
 from flask import current_app
 from flask_mail import BadHeaderError, Connection, Message, sanitize_address
 
+from app.text import check_mail_can_carry
+
 # An address as it goes into a header or the envelope; the sender's is the same in every
 # message, and encoding it (Flask-Mail's way, with its checks) was a tenth of writing one.
 encoded_address = lru_cache(maxsize=1024)(sanitize_address)
@@ -71,20 +73,14 @@ class Envelope(NamedTuple):
     data: bytes
 
 
-class AddressMailCannotCarry(ValueError):
-    """Letters like ä before the @ (forms refuse them now; older rows may have them): SMTP
-    without SMTPUTF8 cannot carry the address."""
-
-
 def envelope(message: Message) -> Envelope:
     """The message checked and written out as Flask-Mail's own send would do it."""
     if message.has_bad_headers():
         raise BadHeaderError
     if message.date is None:
         message.date = time.time()
-    for address in message.send_to:
-        if not parseaddr(address)[1].rpartition("@")[0].isascii():
-            raise AddressMailCannotCarry("the address has letters like ä or ö before the @")
+    for address in message.send_to:  # forms refuse these now; older rows may have them
+        check_mail_can_carry(parseaddr(address)[1])
     recipients = [encoded_address(address) for address in message.send_to]
     return Envelope(encoded_address(message.sender), recipients, message.as_bytes())
 

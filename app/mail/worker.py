@@ -19,6 +19,7 @@ from app.invitations.services import mark_sent
 from app.mail import transport
 from app.mail.render import render_message, still_relevant
 from app.models import EmailStatus, OutboundEmail
+from app.text import LettersMailCannotCarry
 
 log = logging.getLogger(__name__)
 
@@ -114,20 +115,20 @@ def _send_batch(should_stop: Callable[[], bool]) -> int:
     sent = 0
     try:
         with transport.connect() as connection, ThreadPoolExecutor(1, "smtp") as smtp:
-            while waiting and may_start():
-                ready = _render_group(waiting[:GROUP_SIZE])
-                del waiting[:GROUP_SIZE]
-                # Tokens minted while rendering exist before the emails that carry them.
-                db.session.commit()
+            while True:
+                more = bool(waiting) and may_start()
+                if more:
+                    ready = _render_group(waiting[:GROUP_SIZE])
+                    del waiting[:GROUP_SIZE]
+                    # Tokens minted while rendering exist before the emails that carry them.
+                    db.session.commit()
+                # The group before, sent meanwhile (or the last one, at the end).
                 sent_before = sending.result() if sending else NOTHING_SENT
                 sent += _write_outcomes(sent_before.outcomes)
-                if sent_before.untried:
+                if not more or sent_before.untried:
                     break
                 sending = smtp.submit(_send_group, connection, ready, may_start)
                 ready = []
-            else:
-                sent_before = sending.result() if sending else NOTHING_SENT
-                sent += _write_outcomes(sent_before.outcomes)
     except (OSError, smtplib.SMTPException) as exc:  # could not connect
         sent_before = GroupSent([], [], exc)
     unsent = [rendered.email for rendered in sent_before.untried + ready] + waiting
@@ -181,7 +182,7 @@ def _render_group(emails: list[OutboundEmail]) -> list[Rendered]:
                 continue
             try:
                 envelope = transport.envelope(render_message(email))
-            except transport.AddressMailCannotCarry as exc:
+            except LettersMailCannotCarry as exc:
                 _give_up(email, EmailStatus.FAILED, str(exc))
                 continue
             except Exception as exc:  # a template fault must not stop the rest of the batch
