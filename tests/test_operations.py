@@ -136,3 +136,27 @@ def test_each_server_process_compiles_every_template_before_its_first_request(ap
     assert compiled == set(app.jinja_env.list_templates())
     assert {"signup/form.html", "events/show.html", "base.html"} <= compiled
     settings["post_worker_init"](SimpleNamespace(wsgi=Flask("pong")))  # the bench's bare app
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_postgres_results_name_their_columns_as_psycopg_describes_them(app):
+    """Kutsu's cursor makes the description only when read (app.database.Cursor)."""
+    with app.app_context(), db.engine.connect() as connection:
+        statement = "SELECT 1 AS seats, 'Kuopio'::text AS town, now() AS at"
+        result = connection.exec_driver_sql(statement)
+        assert list(result.keys()) == ["seats", "town", "at"]
+        assert result.one()[:2] == (1, "Kuopio")
+
+        cursor = connection.connection.driver_connection.cursor()
+        described = cursor.execute(statement).description
+        assert [(c.name, c.type_code) for c in described] == [
+            ("seats", 23),  # int4
+            ("town", 25),  # text
+            ("at", 1184),  # timestamptz
+        ]
+        assert cursor.execute("SET TIME ZONE 'UTC'").description is None
+        unread = cursor.execute(statement).description
+        cursor.execute("SELECT 2")
+        with pytest.raises(psycopg.InterfaceError):
+            unread[0]  # describes a result the cursor no longer holds
