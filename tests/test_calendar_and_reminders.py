@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import icalendar
+import pytest
 import sqlalchemy as sa
 
 from app import clock
@@ -99,6 +100,7 @@ def test_cancelling_sends_a_calendar_cancel_with_the_same_uid_and_a_higher_seque
     assert cancelled["STATUS"] == "CANCELLED"
 
 
+@pytest.mark.both_databases
 def test_changing_the_time_tells_everyone_with_a_new_calendar_and_moves_reminders(
     client, app, login, make_organiser, make_event, mailbox
 ):
@@ -151,6 +153,7 @@ def test_editing_without_changing_time_place_or_link_tells_nobody(
     assert deliver_mail(app) == 0
 
 
+@pytest.mark.both_databases
 def test_reminders_arrive_two_days_and_one_hour_before_an_online_event(
     client, app, make_event, mailbox
 ):
@@ -185,6 +188,7 @@ def test_in_person_event_has_only_the_two_day_reminder_by_default(client, app, m
     assert minutes == [{"minutes": 2880}]
 
 
+@pytest.mark.both_databases
 def test_no_reminder_after_cancelling_and_none_for_the_waiting_list(
     client, app, make_event, mailbox
 ):
@@ -207,6 +211,7 @@ def test_no_reminder_after_cancelling_and_none_for_the_waiting_list(
     assert reminder["Subject"].startswith("Reminder:")
 
 
+@pytest.mark.both_databases
 def test_planning_reminders_again_creates_no_duplicates(client, app, make_event):
     from app.mail.schedule import plan_reminders, replan_event_reminders
     from app.models import Registration

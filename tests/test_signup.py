@@ -21,6 +21,7 @@ from tests.conftest import (
 )
 
 
+@pytest.mark.both_databases
 def test_sign_up_confirms_a_place_and_emails_a_manage_link(client, app, make_event, mailbox):
     event = make_event(capacity=10, questions=[DIET_QUESTION])
     diet_field = f"q_{event.questions[0].id}"
@@ -38,6 +39,7 @@ def test_sign_up_confirms_a_place_and_emails_a_manage_link(client, app, make_eve
     assert "gluteeniton" in manage.get_data(as_text=True)
 
 
+@pytest.mark.both_databases
 def test_full_event_puts_the_next_person_on_the_waiting_list_with_position(client, make_event):
     event = make_event(capacity=1)
     sign_up(client, event, email="first@example.fi")
@@ -49,6 +51,7 @@ def test_full_event_puts_the_next_person_on_the_waiting_list_with_position(clien
     assert "Your place in the queue: 2" in text_of(page)
 
 
+@pytest.mark.both_databases
 def test_full_event_without_waiting_list_says_it_is_full_and_saves_nothing(client, make_event):
     event = make_event(capacity=1, waiting_list=False)
     sign_up(client, event, email="first@example.fi")
@@ -62,6 +65,7 @@ def test_full_event_without_waiting_list_says_it_is_full_and_saves_nothing(clien
     assert db.session.scalar(sa.select(sa.func.count(OutboundEmail.id))) == emails_before
 
 
+@pytest.mark.both_databases
 def test_signing_up_twice_creates_nothing_and_reveals_nothing(client, app, make_event, mailbox):
     event = make_event(capacity=10)
     sign_up(client, event)
@@ -81,6 +85,7 @@ def test_signing_up_twice_creates_nothing_and_reveals_nothing(client, app, make_
     assert "/manage/" in mailbox.text(message)
 
 
+@pytest.mark.both_databases
 def test_signing_up_again_takes_no_seat(client, make_event):
     event = make_event(capacity=2)
     sign_up(client, event)
@@ -251,6 +256,7 @@ def test_tampered_manage_token_gets_a_clear_not_found_page(client):
     assert client.get("/manage/short").status_code == 404
 
 
+@pytest.mark.both_databases
 def test_manage_link_changes_answers(client, app, make_event, mailbox):
     event = make_event(questions=[DIET_QUESTION])
     field = f"q_{event.questions[0].id}"
@@ -271,6 +277,7 @@ def test_manage_link_changes_answers(client, app, make_event, mailbox):
     assert 'value="laktoositon"' in saved.get_data(as_text=True)
 
 
+@pytest.mark.both_databases
 def test_cancelling_frees_the_seat_and_promotes_the_first_waiting(client, app, make_event, mailbox):
     event = make_event(capacity=1)
     sign_up(client, event, email="first@example.fi")
@@ -318,6 +325,7 @@ def test_a_name_that_grows_when_normalised_gets_a_message_not_a_crash(client, ma
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
 
 
+@pytest.mark.both_databases
 def test_a_sensitive_answer_needs_its_own_explicit_consent(client, make_event):
     event = make_event(questions=[DIET_QUESTION])
     field = f"q_{event.questions[0].id}"

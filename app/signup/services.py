@@ -5,10 +5,8 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock, tokens
-from app.database import insert_rows
 from app.extensions import db
 from app.mail.outbox import (
     new_email,
@@ -18,7 +16,6 @@ from app.mail.outbox import (
 )
 from app.mail.schedule import new_reminders, plan_reminders
 from app.models import (
-    LIVE,
     Answer,
     Event,
     EventStatus,
@@ -27,6 +24,12 @@ from app.models import (
     RegistrationSource,
     RegistrationStatus,
     TokenPurpose,
+)
+from app.signup.storage import (
+    NEW_REGISTRATION,
+    TAKE_SEAT,
+    for_registration,
+    write_new_registration,
 )
 from app.text import clean_text, normalise_email
 
@@ -97,8 +100,9 @@ def enrol(
     moment is kept with the registration.
 
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
-    rolls back on SignupRefused. The new rows are written with one plain statement per
-    table, not by the ORM's unit of work, which cost a third of a sign-up."""
+    rolls back on SignupRefused. The new rows are written without the ORM's unit of work,
+    which cost a third of a sign-up (app.signup.storage)."""
+    now = clock.now()
     person = {
         "event_id": event.id,
         "name": clean_text(name),
@@ -107,31 +111,38 @@ def enrol(
         "organisation": clean_text(organisation),
         "locale": locale,
         "source": source,
-        "consent_at": clock.now(),
-        "sensitive_consent_at": clock.now() if sensitive_consent else None,
+        "consent_at": now,
+        "sensitive_consent_at": now if sensitive_consent else None,
+        "created_at": now,
+        "updated_at": now,
+        "sequence": 0,
     }
     # The rows are written as the event just read suggests, and the seat is taken last:
     # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
     # row lock). When the seat was not as the read suggested, the status follows it.
-    seats_left = event.seats_left
-    status = RegistrationStatus.WAITING if seats_left == 0 else RegistrationStatus.CONFIRMED
+    status = RegistrationStatus.WAITING if event.seats_left == 0 else RegistrationStatus.CONFIRMED
+    answer_rows = [{"question_id": question, "value": value} for question, value in answers.items()]
     # Someone already registered is found by the unique index, where the insert does
     # nothing, rather than by a look-up that every new sign-up would pay for.
-    insert = _NEW_REGISTRATION[db.session.get_bind().dialect.name]
-    while (registration_id := db.session.scalar(insert, person | {"status": status})) is None:
+    while (
+        written := write_new_registration(
+            event.id,
+            person | {"status": status},
+            answer_rows,
+            _new_registration_mail(event, NEW_REGISTRATION, person, status),
+        )
+    ) is None:
         existing = find_live_registration(event, email)
         if existing is not None:
             return _already_registered(existing)
         # else it was cancelled in the moment between the two: the insert goes through now
-    _store_new_answers(registration_id, answers)
-    _plan_new_registration_mail(event, registration_id, person, status)
-    seated = take_seat(event)
-    if not seated and not event.waiting_list:
+    _forget_seat_count(event)
+    if not written.seated and not event.waiting_list:
         raise EventFull  # the caller rolls back what was written above
-    if seated != (status == RegistrationStatus.CONFIRMED):
-        status = RegistrationStatus.CONFIRMED if seated else RegistrationStatus.WAITING
-        _change_new_registration_status(event, registration_id, person, status)
-    return SignupResult(registration_id, already_registered=False)
+    if written.seated != (status == RegistrationStatus.CONFIRMED):
+        status = RegistrationStatus.CONFIRMED if written.seated else RegistrationStatus.WAITING
+        _change_new_registration_status(event, written.registration_id, person, status)
+    return SignupResult(written.registration_id, already_registered=False)
 
 
 def _change_new_registration_status(event, registration_id, person, status) -> None:
@@ -139,10 +150,11 @@ def _change_new_registration_status(event, registration_id, person, status) -> N
     mail of the registration just written change with it."""
     db.session.execute(_SET_STATUS, {"registration_id": registration_id, "status": status})
     db.session.execute(_FORGET_MAIL, {"registration_id": registration_id})
-    _plan_new_registration_mail(event, registration_id, person, status)
+    emails = _new_registration_mail(event, NEW_REGISTRATION, person, status)
+    queue_new_emails(for_registration(emails, registration_id))
 
 
-def _plan_new_registration_mail(event, registration_id, person, status) -> None:
+def _new_registration_mail(event, registration_id, person, status) -> list[dict]:
     """The status email, and the reminders when the person has a seat."""
     seated = status == RegistrationStatus.CONFIRMED
     emails = (
@@ -159,7 +171,7 @@ def _plan_new_registration_mail(event, registration_id, person, status) -> None:
             registration_id=registration_id,
         )
     )
-    queue_new_emails(emails)
+    return emails
 
 
 def _already_registered(registration: Registration) -> SignupResult:
@@ -169,26 +181,6 @@ def _already_registered(registration: Registration) -> SignupResult:
     return SignupResult(registration.id, already_registered=True)
 
 
-def _store_new_answers(registration_id: int, answers: dict[int, Any]) -> None:
-    insert_rows(
-        Answer.__table__,
-        [
-            {"registration_id": registration_id, "question_id": question, "value": value}
-            for question, value in answers.items()
-        ],
-    )
-
-
-def _insert_unless_registered(insert):
-    return (
-        insert(Registration.__table__)
-        .on_conflict_do_nothing(
-            index_elements=["event_id", "email_normalised"], index_where=sa.text(LIVE)
-        )
-        .returning(Registration.__table__.c.id)
-    )
-
-
 # Built once, on the tables rather than the models: on a sign-up, building a statement
 # cost as much as running it, and the ORM's handling of one twice as much again.
 _LIVE_REGISTRATION = sa.select(Registration).where(
@@ -196,10 +188,6 @@ _LIVE_REGISTRATION = sa.select(Registration).where(
     Registration.email_normalised == sa.bindparam("email"),
     Registration.status != RegistrationStatus.CANCELLED,
 )
-_NEW_REGISTRATION = {
-    "postgresql": _insert_unless_registered(postgresql.insert),
-    "sqlite": _insert_unless_registered(sqlite.insert),
-}
 _REGISTRATIONS = Registration.__table__
 _SET_STATUS = (
     sa.update(_REGISTRATIONS)
@@ -210,14 +198,6 @@ _FORGET_MAIL = sa.delete(OutboundEmail.__table__).where(
     OutboundEmail.__table__.c.registration_id == sa.bindparam("registration_id")
 )
 _EVENTS = Event.__table__
-_TAKE_SEAT = (
-    sa.update(_EVENTS)
-    .where(
-        _EVENTS.c.id == sa.bindparam("event_id"),
-        sa.or_(_EVENTS.c.capacity.is_(None), _EVENTS.c.confirmed_count < _EVENTS.c.capacity),
-    )
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
-)
 _RELEASE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
@@ -233,13 +213,18 @@ def find_live_registration(event: Event, email: str) -> Registration | None:
 
 def take_seat(event: Event) -> bool:
     """One atomic conditional UPDATE: a changed row is a seat, none is a full event."""
-    result = db.session.execute(_TAKE_SEAT, {"event_id": event.id})
-    db.session.expire(event, ["confirmed_count"])
+    result = db.session.execute(TAKE_SEAT, {"event_id": event.id})
+    _forget_seat_count(event)
     return result.rowcount == 1
 
 
 def release_seat(event: Event) -> None:
     db.session.execute(_RELEASE_SEAT, {"event_id": event.id})
+    _forget_seat_count(event)
+
+
+def _forget_seat_count(event: Event) -> None:
+    # The count changed in the database, not in the loaded event: read it again when used.
     db.session.expire(event, ["confirmed_count"])
 
 

@@ -1,0 +1,173 @@
+"""Writing a new registration: its row, its answers, its planned mail, and a seat if free.
+
+On PostgreSQL all four go to the database as one statement (a WITH of inserts and the
+seat's UPDATE): each round trip to the database cost a sign-up more CPU time, in the app
+and in the database's process, than the SQL it carried (three of them: 0.4 ms). SQLite has
+no data-modifying WITH, and no round trips: there it is one statement per table.
+
+The outcome is the same on both: nothing is written when the person already has a live
+registration for the event; otherwise every row is, and the seat is taken last, only for
+a row that was written.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app import clock
+from app.database import insert_rows
+from app.extensions import db
+from app.models import LIVE, Answer, Event, OutboundEmail, Registration
+
+# Stands for the new registration's id in its planned mail (registration_id, and within
+# the dedupe key) until the row exists.
+NEW_REGISTRATION = "{registration}"
+
+_REGISTRATIONS = Registration.__table__
+_ANSWERS = Answer.__table__
+_EMAILS = OutboundEmail.__table__
+_EVENTS = Event.__table__
+TAKE_SEAT = (
+    sa.update(_EVENTS)
+    .where(
+        _EVENTS.c.id == sa.bindparam("event_id"),
+        sa.or_(_EVENTS.c.capacity.is_(None), _EVENTS.c.confirmed_count < _EVENTS.c.capacity),
+    )
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+)
+
+
+@dataclass(frozen=True)
+class Written:
+    registration_id: int
+    seated: bool
+
+
+def write_new_registration(
+    event_id: int, person: dict, answers: list[dict], emails: list[dict]
+) -> Written | None:
+    """person: the registration's values; answers: {question_id, value} each; emails: rows
+    for queue_new_emails, with NEW_REGISTRATION for the registration's id. None when the
+    person is already registered: then nothing was written."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return _in_one_statement(event_id, person, answers, emails)
+    return _table_by_table(event_id, person, answers, emails)
+
+
+def for_registration(emails: list[dict], registration_id: int) -> list[dict]:
+    """The planned mail of a registration whose id is now known."""
+    return [
+        email
+        | {
+            "registration_id": registration_id,
+            "dedupe_key": email["dedupe_key"].replace(NEW_REGISTRATION, str(registration_id)),
+        }
+        for email in emails
+    ]
+
+
+def _table_by_table(event_id, person, answers, emails) -> Written | None:
+    registration_id = db.session.scalar(_SQLITE_REGISTRATION, person)
+    if registration_id is None:
+        return None
+    insert_rows(_ANSWERS, [answer | {"registration_id": registration_id} for answer in answers])
+    insert_rows(_EMAILS, for_registration(emails, registration_id))
+    seated = db.session.execute(TAKE_SEAT, {"event_id": event_id}).rowcount == 1
+    return Written(registration_id, seated)
+
+
+_SQLITE_REGISTRATION = (
+    sqlite.insert(_REGISTRATIONS)
+    .on_conflict_do_nothing(
+        index_elements=["event_id", "email_normalised"], index_where=sa.text(LIVE)
+    )
+    .returning(_REGISTRATIONS.c.id)
+)
+
+
+def _in_one_statement(event_id, person, answers, emails) -> Written | None:
+    emails = [{k: v for k, v in email.items() if k != "registration_id"} for email in emails]
+    values = {"event_id": event_id, "now": clock.now()}
+    values |= {f"p_{name}": value for name, value in person.items()}
+    for prefix, rows in (("a", answers), ("m", emails)):
+        values |= {f"{prefix}{n}_{k}": v for n, row in enumerate(rows) for k, v in row.items()}
+    shape = (tuple(person), len(answers), tuple(emails[0]), len(emails))
+    statement = _statements.get(shape)
+    if statement is None:
+        statement = _statements[shape] = _statement(*shape)
+    row = db.session.execute(statement, values).first()
+    return None if row is None else Written(row[0], row[1])
+
+
+_statements: dict[tuple, sa.TextClause] = {}
+
+
+def _statement(person: tuple, answer_count: int, email_columns: tuple, email_count: int):
+    """The WITH for one shape of sign-up: its columns and its numbers of answers and mails.
+    Only the tables' own column names go into the SQL (table.c[name] fails for others)."""
+    parts = [
+        f"r AS (INSERT INTO registration ({_names(_REGISTRATIONS, person)})"
+        f" VALUES ({', '.join(f':p_{name}' for name in person)})"
+        f" ON CONFLICT (event_id, email_normalised) WHERE {LIVE} DO NOTHING RETURNING id)",
+    ]
+    if answer_count:
+        answer_columns = ("question_id", "value")
+        parts.append(
+            f"a AS (INSERT INTO answer (registration_id, {_names(_ANSWERS, answer_columns)})"
+            f" SELECT r.id, v.* FROM r, ({_values(_ANSWERS, 'a', answer_columns, answer_count)})"
+            f" AS v ({_names(_ANSWERS, answer_columns)}))"
+        )
+    shown = ", ".join(
+        f"replace(v.dedupe_key, '{NEW_REGISTRATION}', CAST(r.id AS TEXT))"
+        if name == "dedupe_key"
+        else f"v.{_EMAILS.c[name].name}"
+        for name in email_columns
+    )
+    parts += [
+        f"m AS (INSERT INTO outbound_email (registration_id, {_names(_EMAILS, email_columns)})"
+        f" SELECT r.id, {shown} FROM r, ({_values(_EMAILS, 'm', email_columns, email_count)})"
+        f" AS v ({_names(_EMAILS, email_columns)}))",
+        # The seat only for a row written: when the person was already registered, the
+        # INSERT above wrote nothing, and no seat is taken.
+        "s AS (UPDATE event SET confirmed_count = confirmed_count + 1, updated_at = :now"
+        " WHERE id = :event_id AND (capacity IS NULL OR confirmed_count < capacity)"
+        " AND EXISTS (SELECT FROM r) RETURNING id)",
+    ]
+    sql = "WITH " + ",\n".join(parts) + "\nSELECT r.id, EXISTS (SELECT FROM s) FROM r"
+    binds = [sa.bindparam("event_id", type_=_EVENTS.c.id.type)]
+    binds.append(sa.bindparam("now", type_=_EVENTS.c.updated_at.type))
+    binds += [sa.bindparam(f"p_{name}", type_=_REGISTRATIONS.c[name].type) for name in person]
+    for prefix, table, columns, count in (
+        ("a", _ANSWERS, ("question_id", "value"), answer_count),
+        ("m", _EMAILS, email_columns, email_count),
+    ):
+        binds += [
+            sa.bindparam(f"{prefix}{n}_{name}", type_=table.c[name].type)
+            for n in range(count)
+            for name in columns
+        ]
+    return sa.text(sql).bindparams(*binds)
+
+
+def _names(table: sa.Table, columns) -> str:
+    return ", ".join(table.c[name].name for name in columns)
+
+
+def _values(table: sa.Table, prefix: str, columns, count: int) -> str:
+    """A VALUES list of count rows, each value cast to its column's type: in a SELECT,
+    PostgreSQL does not take the types from the table inserted into."""
+    types = {name: _cast_type(table.c[name].type) for name in columns}
+    rows = (
+        "(" + ", ".join(f"CAST(:{prefix}{n}_{name} AS {types[name]})" for name in columns) + ")"
+        for n in range(count)
+    )
+    return "VALUES " + ", ".join(rows)
+
+
+def _cast_type(column_type) -> str:
+    # A string's length is left to the INSERT, where a longer one is an error: a CAST to
+    # VARCHAR(n) would cut it short without one.
+    if isinstance(column_type, sa.String):
+        return "VARCHAR"
+    return column_type.compile(dialect=postgresql.dialect())
