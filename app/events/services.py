@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.extensions import db
 from app.models import Event, EventStatus, Participation, Question
+from app.models.events import EventRules
 
 
 def upcoming_events() -> list[Event]:
@@ -39,8 +40,14 @@ def public_event(slug: str) -> Event | None:
 
 EVENT_COLUMNS = tuple(Event.__table__.columns)
 QUESTION_COLUMNS = tuple(Question.__table__.columns)
-# An event's row read without the ORM, by column name.
-EventRow = namedtuple("EventRow", [column.key for column in EVENT_COLUMNS])
+
+
+class EventRow(namedtuple("EventRow", [column.key for column in EVENT_COLUMNS]), EventRules):
+    """An event's row read without the ORM, by column name, with the event's rules."""
+
+    __slots__ = ()
+
+
 _PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(*_PUBLIC_BY_SLUG)
 
 
@@ -53,9 +60,6 @@ def _with_questions(select: sa.Select) -> sa.Select:
 
 
 _PUBLIC_ROWS = _with_questions(sa.select(*EVENT_COLUMNS, *QUESTION_COLUMNS).where(*_PUBLIC_BY_SLUG))
-_PUBLIC_EVENT_AND_QUESTION_ROWS = _with_questions(
-    sa.select(Event, *QUESTION_COLUMNS).where(*_PUBLIC_BY_SLUG)
-)
 
 
 def public_event_row(slug: str) -> sa.Row | None:
@@ -65,20 +69,11 @@ def public_event_row(slug: str) -> sa.Row | None:
 
 def public_event_rows(slug: str) -> tuple[EventRow | None, tuple[tuple, ...]]:
     """The public event's row and its questions' rows, without the ORM, in one statement:
-    what its sign-up form is keyed on."""
+    what its sign-up form is keyed on, and what a sign-up is checked against."""
     rows = _outside_transaction(lambda read: read(_PUBLIC_ROWS, {"slug": slug}).all())
     if not rows:
         return None, ()
     return EventRow(*rows[0][: len(EVENT_COLUMNS)]), _questions_in(rows, len(EVENT_COLUMNS))
-
-
-def public_event_and_question_rows(slug: str) -> tuple[Event | None, tuple[tuple, ...]]:
-    """The public event, its questions left to load when first used, and their rows, in
-    one statement: for a sign-up, loading the questions cost three times the event."""
-    rows = db.session.execute(_PUBLIC_EVENT_AND_QUESTION_ROWS, {"slug": slug}).all()
-    if not rows:
-        return None, ()
-    return rows[0][0], _questions_in(rows, 1)
 
 
 def _questions_in(rows, start: int) -> tuple[tuple, ...]:

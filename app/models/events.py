@@ -55,7 +55,27 @@ class EventOrganiser(db.Model):
     event: Mapped["Event"] = relationship(back_populates="organiser_links")
 
 
-class Event(db.Model):
+class EventRules:
+    """What an event allows at a moment, from its columns alone: the same on a loaded
+    Event and on its row read without the ORM (app.events.services.EventRow), which a
+    sign-up uses."""
+
+    @property
+    def seats_left(self) -> int | None:
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.confirmed_count, 0)
+
+    def registration_is_open(self, at: datetime) -> bool:
+        if self.status != EventStatus.PUBLISHED or self.participation != Participation.OPEN:
+            return False
+        if self.registration_opens_at and at < self.registration_opens_at:
+            return False
+        closes = self.registration_closes_at or self.starts_at
+        return at < closes
+
+
+class Event(EventRules, db.Model):
     __table_args__ = (
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
@@ -130,26 +150,12 @@ class Event(db.Model):
         return translated(self.translations, self.language, locale, "description", self.description)
 
     @property
-    def seats_left(self) -> int | None:
-        if self.capacity is None:
-            return None
-        return max(self.capacity - self.confirmed_count, 0)
-
-    @property
     def is_online(self) -> bool:
         return self.format == EventFormat.ONLINE
 
     @property
     def has_venue(self) -> bool:
         return self.format != EventFormat.ONLINE
-
-    def registration_is_open(self, at: datetime) -> bool:
-        if self.status != EventStatus.PUBLISHED or self.participation != Participation.OPEN:
-            return False
-        if self.registration_opens_at and at < self.registration_opens_at:
-            return False
-        closes = self.registration_closes_at or self.starts_at
-        return at < closes
 
 
 class Question(db.Model):

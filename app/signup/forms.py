@@ -8,7 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.events.services import row_of
+from app.events.services import EventRow, row_of
+from app.extensions import db
 from app.forms import (
     CheckboxesField,
     EmailAddress,
@@ -225,7 +226,11 @@ _FORM_CLASSES = PageCache()
 
 
 def with_questions(
-    base: type[AnswersForm], event: Event, *, question_rows: tuple | None = None, **after
+    base: type[AnswersForm],
+    event: Event | EventRow,
+    *,
+    question_rows: tuple | None = None,
+    **after,
 ) -> type[AnswersForm]:
     """The form class for the event's questions, made once per version of them.
 
@@ -244,14 +249,23 @@ def with_questions(
 def _make_form_class(base, event, locale, after):
     # Fields keep the order they were made in: the `after` fields, made last, follow the
     # questions on the page and in the error summary.
-    fields = {f"q_{question.id}": _question_field(question, locale) for question in event.questions}
-    if any(question.sensitive for question in event.questions):
+    questions = _questions_of(event)
+    fields = {f"q_{question.id}": _question_field(question, locale) for question in questions}
+    if any(question.sensitive for question in questions):
         fields["sensitive_consent"] = sensitive_consent_field()
     fields.update({name: make() for name, make in after.items()})
     return type(f"{base.__name__}ForEvent", (base,), fields)
 
 
-def signup_form_for(event: Event, question_rows: tuple | None = None, **kwargs) -> SignupForm:
+def _questions_of(event: Event | EventRow) -> list[Question]:
+    if isinstance(event, EventRow):  # read without the ORM: the questions are loaded now
+        event = db.session.get(Event, event.id)
+    return event.questions
+
+
+def signup_form_for(
+    event: Event | EventRow, question_rows: tuple | None = None, **kwargs
+) -> SignupForm:
     return with_questions(SignupForm, event, question_rows=question_rows, consent=consent_field)(
         **kwargs
     )

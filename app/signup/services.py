@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import clock, tokens
+from app.events.services import EventRow
 from app.extensions import db
 from app.mail.outbox import (
     new_email,
@@ -59,7 +60,7 @@ class SignupResult:
 
 
 def register_for_event(
-    event: Event,
+    event: Event | EventRow,
     *,
     name: str,
     email: str,
@@ -84,7 +85,7 @@ def register_for_event(
 
 
 def enrol(
-    event: Event,
+    event: Event | EventRow,
     *,
     name: str,
     email: str,
@@ -205,7 +206,7 @@ _RELEASE_SEAT = (
 )
 
 
-def find_live_registration(event: Event, email: str) -> Registration | None:
+def find_live_registration(event: Event | EventRow, email: str) -> Registration | None:
     return db.session.scalar(
         _LIVE_REGISTRATION, {"event_id": event.id, "email": normalise_email(email)}
     )
@@ -223,9 +224,10 @@ def release_seat(event: Event) -> None:
     _forget_seat_count(event)
 
 
-def _forget_seat_count(event: Event) -> None:
+def _forget_seat_count(event: Event | EventRow) -> None:
     # The count changed in the database, not in the loaded event: read it again when used.
-    db.session.expire(event, ["confirmed_count"])
+    if isinstance(event, Event):
+        db.session.expire(event, ["confirmed_count"])
 
 
 def waiting_position(registration: Registration) -> int | None:
