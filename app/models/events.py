@@ -67,12 +67,23 @@ class EventRules:
         return max(self.capacity - self.confirmed_count, 0)
 
     def registration_is_open(self, at: datetime) -> bool:
-        if self.status != EventStatus.PUBLISHED or self.participation != Participation.OPEN:
+        return self._window_is_open(
+            Participation.OPEN, self.registration_opens_at, self.registration_closes_at, at
+        )
+
+    def nominations_are_open(self, at: datetime) -> bool:
+        return self._window_is_open(
+            Participation.INVITATION, self.nominations_open_at, self.nominations_close_at, at
+        )
+
+    def _window_is_open(self, participation, opens_at, closes_at, at: datetime) -> bool:
+        """Published, taking part this way, and between the opening and the closing (by
+        default the start)."""
+        if self.status != EventStatus.PUBLISHED or self.participation != participation:
             return False
-        if self.registration_opens_at and at < self.registration_opens_at:
+        if opens_at and at < opens_at:
             return False
-        closes = self.registration_closes_at or self.starts_at
-        return at < closes
+        return at < (closes_at or self.starts_at)
 
 
 class Event(EventRules, db.Model):

@@ -14,10 +14,8 @@ from app.mail.outbox import queue_email
 from app.models import (
     Candidate,
     Event,
-    EventStatus,
     Nomination,
     NominationStatus,
-    Participation,
 )
 from app.text import clean_text, normalise_email
 
@@ -89,12 +87,7 @@ class NomineeDetails:
 
 
 def nominations_open(event: Event, at: datetime) -> bool:
-    if event.status != EventStatus.PUBLISHED or event.participation != Participation.INVITATION:
-        return False
-    if event.nominations_open_at and at < event.nominations_open_at:
-        return False
-    closes = event.nominations_close_at or event.starts_at
-    return at < closes
+    return event.nominations_are_open(at)
 
 
 def organisation_key(organisation: str) -> str:
