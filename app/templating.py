@@ -6,6 +6,7 @@ from email.utils import parseaddr
 from babel.dates import format_date, format_time
 from flask import Flask, current_app
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from wtforms import FieldList, FormField, RadioField, SelectMultipleField
 
@@ -101,6 +102,11 @@ def form_errors(form) -> list[tuple[str, str]]:
     return found
 
 
+def csrf_field() -> Markup:
+    """The hidden field with the visitor's CSRF token, in every form that posts."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(generate_csrf())
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["local_datetime"] = local_datetime
@@ -112,6 +118,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["form_errors"] = form_errors
+    app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["availability"] = availability
     app.jinja_env.add_extension("jinja2.ext.do")
 

@@ -1,12 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import InputRequired
 
-from app.forms import email_address_field
+from app.forms import KutsuForm, email_address_field
 
 
-class PersonForm(FlaskForm):
+class PersonForm(KutsuForm):
     email = email_address_field(
         _l("Email address of the person"),
         description=_l("Everything held about this address, in every event."),

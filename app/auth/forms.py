@@ -1,16 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
 
-from app.forms import email_address_field
+from app.forms import KutsuForm, email_address_field
 
 
 def _email_field() -> EmailField:
     return email_address_field(_l("Email address"), required_message=_l("Enter your email address"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(KutsuForm):
     email = _email_field()
     password = PasswordField(
         _l("Password"),
@@ -21,14 +20,14 @@ class LoginForm(FlaskForm):
     )
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(KutsuForm):
     email = _email_field()
 
 
 MIN_PASSWORD = 10
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(KutsuForm):
     password = PasswordField(
         _l("New password"),
         description=_l("At least 10 characters. A few unrelated words make a good one."),

@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from app.forms import NoControlCharacters
+from app.forms import KutsuForm, NoControlCharacters
 from app.models import Event
 from app.signup.forms import (
     AnswersForm,
@@ -23,7 +22,7 @@ def accept_form_for(event: Event, **kwargs) -> AcceptForm:
     return with_questions(AcceptForm, event, consent=consent_field)(**kwargs)
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(KutsuForm):
     reason = TextAreaField(
         _l("Reason"),
         description=_l("If you like, tell the organisers why. They see what you write here."),

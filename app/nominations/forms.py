@@ -3,7 +3,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
@@ -20,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.forms import (
     CheckboxesField,
     EmailAddress,
+    KutsuForm,
     NoControlCharacters,
     SafeFieldList,
     StoredLength,
@@ -137,7 +137,7 @@ def _nominee_fields(themes: list[str]) -> dict:
     return fields
 
 
-class NominationForm(FlaskForm):
+class NominationForm(KutsuForm):
     name = _text(
         _l("Your full name"),
         NAME_MAX,

@@ -3,7 +3,6 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -34,6 +33,7 @@ from app.forms import (
     LANGUAGE_CHOICES,
     CheckboxesField,
     EmailAddress,
+    KutsuForm,
     NoControlCharacters,
     RadiosField,
     SafeFieldList,
@@ -223,7 +223,7 @@ class QuestionForm(Translated, Form):
             raise ValidationError(_l("Give at least two options, one per line"))
 
 
-class EventForm(Translated, FlaskForm):
+class EventForm(Translated, KutsuForm):
     title = _text(_l("Title"), 200, required_message=_l("Enter a title"))
     description = _text(
         _l("Description"),
@@ -602,7 +602,7 @@ ROLE_CHOICES = [
 ]
 
 
-class CoOrganiserForm(FlaskForm):
+class CoOrganiserForm(KutsuForm):
     role = RadiosField(
         _l("Their part"),
         choices=ROLE_CHOICES,
@@ -642,7 +642,7 @@ def _stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class MessageForm(FlaskForm):
+class MessageForm(KutsuForm):
     """A message to the people of one event. Set `sizes` (people per audience) first."""
 
     audience = RadiosField(

@@ -4,7 +4,6 @@ from typing import Any
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -13,6 +12,7 @@ from app.extensions import db
 from app.forms import (
     CheckboxesField,
     EmailAddress,
+    KutsuForm,
     NoControlCharacters,
     RadiosField,
     StoredLength,
@@ -25,7 +25,7 @@ SHORT_TEXT_MAX = 500
 LONG_TEXT_MAX = 4000
 
 
-class AnswersForm(FlaskForm):
+class AnswersForm(KutsuForm):
     """Only the event's questions: what a person may change through the manage link."""
 
     def question_fields(self):

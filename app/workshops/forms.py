@@ -1,12 +1,11 @@
 """Forms of the organisers' workshop pages: reviewing nominees and inviting people."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import LANGUAGE_CHOICES, NoControlCharacters, RadiosField
+from app.forms import LANGUAGE_CHOICES, KutsuForm, NoControlCharacters, RadiosField
 from app.models import NominationStatus
 from app.workshops.services import STATUS_LABELS
 
@@ -16,7 +15,7 @@ MAX_PASTED_CHARACTERS = 200_000
 STATUS_CHOICES = [SelectChoice(status.value, STATUS_LABELS[status]) for status in NominationStatus]
 
 
-class BulkStatusForm(FlaskForm):
+class BulkStatusForm(KutsuForm):
     """A checkbox on each row of the nominations table, and the status to give them."""
 
     candidates = SelectMultipleField(
@@ -33,7 +32,7 @@ class BulkStatusForm(FlaskForm):
     )
 
 
-class CandidateForm(FlaskForm):
+class CandidateForm(KutsuForm):
     status = RadiosField(
         _l("Status"),
         choices=STATUS_CHOICES,
@@ -54,11 +53,11 @@ class CandidateForm(FlaskForm):
     )
 
 
-class InviteSelectedForm(FlaskForm):
+class InviteSelectedForm(KutsuForm):
     send_now = BooleanField(_l("Send now, not at the set time"))
 
 
-class InviteListForm(FlaskForm):
+class InviteListForm(KutsuForm):
     pasted = TextAreaField(
         _l("Paste the addresses"),
         description=_l(
