@@ -2,14 +2,12 @@
 
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-import psycopg
 import sqlalchemy as sa
 from flask import Flask, has_request_context, request
-from psycopg.pq import ExecStatus
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -34,49 +32,10 @@ def configure(app: Flask) -> None:
         # Seconds a writer waits for the write lock (SQLite's busy timeout) before failing.
         options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
     elif uri.startswith("postgresql"):
+        from app.postgresql import Cursor  # psycopg only where it is used: 9 MB a process
+
         options["connect_args"] = {"cursor_factory": Cursor, **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-
-
-_HAS_ROWS = frozenset({ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK})
-
-
-class Cursor(psycopg.Cursor):
-    """psycopg's cursor, whose description is made only when its columns are read.
-
-    SQLAlchemy reads cursor.description after every statement, but for a statement it
-    has run before it only asks whether there is one. psycopg makes an object for each
-    column every time: for an event's row (47 columns) that was a third of the query's
-    CPU time, 0.27 of 0.83 ms."""
-
-    @property
-    def description(self):
-        result = self.pgresult
-        if result is None or not (result.nfields or result.status in _HAS_ROWS):
-            return None
-        return _Description(self, result)
-
-
-class _Description(Sequence):
-    """A cursor's description, made by psycopg when first read."""
-
-    __slots__ = ("_cursor", "_result", "_columns")
-
-    def __init__(self, cursor: Cursor, result) -> None:
-        self._cursor, self._result, self._columns = cursor, result, None
-
-    def __len__(self) -> int:
-        return self._result.nfields
-
-    def __getitem__(self, index):
-        if self._columns is None:
-            if self._cursor.pgresult is not self._result:
-                raise psycopg.InterfaceError("description read after the cursor ran another")
-            self._columns = psycopg.Cursor.description.fget(self._cursor)
-        return self._columns[index]
-
-    def __repr__(self) -> str:
-        return repr(list(self))
 
 
 def check_idle_connections(app: Flask) -> None:
