@@ -93,7 +93,7 @@ def pong_server(args: argparse.Namespace):
         yield base_url
 
 
-def _sign_ups(base_url: str, form: str, answers: dict, args) -> loadclient.Outcome:
+def sign_ups(base_url: str, form: str, answers: dict, args) -> loadclient.Outcome:
     host, port = base_url.removeprefix("http://").split(":")
     return loadclient.sign_ups(
         host, int(port), form, answers, people=args.people, concurrency=args.concurrency
@@ -106,7 +106,7 @@ def measure_ceiling(args: argparse.Namespace, *, client: bool = True) -> tuple[F
         result = wrk(base_url + "/", seconds=args.seconds, connections=args.connections)
         # The median of RUNS runs, as wrk's: one run lasts a second or so, in which a shared
         # machine's speed can move by half.
-        runs = [_sign_ups(base_url, "/form", {}, args) for _ in range(RUNS if client else 0)]
+        runs = [sign_ups(base_url, "/form", {}, args) for _ in range(RUNS if client else 0)]
     runs.sort(key=lambda outcome: outcome.rate)
     pages = Figure.from_wrk("ceiling: Flask pong (GET)", "-", result)
     forms = _from_outcome(
@@ -231,8 +231,8 @@ def measure_kutsu(
         expected = _expected(args.people, args.seats_open)
         runs = []
         for run_slug, run_answers in events:
-            paired = _sign_ups(pong_url, "/form", {}, args)
-            outcome = _sign_ups(base_url, f"/events/{run_slug}/register", run_answers, args)
+            paired = sign_ups(pong_url, "/form", {}, args)
+            outcome = sign_ups(base_url, f"/events/{run_slug}/register", run_answers, args)
             runs.append(
                 _from_outcome(
                     "complete sign-ups (GET form, POST)",
