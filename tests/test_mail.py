@@ -151,6 +151,9 @@ def test_confirmation_email_is_multipart_with_absolute_links(client, app, make_e
     [waiting] = mailbox.to("second@example.fi")
     assert link not in Mailbox.text(waiting) and link not in Mailbox.html(waiting)
     assert "place 1 in the queue" in Mailbox.text(waiting)
+    # Each message has an id of its own, in the sender's domain, not the sending machine's.
+    ids = {confirmed["Message-ID"], waiting["Message-ID"]}
+    assert len(ids) == 2 and all(id.endswith("@test.example>") for id in ids), ids
 
 
 def test_manage_token_is_stored_only_as_a_hash(client, app, make_event, mailbox):

@@ -5,7 +5,7 @@ from email import policy
 from email.encoders import encode_base64
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
-from email.utils import formatdate
+from email.utils import formatdate, make_msgid, parseaddr
 from functools import lru_cache
 
 from flask import current_app, render_template, url_for
@@ -126,6 +126,12 @@ class KutsuMessage(Message):
     sends thousands: the subject and the sender, the same message after message, are encoded
     once, and each multipart part gets its boundary when made (left to the `email` package, a
     boundary costs a regular expression compiled to look for it in the text)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        # In the sender's domain, as mail from the service: Flask-Mail's named the machine
+        # that sent it (a worker's internal host name, or "localhost").
+        self.msgId = make_msgid(domain=parseaddr(self.sender)[1].rpartition("@")[2] or None)
 
     def _message(self) -> MIMEMultipart:
         message = MIMEMultipart(boundary=_boundary())
