@@ -103,21 +103,7 @@ def enrol(
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
     rolls back on SignupRefused. The new rows are written without the ORM's unit of work,
     which cost a third of a sign-up (app.signup.storage)."""
-    now = clock.now()
-    person = {
-        "event_id": event.id,
-        "name": clean_text(name),
-        "email": clean_text(email),
-        "email_normalised": normalise_email(email),
-        "organisation": clean_text(organisation),
-        "locale": locale,
-        "source": source,
-        "consent_at": now,
-        "sensitive_consent_at": now if sensitive_consent else None,
-        "created_at": now,
-        "updated_at": now,
-        "sequence": 0,
-    }
+    person = _new_person(event, name, email, organisation, locale, source, sensitive_consent)
     # The rows are written as the event just read suggests, and the seat is taken last:
     # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
     # row lock). When the seat was not as the read suggested, the status follows it.
@@ -144,6 +130,25 @@ def enrol(
         status = RegistrationStatus.CONFIRMED if written.seated else RegistrationStatus.WAITING
         _change_new_registration_status(event, written.registration_id, person, status)
     return SignupResult(written.registration_id, already_registered=False)
+
+
+def _new_person(event, name, email, organisation, locale, source, sensitive_consent) -> dict:
+    """A new registration's values, all of them: they are written without the ORM."""
+    now = clock.now()
+    return {
+        "event_id": event.id,
+        "name": clean_text(name),
+        "email": clean_text(email),
+        "email_normalised": normalise_email(email),
+        "organisation": clean_text(organisation),
+        "locale": locale,
+        "source": source,
+        "consent_at": now,
+        "sensitive_consent_at": now if sensitive_consent else None,
+        "created_at": now,
+        "updated_at": now,
+        "sequence": 0,
+    }
 
 
 def _change_new_registration_status(event, registration_id, person, status) -> None:
