@@ -44,15 +44,13 @@ def processes(starting: str) -> list[int]:
     return found
 
 
-def seconds_used(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended in between
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
+def seconds_used(pid: int) -> float:
+    """The process's processor time so far, user and system; 0 once it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
 
 
 def own_seconds() -> float:
@@ -63,14 +61,14 @@ def own_seconds() -> float:
 def measured(label: str, base_url: str, form: str, answers: dict, args) -> None:
     """The sign-ups, counting each kind of process's time; printed per sign-up."""
     kinds = ("gunicorn", "postgres")
-    before = {kind: {pid: seconds_used([pid]) for pid in processes(kind)} for kind in kinds}
+    before = {kind: {pid: seconds_used(pid) for pid in processes(kind)} for kind in kinds}
     client = own_seconds()
     outcome = web.sign_ups(base_url, form, answers, args)
     client = own_seconds() - client
     used = {}
     for kind in kinds:
         # A process started during the run (a new database connection) counts from zero.
-        now = {pid: seconds_used([pid]) for pid in processes(kind)}
+        now = {pid: seconds_used(pid) for pid in processes(kind)}
         used[kind] = sum(now[pid] - before[kind].get(pid, 0) for pid in now)
     count = sum(outcome.statuses.values()) or 1
     print(

@@ -16,7 +16,6 @@ from app.events.services import availability
 from app.extensions import db
 from app.models import Candidate, EventStatus, Nomination, OutboundEmail, Participation
 from app.nominations.forms import MAX_NOMINEES
-from app.nominations.services import nominations_open
 from app.organiser.services import cancel_event
 from tests.conftest import Mailbox, csrf_token_in, deliver_mail, submit, text_of
 
@@ -662,7 +661,7 @@ def test_the_public_pages_agree_with_the_service_on_when_nominations_are_open(wo
     closes = workshop.nominations_close_at
     for at in (clock.now(), closes - timedelta(minutes=1), closes, closes + timedelta(days=1)):
         shown = availability(workshop, at)
-        assert (shown == "nominations_open") == nominations_open(workshop, at), at
+        assert (shown == "nominations_open") == workshop.nominations_are_open(at), at
 
 
 def test_an_organisers_preview_of_a_draft_workshop_has_no_button_to_a_missing_form(

@@ -141,7 +141,7 @@ def test_each_server_process_compiles_every_template_before_its_first_request(ap
 @pytest.mark.postgresql
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_postgres_results_name_their_columns_as_psycopg_describes_them(app):
-    """Kutsu's cursor makes the description only when read (app.database.Cursor)."""
+    """Kutsu's cursor makes the description only when read (app.postgresql.Cursor)."""
     with app.app_context(), db.engine.connect() as connection:
         statement = "SELECT 1 AS seats, 'Kuopio'::text AS town, now() AS at"
         result = connection.exec_driver_sql(statement)

@@ -27,7 +27,7 @@ def admins_only():
 @bp.route("/people", methods=["GET", "POST"])
 def people():
     """Look up an address; what is held about it, with export and erase."""
-    form = PersonForm(request.args if request.method == "GET" else None, meta={"csrf": False})
+    form = PersonForm(request.args if request.method == "GET" else None)
     held = None
     if request.args.get("email") and form.validate():
         held = services.held_about(form.email.data)
@@ -56,7 +56,7 @@ def erase_person():
     form = EraseForm()
     if not form.validate():
         held = services.held_about(form.email.data or "") if form.email.data else None
-        lookup = PersonForm(data={"email": form.email.data}, meta={"csrf": False})
+        lookup = PersonForm(data={"email": form.email.data})
         return render_template("admin/people.html", form=lookup, held=held, erase_form=form)
     held = services.erase_person(form.email.data)
     audit.record(AuditAction.ERASED_PERSON, detail=held.email)

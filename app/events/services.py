@@ -138,7 +138,7 @@ def _workshop_availability(event: Event, at) -> str:
     """A workshop takes no sign-ups: people are proposed, and the organisers invite.
 
     By the nomination window alone, so that an organiser's preview of a draft shows what
-    the public will see; for a published workshop this is nominations_open()."""
+    the public will see; for a published workshop this is Event.nominations_are_open()."""
     if event.nominations_open_at and at < event.nominations_open_at:
         return "nominations_not_yet_open"
     if at < (event.nominations_close_at or event.starts_at):

@@ -2,7 +2,6 @@
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -86,10 +85,6 @@ class NomineeDetails:
     justification: str = ""
 
 
-def nominations_open(event: Event, at: datetime) -> bool:
-    return event.nominations_are_open(at)
-
-
 def organisation_key(organisation: str) -> str:
     return " ".join(clean_text(organisation).casefold().split())
 
@@ -104,7 +99,7 @@ def submit_nominations(
     locale: str,
 ) -> list[Nomination]:
     """Record one nominator's proposals; the same person nominated again is one candidate."""
-    if not nominations_open(event, clock.now()):
+    if not event.nominations_are_open(clock.now()):
         raise NominationsClosed
     # One submission at a time per workshop, so two people of one organisation cannot both
     # pass the per-organisation limit at the same moment (NO KEY UPDATE, as for seats).

@@ -34,7 +34,7 @@ def _workshop_or_404(slug: str) -> Event:
 @public_form
 def nominate(slug: str):
     event = _workshop_or_404(slug)
-    if not services.nominations_open(event, clock.now()):
+    if not event.nominations_are_open(clock.now()):
         return render_template("nominations/closed.html", event=event), 409
     if request.method != "POST":
         form = nomination_form_for(event)
@@ -120,5 +120,5 @@ def done(slug: str):
         "nominations/done.html",
         event=event,
         nominees=nominees,
-        still_open=services.nominations_open(event, clock.now()),
+        still_open=event.nominations_are_open(clock.now()),
     )

@@ -28,12 +28,11 @@ _REGISTRATIONS = Registration.__table__
 _ANSWERS = Answer.__table__
 _EMAILS = OutboundEmail.__table__
 _EVENTS = Event.__table__
+# A seat is free: the one rule, in TAKE_SEAT and in PostgreSQL's one statement.
+_SEAT_FREE = "capacity IS NULL OR confirmed_count < capacity"
 TAKE_SEAT = (
     sa.update(_EVENTS)
-    .where(
-        _EVENTS.c.id == sa.bindparam("event_id"),
-        sa.or_(_EVENTS.c.capacity.is_(None), _EVENTS.c.confirmed_count < _EVENTS.c.capacity),
-    )
+    .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({_SEAT_FREE})"))
     .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
 )
 
@@ -131,7 +130,7 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
         # The seat only for a row written: when the person was already registered, the
         # INSERT above wrote nothing, and no seat is taken.
         "s AS (UPDATE event SET confirmed_count = confirmed_count + 1, updated_at = :now"
-        " WHERE id = :event_id AND (capacity IS NULL OR confirmed_count < capacity)"
+        f" WHERE id = :event_id AND ({_SEAT_FREE})"
         " AND EXISTS (SELECT FROM r) RETURNING id)",
     ]
     sql = "WITH " + ",\n".join(parts) + "\nSELECT r.id, EXISTS (SELECT FROM s) FROM r"
