@@ -123,12 +123,16 @@ def export(url: str, event_id: int, kind: str) -> dict:
         started = time.perf_counter()
         size = 0
         if kind == "csv":
-            for chunk in csv_chunks(attendee_rows(event, sensitive=True)):
+            for chunk in csv_chunks(attendee_rows(event, db.session.connection(), sensitive=True)):
                 size += len(chunk)
         else:
             with tempfile.TemporaryDirectory() as folder:
                 path = Path(folder) / "export.xlsx"
-                write_xlsx(attendee_rows(event, sensitive=True), str(path), sheet_name="Attendees")
+                write_xlsx(
+                    attendee_rows(event, db.session.connection(), sensitive=True),
+                    str(path),
+                    sheet_name="Attendees",
+                )
                 size = path.stat().st_size
         elapsed = time.perf_counter() - started
     return {

@@ -277,3 +277,20 @@ def running_mail_worker(
     with running_process("mail worker", args, env) as process:
         yield process
         process.check_running()
+
+
+@contextmanager
+def running_dev_server(
+    database_url: str, *, port: int, config: Mapping[str, Any] | None = None
+) -> Iterator[str]:
+    """Serve the app as `make run` does (`flask run --debug`: Werkzeug's server with its
+    debugger and reloader) on port; yield its URL."""
+    env = app_environment(database_url, config) | {"FLASK_SKIP_DOTENV": "1"}
+    env.pop("FLASK_DEBUG", None)  # --debug says it
+    base_url = f"http://{HOST}:{port}"
+    args = [sys.executable, "-m", "flask", "--app", "wsgi", "run", "--debug"]
+    args += ["--host", HOST, "--port", str(port)]
+    with running_process(f"flask run at {base_url}", args, env) as process:
+        _wait_until_answering(process, base_url, time.monotonic() + START_TIMEOUT)
+        yield base_url
+        process.check_running()

@@ -379,7 +379,7 @@ def test_csv_export_is_streamed(client, login, signed_up):
         assert len(csv_rows(response.get_data())) == 5
 
 
-def _bulk_registrations(event, count: int) -> None:
+def bulk_registrations(event, count: int) -> None:
     """`count` registrations in two statements; every other one has answers."""
     diet, coffee, interests = event.questions
     now = clock.now()
@@ -425,7 +425,7 @@ def test_export_of_five_thousand_registrations_streams_in_chunks_and_is_complete
 ):
     owner = make_organiser()
     event = make_event(owner, questions=[DIET_QUESTION, COFFEE_QUESTION, INTEREST_QUESTION])
-    _bulk_registrations(event, 5000)
+    bulk_registrations(event, 5000)
     login(owner)
     read_in_chunks = []
 

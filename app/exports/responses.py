@@ -1,17 +1,31 @@
-"""Export downloads: a streamed CSV, or an XLSX written to a temporary file and sent."""
+"""Export downloads: a streamed CSV, or an XLSX written to a temporary file and sent.
+
+A streamed download must never end as a file that looks complete but is not. Whatever can
+fail is done before the first byte: the header is made and every query has run and given
+its first rows, so a failure there is an error page. A failure after that is logged, noted
+in the audit log, and breaks the connection, so the browser reports a failed download."""
 
 import os
 import re
+import socket
+import struct
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
+from contextlib import suppress
+from itertools import chain, islice
 
-from flask import Response, send_file, stream_with_context
+import sqlalchemy as sa
+from flask import Response, current_app, request, send_file, stream_with_context
 
-from app import clock
-from app.exports.services import csv_chunks, write_xlsx
+from app import audit, clock
+from app.exports.services import CHUNK_ROWS, csv_chunks, write_xlsx
+from app.extensions import db
 from app.models import Event
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# An export's rows, read on the connection given.
+Rows = Callable[[sa.Connection], Iterator[list[str]]]
 
 
 def export_name(event: Event, what: str, extension: str) -> str:
@@ -19,9 +33,20 @@ def export_name(event: Event, what: str, extension: str) -> str:
     return f"{stem}-{what}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
 
 
-def csv_download(rows: Iterable[list[str]], filename: str) -> Response:
+def csv_download(rows: Rows, filename: str, *, noted: audit.Note) -> Response:
+    """The rows as a CSV download, streamed from a connection of the download's own: the
+    request's session is closed when the view returns, while the rows are still coming."""
+    connection = db.engine.connect()
+    try:
+        made = rows(connection)
+        # The header and the first chunk: every query has run once these are read.
+        first = list(islice(made, CHUNK_ROWS + 1))
+    except BaseException:
+        connection.close()
+        raise
+    body = _delivered(chain(first, made), connection, noted)
     return Response(
-        stream_with_context(csv_chunks(rows)),
+        stream_with_context(csv_chunks(body)),
         mimetype="text/csv",
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
@@ -30,11 +55,43 @@ def csv_download(rows: Iterable[list[str]], filename: str) -> Response:
     )
 
 
-def xlsx_download(rows: Iterable[list[str]], filename: str, *, sheet_name: str) -> Response:
+def _delivered(
+    rows: Iterator[list[str]], connection: sa.Connection, noted: audit.Note
+) -> Iterator[list[str]]:
+    count = -1  # the header is not a row
+    try:
+        for row in rows:
+            yield row
+            count += 1
+    except Exception as exc:
+        current_app.logger.exception("An export broke off after %d rows", count)
+        noted.add_line(f"failed after {count} rows: {type(exc).__name__}")
+        _break_the_transfer()
+        raise
+    finally:
+        connection.close()
+
+
+def _break_the_transfer() -> None:
+    """Close the browser's connection before the server can end the response in order:
+    the development server (and its debugger) would end it as if complete, with an error
+    text after the rows. Without the chunked body's last, empty chunk a browser reports
+    the download as failed."""
+    client = request.environ.get("gunicorn.socket") or request.environ.get("werkzeug.socket")
+    if client is None:
+        return
+    with suppress(OSError):
+        # Reset rather than close in order: nothing the server writes after this arrives.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.shutdown(socket.SHUT_RDWR)
+
+
+def xlsx_download(rows: Rows, filename: str, *, sheet_name: str) -> Response:
+    """The rows as an XLSX file, written whole before the first byte is sent."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_xlsx(rows, path, sheet_name=sheet_name)
+        write_xlsx(rows(db.session.connection()), path, sheet_name=sheet_name)
         stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
     finally:
         os.unlink(path)  # the open handle keeps the data until it has been sent

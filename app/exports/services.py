@@ -1,4 +1,8 @@
-"""The only place that writes CSV and XLSX. Rows stream: an export never sits in memory."""
+"""The only place that writes CSV and XLSX. Rows stream: an export never sits in memory.
+
+Row generators read on the connection they are given, not the request's session: a
+download goes on after its request has ended, when the session and what it loaded are
+gone (app.exports.responses gives each download a connection of its own)."""
 
 import csv
 import io
@@ -14,7 +18,6 @@ import xlsxwriter
 from flask_babel import gettext as _
 
 from app import clock
-from app.extensions import db
 from app.models import Answer, Candidate, Event, Nomination, Registration, RegistrationStatus
 from app.nominations.services import organisation_key
 from app.workshops.services import (
@@ -35,7 +38,9 @@ def neutralise(value: str) -> str:
     return "'" + value if value[:1] in FORMULA_STARTS else value
 
 
-def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str]]:
+def attendee_rows(
+    event: Event, connection: sa.Connection, *, sensitive: bool = False
+) -> Iterator[list[str]]:
     """The header, then one row per registration, read from the database in chunks.
 
     A workshop's list (or one where anyone came by invitation) also says how each person
@@ -61,10 +66,12 @@ def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str
     }
     way_in_labels = {source.value: str(label) for source, label in WAY_IN_LABELS.items()}
     shown = _AnswerWords(yes_no={True: _("Yes"), False: _("No")})
-    nominators = _streamed(nominating_organisations_query(event)) if way_in else iter(())
+    nominators = (
+        _streamed(connection, nominating_organisations_query(event)) if way_in else iter(())
+    )
     nominator = next(nominators, None)
     # Rows unpacked, not read by name: 800,000 attribute lookups were a third of the time.
-    for row in _registrations(event, [question.id for question in questions]):
+    for row in _registrations(connection, event.id, [question.id for question in questions]):
         id_, name, email, organisation, status, source, created, checked_in, *answers = row
         cells = [name, email, organisation, statuses[status], _when(created), _when(checked_in)]
         if way_in:
@@ -79,7 +86,7 @@ def attendee_rows(event: Event, *, sensitive: bool = False) -> Iterator[list[str
         yield cells
 
 
-def _registrations(event: Event, question_ids: list[int]):
+def _registrations(connection: sa.Connection, event_id: int, question_ids: list[int]):
     """The registrations in order, each with its answer to each question (as JSON text) in
     a column of its own: one row per person, where reading the answers as rows of their own
     took as long as reading the people."""
@@ -101,7 +108,8 @@ def _registrations(event: Event, question_ids: list[int]):
             answer,
             sa.and_(answer.registration_id == Registration.id, answer.question_id == question_id),
         )
-    return _streamed(query.where(Registration.event_id == event.id).order_by(Registration.id))
+    query = query.where(Registration.event_id == event_id).order_by(Registration.id)
+    return _streamed(connection, query)
 
 
 class _AnswerWords:
@@ -122,10 +130,9 @@ class _AnswerWords:
         return words
 
 
-def _streamed(query: sa.Select):
-    """Rows in chunks, on the session's connection but past the ORM: plain columns need
-    none of its work, which was a fifth of an export's time."""
-    connection = db.session.connection()
+def _streamed(connection: sa.Connection, query: sa.Select):
+    """Rows in chunks, past the ORM: plain columns need none of its work, which was a
+    fifth of an export's time."""
     result = connection.execute(query.execution_options(yield_per=CHUNK_ROWS))
     if connection.dialect.name == "sqlite":  # in this process: nothing to wait for
         return iter(result)
@@ -143,7 +150,9 @@ def _read_ahead(result: sa.Result) -> Iterator[sa.Row]:
             yield from rows
 
 
-def nomination_rows(event: Event, *, notes: bool = False) -> Iterator[list[str]]:
+def nomination_rows(
+    event: Event, connection: sa.Connection, *, notes: bool = False
+) -> Iterator[list[str]]:
     """A workshop's nominees with every nomination of each, read in chunks like attendees.
     The organisers' own notes only when asked for: a list is passed on more often than
     the notes should be."""
@@ -161,6 +170,7 @@ def nomination_rows(event: Event, *, notes: bool = False) -> Iterator[list[str]]
         _("First nominated"),
     ]
     nominations = _streamed(
+        connection,
         sa.select(
             Nomination.candidate_id,
             Nomination.nominator_name,
@@ -170,16 +180,27 @@ def nomination_rows(event: Event, *, notes: bool = False) -> Iterator[list[str]]
             Nomination.created_at,
         )
         .where(Nomination.event_id == event.id)
-        .order_by(Nomination.candidate_id, Nomination.id)
+        .order_by(Nomination.candidate_id, Nomination.id),
     )
     pending = next(nominations, None)
-    candidates = db.session.execute(  # objects, so through the ORM
-        sa.select(Candidate)
+    candidates = _streamed(
+        connection,
+        sa.select(
+            Candidate.id,
+            Candidate.name,
+            Candidate.email,
+            Candidate.organisation,
+            Candidate.role,
+            Candidate.region,
+            Candidate.themes,
+            Candidate.status,
+            Candidate.notes,
+            Candidate.created_at,
+        )
         .where(Candidate.event_id == event.id)
-        .order_by(Candidate.id)
-        .execution_options(yield_per=CHUNK_ROWS)
+        .order_by(Candidate.id),
     )
-    for (candidate,) in candidates:
+    for candidate in candidates:
         made = []
         # Both queries run in candidate order, so they merge in one pass.
         while pending is not None and pending.candidate_id <= candidate.id:

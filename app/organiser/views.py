@@ -1,6 +1,8 @@
 """The organiser's pages: their events, the event form, attendees and exports, messages to
 attendees and the event's outbox."""
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -262,9 +264,9 @@ def export_csv(event_id: int):
     event = event_or_404(event_id)
     sensitive = request.args.get("sensitive") == "1"
     detail = "csv sensitive" if sensitive else "csv"
-    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
-    rows = attendee_rows(event, sensitive=sensitive)
-    return csv_download(rows, export_name(event, "attendees", "csv"))
+    noted = audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
+    rows = partial(attendee_rows, event, sensitive=sensitive)
+    return csv_download(rows, export_name(event, "attendees", "csv"), noted=noted)
 
 
 @bp.get("/events/<int:event_id>/attendees.xlsx")
@@ -274,7 +276,7 @@ def export_xlsx(event_id: int):
     detail = "xlsx sensitive" if sensitive else "xlsx"
     audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
     name = export_name(event, "attendees", "xlsx")
-    rows = attendee_rows(event, sensitive=sensitive)
+    rows = partial(attendee_rows, event, sensitive=sensitive)
     return xlsx_download(rows, name, sheet_name=_("Attendees"))
 
 

@@ -1,6 +1,8 @@
 """The organisers' workshop pages: reviewing nominees, choosing whom to invite, inviting
 them (or a list of people) at a set time, and seeing where each invitation stands."""
 
+from functools import partial
+
 from flask import (
     Blueprint,
     abort,
@@ -131,21 +133,21 @@ def _nominations_export(event_id: int, kind: str):
     """The event, and its nominations' rows, with the organisers' notes if asked for."""
     event = event_or_404(event_id)
     notes = request.args.get("notes") == "1"
-    audit.record(
+    noted = audit.record(
         AuditAction.EXPORTED_NOMINATIONS, event=event, detail=f"{kind} notes" if notes else kind
     )
-    return event, nomination_rows(event, notes=notes)
+    return event, partial(nomination_rows, event, notes=notes), noted
 
 
 @bp.get("/events/<int:event_id>/nominations.csv")
 def nominations_csv(event_id: int):
-    event, rows = _nominations_export(event_id, "csv")
-    return csv_download(rows, export_name(event, "nominations", "csv"))
+    event, rows, noted = _nominations_export(event_id, "csv")
+    return csv_download(rows, export_name(event, "nominations", "csv"), noted=noted)
 
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
-    event, rows = _nominations_export(event_id, "xlsx")
+    event, rows, _noted = _nominations_export(event_id, "xlsx")
     name = export_name(event, "nominations", "xlsx")
     return xlsx_download(rows, name, sheet_name=_("Nominations"))
 
