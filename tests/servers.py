@@ -205,7 +205,17 @@ def _wait_until_answering(process: Process, base_url: str, deadline: float) -> N
 
 
 @contextmanager
-def running_server(
+def running_server(database_url: str, **options) -> Iterator[str]:
+    """Serve app with gunicorn, as deployed, on a free port of 127.0.0.1; yield its URL.
+
+    The settings are deploy/gunicorn.conf.py's, with the port, the number of processes and
+    threads given (see running_gunicorn)."""
+    with running_gunicorn(database_url, **options) as (base_url, _process):
+        yield base_url
+
+
+@contextmanager
+def running_gunicorn(
     database_url: str,
     *,
     workers: int = 4,
@@ -213,11 +223,9 @@ def running_server(
     config: Mapping[str, Any] | None = None,
     extra_env: Mapping[str, str] | None = None,
     app: str = "wsgi:app",
-) -> Iterator[str]:
-    """Serve app with gunicorn, as deployed, on a free port of 127.0.0.1; yield its URL.
-
-    The settings are deploy/gunicorn.conf.py's, with the port, the number of processes and
-    threads given here. config: app settings on top of app_environment's (e.g.
+) -> Iterator[tuple[str, Process]]:
+    """Serve app with gunicorn on a free port of 127.0.0.1; yield its URL and its master
+    process (whose children are the workers). config: app settings on top of app_environment's (e.g.
     {"MAIL_PORT": 2525}); extra_env: environment variables as they are, added last.
     """
     env = app_environment(database_url, config) | dict(extra_env or {})
@@ -244,7 +252,7 @@ def running_server(
         with starting as process:
             sock.close()  # the server has its own copy now
             _wait_until_answering(process, base_url, time.monotonic() + START_TIMEOUT)
-            yield base_url
+            yield base_url, process
             process.check_running()  # a server that died during the test is a failure
 
 
