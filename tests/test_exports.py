@@ -534,3 +534,20 @@ def test_times_in_exports_are_helsinki_time_on_both_sides_of_a_clock_change():
         assert _when(datetime(2026, 10, 25, 1, 30, tzinfo=zone)) == "2026-10-25 03:30"  # again
         assert _when(datetime(2026, 12, 31, 22, 5, tzinfo=zone)) == "2027-01-01 00:05"
     assert _when(None) == ""
+
+
+def test_a_download_never_read_gives_its_database_connection_back(
+    client, login, make_organiser, make_event
+):
+    """A HEAD request, or a browser gone before the first byte: the export's own connection
+    goes back to the pool all the same."""
+    owner = make_organiser()
+    event = make_event(owner, questions=[DIET_QUESTION])
+    login(owner)
+    taken = db.engine.pool.checkedout()
+
+    for method in (client.get, client.head):
+        with method(f"/organiser/events/{event.id}/attendees.csv") as response:
+            assert response.status_code == 200
+
+    assert db.engine.pool.checkedout() == taken

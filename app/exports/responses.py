@@ -45,7 +45,7 @@ def csv_download(rows: Rows, filename: str, *, noted: audit.Note) -> Response:
         connection.close()
         raise
     body = _delivered(chain(first, made), connection, noted)
-    return Response(
+    response = Response(
         stream_with_context(csv_chunks(body)),
         mimetype="text/csv",
         headers={
@@ -53,6 +53,10 @@ def csv_download(rows: Rows, filename: str, *, noted: audit.Note) -> Response:
             "Cache-Control": "no-store",
         },
     )
+    # Also when the body is never read (a HEAD request, a browser gone before the first
+    # byte): the generator's own `finally` runs only once it has started.
+    response.call_on_close(connection.close)
+    return response
 
 
 def _delivered(
