@@ -141,9 +141,9 @@ def _question_field(question: Question, locale: str):
     if label.lang != locale:
         kind_attr["data-lang"] = label.lang
     if question.sensitive:
+        # Its note is shown apart from the hint (templates/_forms.html): the hint is the
+        # organiser's words, perhaps in another language, and may end without a stop.
         kind_attr["data-sensitive"] = "1"
-        note = str(_l("Sensitive: answered only if you agree below."))
-        hint = f"{hint} {note}" if hint else note
     match question.kind:
         case QuestionKind.SHORT_TEXT:
             return StringField(
