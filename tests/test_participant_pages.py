@@ -3,8 +3,12 @@ each page, taken apart by element where it matters how they are set out."""
 
 from html.parser import HTMLParser
 
+import pytest
+
+from app.extensions import db
 from app.models import QuestionKind
-from tests.conftest import sign_up, text_of
+from app.organiser.services import cancel_event
+from tests.conftest import deliver_mail, link_in, sign_up, text_of
 
 
 class _Element(HTMLParser):
@@ -82,3 +86,28 @@ def test_a_sensitive_question_without_a_hint_still_shows_its_note(client, make_e
     )
     assert f'id="{field}-hint"' not in html
     assert "You are registered" in text_of(sign_up(client, event))
+
+
+def manage_link(app, mailbox, address="sara@example.fi") -> str:
+    """The manage link from the first email to the address."""
+    deliver_mail(app)
+    return link_in(mailbox.to(address)[0], "/manage/")
+
+
+@pytest.mark.parametrize("capacity", [10, 1])
+def test_the_manage_page_of_a_cancelled_event_promises_no_place(
+    client, app, make_event, mailbox, capacity
+):
+    event = make_event(capacity=capacity)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event)  # confirmed, or waiting when the one place is taken
+    cancel_event(event)
+    db.session.commit()
+
+    page = text_of(client.get(manage_link(app, mailbox)))
+
+    assert "This event has been cancelled." in page
+    assert "Status No place: the event will not take place" in page
+    assert "Confirmed" not in page
+    assert "waiting list" not in page
+    assert "Cancel my registration" not in page
