@@ -8,7 +8,7 @@ import pytest
 from app.extensions import db
 from app.models import QuestionKind
 from app.organiser.services import cancel_event
-from tests.conftest import deliver_mail, link_in, sign_up, text_of
+from tests.conftest import DIET_QUESTION, deliver_mail, link_in, sign_up, submit, text_of
 
 
 class _Element(HTMLParser):
@@ -111,3 +111,61 @@ def test_the_manage_page_of_a_cancelled_event_promises_no_place(
     assert "Confirmed" not in page
     assert "waiting list" not in page
     assert "Cancel my registration" not in page
+
+
+def test_the_manage_link_corrects_the_name_and_organisation(
+    client, app, make_event, make_organiser, login, mailbox
+):
+    owner = make_organiser()
+    event = make_event(owner, questions=[DIET_QUESTION])
+    diet = f"q_{event.questions[0].id}"
+    sign_up(client, event, name="Sara Löyttyjärvi", **{diet: "vegaaninen"})
+    manage = manage_link(app, mailbox)
+    form = client.get(manage).get_data(as_text=True)
+    assert element(form, "name")[1]["value"] == "Sara Löyttyjärvi"
+    assert element(form, "organisation")[1]["value"] == "Hämeen Setlementti ry"
+
+    corrected = {
+        "name": "Sara Löyttyjärvi-Virtanen",
+        "organisation": "Kanta-Hämeen Setlementti ry",
+        "email": "someone.else@example.fi",  # not a field of the form: ignored
+        diet: "vegaaninen",
+        "sensitive_consent": "y",
+    }
+    saved = submit(client, manage, corrected, follow_redirects=True)
+
+    assert "Your details have been saved." in text_of(saved)
+    html = saved.get_data(as_text=True)
+    assert element(html, "name")[1]["value"] == "Sara Löyttyjärvi-Virtanen"
+    assert element(html, "organisation")[1]["value"] == "Kanta-Hämeen Setlementti ry"
+    assert element(html, diet)[1]["value"] == "vegaaninen"
+    assert "Email sara@example.fi" in text_of(saved)
+    login(owner)
+    attendees = text_of(client.get(f"/organiser/events/{event.id}/attendees"))
+    assert "Sara Löyttyjärvi-Virtanen" in attendees
+    assert "Kanta-Hämeen Setlementti ry" in attendees
+    assert "someone.else@example.fi" not in attendees
+    assert "sara@example.fi" in attendees
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [("", "Enter your full name"), ("x" * 201, "Name must be 200 characters or fewer")],
+)
+def test_a_correction_is_checked_as_the_sign_up_was(
+    client, app, make_event, mailbox, name, message
+):
+    event = make_event()
+    sign_up(client, event)
+    manage = manage_link(app, mailbox)
+
+    refused = submit(client, manage, {"name": name, "organisation": "Uusi yhdistys"})
+
+    html = refused.get_data(as_text=True)
+    assert "<title>Error:" in html
+    assert "There is a problem" in text_of(refused)
+    assert element(html, "name-error")[0] == f"Error: {message}"
+    assert element(html, "organisation")[1]["value"] == "Uusi yhdistys"  # kept as typed
+    assert element(client.get(manage).get_data(as_text=True), "name")[1]["value"] == (
+        "Sara Löyttyjärvi"
+    )

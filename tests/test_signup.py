@@ -269,11 +269,11 @@ def test_manage_link_changes_answers(client, app, make_event, mailbox):
     saved = submit(
         client,
         manage_path,
-        {field: "laktoositon", "sensitive_consent": "y"},
+        {"name": "Sara Löyttyjärvi", field: "laktoositon", "sensitive_consent": "y"},
         follow_redirects=True,
     )
 
-    assert "Your answers have been saved" in text_of(saved)
+    assert "Your details have been saved" in text_of(saved)
     assert 'value="laktoositon"' in saved.get_data(as_text=True)
 
 
@@ -361,10 +361,11 @@ def test_the_moment_of_consent_to_sensitive_answers_is_kept_while_they_are(
     manage_path = link_in(mailbox.messages[0], "/manage/")
 
     clock.travel(clock.now() + timedelta(days=1))
-    submit(client, manage_path, {field: "keliakia, laktoositon", "sensitive_consent": "y"})
+    sara = {"name": "Sara Löyttyjärvi"}
+    submit(client, manage_path, sara | {field: "keliakia, laktoositon", "sensitive_consent": "y"})
     db.session.refresh(registration)
     assert registration.sensitive_consent_at == signed_up_at  # the consent first given
 
-    submit(client, manage_path, {field: ""})  # the answer taken back: no consent to keep
+    submit(client, manage_path, sara | {field: ""})  # the answer taken back: no consent to keep
     db.session.refresh(registration)
     assert registration.sensitive_consent_at is None

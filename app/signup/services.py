@@ -307,11 +307,20 @@ def can_change(registration: Registration, at) -> bool:
     )
 
 
-def update_answers(
-    registration: Registration, answers: dict[int, Any], *, sensitive_consent: bool = False
+def update_registration(
+    registration: Registration,
+    *,
+    name: str,
+    organisation: str,
+    answers: dict[int, Any],
+    sensitive_consent: bool = False,
 ) -> None:
-    """sensitive_consent: sensitive answers remain, under explicit consent. The moment it
+    """The person's corrections through the manage link (the email address stays).
+
+    sensitive_consent: sensitive answers remain, under explicit consent. The moment it
     was first given is kept while they do; without them there is none to keep."""
+    registration.name = clean_text(name)
+    registration.organisation = clean_text(organisation)
     _store_answers(registration, answers)
     registration.updated_at = clock.now()
     if not sensitive_consent:

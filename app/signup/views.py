@@ -16,7 +16,7 @@ from app.models import Registration
 from app.pagecache import cached_page
 from app.ratelimits import public_form
 from app.signup import services
-from app.signup.forms import answers_form_for, signup_form_for, stored_answers_as_form_data
+from app.signup.forms import details_form_for, signup_form_for, stored_details_as_form_data
 
 bp = Blueprint("signup", __name__)
 
@@ -122,14 +122,18 @@ def _registration_or_error(token: str) -> Registration:
 def manage(token: str):
     registration = _registration_or_error(token)
     event = registration.event
-    form = answers_form_for(event, data=stored_answers_as_form_data(registration))
-    editable = bool(event.questions) and services.can_change(registration, clock.now())
+    form = details_form_for(event, data=stored_details_as_form_data(registration))
+    editable = services.can_change(registration, clock.now())
     if editable and form.validate_on_submit():
-        services.update_answers(
-            registration, form.answers(), sensitive_consent=form.gave_sensitive_answers()
+        services.update_registration(
+            registration,
+            name=form.name.data,
+            organisation=form.organisation.data or "",
+            answers=form.answers(),
+            sensitive_consent=form.gave_sensitive_answers(),
         )
         db.session.commit()
-        flash(_("Your answers have been saved."), "success")
+        flash(_("Your details have been saved."), "success")
         return redirect(url_for("signup.manage", token=token), code=303)
     return render_template(
         "signup/manage.html",
