@@ -1,10 +1,12 @@
 """What a participant reads on the sign-up, confirmation and manage pages: the words on
 each page, taken apart by element where it matters how they are set out."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 
+from app import clock
 from app.extensions import db
 from app.models import QuestionKind
 from app.organiser.services import cancel_event
@@ -169,3 +171,59 @@ def test_a_correction_is_checked_as_the_sign_up_was(
     assert element(client.get(manage).get_data(as_text=True), "name")[1]["value"] == (
         "Sara Löyttyjärvi"
     )
+
+
+def cancel(client, manage: str):
+    return submit(client, manage + "/cancel", {}, follow_redirects=True)
+
+
+def test_after_cancelling_a_person_may_sign_up_again_while_places_are_left(
+    client, app, make_event, mailbox
+):
+    event = make_event(capacity=10)
+    sign_up(client, event)
+    manage = manage_link(app, mailbox)
+
+    cancelled = cancel(client, manage)
+
+    assert "Your registration has been cancelled." in text_of(cancelled)
+    assert "Changed your mind? There are still places: you can sign up again." in (
+        text_of(cancelled)
+    )
+    again = re.search(r'href="([^"]+)">\s*Sign up again', cancelled.get_data(as_text=True))
+    assert again and again.group(1) == f"/events/{event.slug}/register"
+    assert "You are registered" in text_of(sign_up(client, event))
+
+
+def test_after_cancelling_a_full_event_offers_its_waiting_list(client, app, make_event, mailbox):
+    event = make_event(capacity=1)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event)  # waiting
+    manage = manage_link(app, mailbox)
+
+    cancelled = text_of(cancel(client, manage))
+
+    assert "All places have been taken, but you can join the waiting list." in cancelled
+    assert "Join the waiting list" in cancelled
+    assert "Sign up again" not in cancelled
+
+
+@pytest.mark.parametrize("why", ["full", "closed"])
+def test_after_cancelling_nothing_is_offered_that_cannot_be_had(
+    client, app, make_event, mailbox, why
+):
+    event = make_event(capacity=1, waiting_list=False)
+    sign_up(client, event)
+    manage = manage_link(app, mailbox)
+    cancel(client, manage)
+    if why == "full":
+        sign_up(client, event, email="next@example.fi")  # takes the place given up
+    else:
+        clock.travel(event.starts_at)
+
+    page = text_of(client.get(manage))
+
+    assert "Status Cancelled" in page
+    assert "Changed your mind?" not in page
+    assert "Sign up again" not in page
+    assert "waiting list" not in page
