@@ -2,6 +2,7 @@
 each page, taken apart by element where it matters how they are set out."""
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -10,7 +11,15 @@ from app import clock
 from app.extensions import db
 from app.models import QuestionKind
 from app.organiser.services import cancel_event
-from tests.conftest import DIET_QUESTION, deliver_mail, link_in, sign_up, submit, text_of
+from tests.conftest import (
+    DIET_QUESTION,
+    csrf_token_in,
+    deliver_mail,
+    link_in,
+    sign_up,
+    submit,
+    text_of,
+)
 
 
 class _Element(HTMLParser):
@@ -227,3 +236,89 @@ def test_after_cancelling_nothing_is_offered_that_cannot_be_had(
     assert "Changed your mind?" not in page
     assert "Sign up again" not in page
     assert "waiting list" not in page
+
+
+def title_and_heading(response) -> tuple[str, str]:
+    """The page's <title> without the service's name, and its h1, as read."""
+    html = response.get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S).group(1)
+
+    def read(part: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", part).split()).replace("&#39;", "'")
+
+    return read(title).removesuffix(" – Kutsu"), read(heading)
+
+
+def test_a_full_event_without_a_waiting_list_says_so_before_the_form(client, make_event):
+    event = make_event(capacity=1, waiting_list=False)
+    assert client.get(f"/events/{event.slug}/register").status_code == 200  # kept, one place
+    sign_up(client, event, email="first@example.fi")
+
+    shown = text_of(client.get(f"/events/{event.slug}"))
+    form = client.get(f"/events/{event.slug}/register")
+
+    assert "Places Full" in shown
+    assert "All places have been taken and there is no waiting list." in shown
+    assert "Sign up" not in shown
+    assert form.status_code == 409
+    assert title_and_heading(form) == (f"The event is full: {event.title}", "The event is full")
+    assert "All places have been taken and there is no waiting list." in text_of(form)
+    assert 'id="name"' not in form.get_data(as_text=True)
+
+
+def test_a_form_sent_with_errors_after_the_places_went_says_full(client, make_event):
+    event = make_event(capacity=1, waiting_list=False)
+    form = client.get(f"/events/{event.slug}/register")  # opened while the place was free
+    sign_up(client, event, email="first@example.fi")
+
+    sent = client.post(
+        f"/events/{event.slug}/register",
+        data={"csrf_token": csrf_token_in(form.get_data(as_text=True)), "name": "Pekka"},
+    )
+
+    assert sent.status_code == 409
+    assert "The event is full" in text_of(sent)
+    assert "There is a problem" not in text_of(sent)
+
+
+def test_each_participant_page_has_the_title_of_its_heading(client, app, make_event, mailbox):
+    event = make_event(capacity=1, contact_email="info@example.fi")
+    slug = event.slug
+    full = make_event(title="Täysi tapahtuma", capacity=1, waiting_list=False)
+    sign_up(client, full, email="first@example.fi")
+    later = make_event(title="Syysseminaari", registration_opens_at=clock.now() + timedelta(days=7))
+    closed = make_event(title="Kevätpäivä", registration_closes_at=clock.now() - timedelta(hours=1))
+    gone = make_event(title="Peruttu seminaari")
+    cancel_event(gone)
+    db.session.commit()
+
+    pages = {
+        "events": (client.get("/"), "Upcoming events"),
+        "event": (client.get(f"/events/{slug}"), event.title),
+        "form": (client.get(f"/events/{slug}/register"), "Sign up"),
+        "form with errors": (sign_up(client, event, name=""), "Error: Sign up"),
+        "confirmed": (sign_up(client, event), "You are registered"),
+        "again": (sign_up(client, event), "Check your email"),
+        "waiting": (
+            sign_up(client, event, email="second@example.fi"),
+            "You are on the waiting list",
+        ),
+        "full": (client.get(f"/events/{full.slug}/register"), "The event is full"),
+        "not yet": (
+            client.get(f"/events/{later.slug}/register"),
+            "Registration has not opened yet",
+        ),
+        "closed": (client.get(f"/events/{closed.slug}/register"), "Registration has closed"),
+        "cancelled": (client.get(f"/events/{gone.slug}/register"), "The event has been cancelled"),
+        "privacy": (client.get(f"/events/{slug}/privacy"), "Privacy notice"),
+    }
+    manage = manage_link(app, mailbox)
+    pages["manage"] = (client.get(manage), "Your registration")
+    pages["cancel"] = (client.get(manage + "/cancel"), "Cancel your registration?")
+    pages["link not valid"] = (client.get("/manage/" + "A" * 43), "This link is not valid.")
+
+    for name, (response, expected) in pages.items():
+        title, heading = title_and_heading(response)
+        assert title.startswith(expected), (name, title, heading)
+        assert title.removeprefix("Error: ").startswith(heading), (name, title, heading)

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.database import reading
 from app.events.services import (
+    availability,
     clock_changes,
     public_event,
     public_event_rows,
@@ -45,6 +46,9 @@ def register(slug: str):
             return _closed(_event_or_404(slug))
         form = signup_form_for(event, question_rows)
         if not form.validate_on_submit():
+            # The places went while the form was open: no use correcting it now.
+            if _full(event):
+                return _closed(_event_or_404(slug), full=True)
             return render_template("signup/form.html", event=_event_or_404(slug), form=form)
         person = {
             "name": form.name.data,
@@ -57,7 +61,7 @@ def register(slug: str):
         result = services.register_for_event(event, **person, locale=str(get_locale()))
     except services.SignupRefused as refusal:
         db.session.rollback()
-        return render_template("signup/closed.html", event=_event_or_404(slug), reason=refusal), 409
+        return _closed(_event_or_404(slug), full=isinstance(refusal, services.EventFull))
     # Only a new sign-up may show its status: a repeat reveals nothing on screen.
     shown = None if result.already_registered else result.registration_id
     db.session.commit()
@@ -65,8 +69,13 @@ def register(slug: str):
     return redirect(url_for("signup.done", slug=slug), code=303)
 
 
-def _closed(event):
-    return render_template("signup/closed.html", event=event, at=clock.now()), 409
+def _closed(event, *, full: bool = False):
+    """full: every place is taken and there is no waiting list."""
+    return render_template("signup/closed.html", event=event, full=full), 409
+
+
+def _full(event) -> bool:
+    return availability(event, clock.now()) == "full"
 
 
 # The form does not show the places left, so a sign-up (which counts a seat and touches
@@ -80,6 +89,8 @@ def _blank_form(slug: str):
     event_row, question_rows = public_event_rows(slug)
     if event_row is None:
         abort(404)
+    if _full(event_row):  # read just now: the kept form is keyed without the seats taken
+        return _closed(_event_or_404(slug), full=True)
     row = (row_of(event_row, leave_out=_NOT_ON_FORM), question_rows)
 
     def render():
