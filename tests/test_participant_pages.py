@@ -4,14 +4,18 @@ each page, taken apart by element where it matters how they are set out."""
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
+import icalendar
 import pytest
+import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import QuestionKind
+from app.models import EventFormat, QuestionKind, Token
 from app.organiser.services import cancel_event
 from tests.conftest import (
+    COFFEE_QUESTION,
     DIET_QUESTION,
     csrf_token_in,
     deliver_mail,
@@ -322,3 +326,123 @@ def test_each_participant_page_has_the_title_of_its_heading(client, app, make_ev
         title, heading = title_and_heading(response)
         assert title.startswith(expected), (name, title, heading)
         assert title.removeprefix("Error: ").startswith(heading), (name, title, heading)
+
+
+OPTIONAL_QUESTION = {"label": "Terveisiä järjestäjille", "kind": QuestionKind.LONG_TEXT}
+
+
+def test_the_confirmation_page_repeats_what_was_sent(client, make_event):
+    event = make_event(questions=[COFFEE_QUESTION, DIET_QUESTION, OPTIONAL_QUESTION])
+    coffee, diet, _ = (f"q_{question.id}" for question in event.questions)
+
+    page = sign_up(client, event, **{coffee: "yes", diet: "keliakia, ei laktoosia"})
+
+    assert (
+        "What you sent Name Sara Löyttyjärvi Email sara@example.fi "
+        "Organisation Hämeen Setlementti ry Osallistun kahvitarjoiluun Yes "
+        "Erityisruokavalio keliakia, ei laktoosia "
+        "Terveisiä järjestäjille Not answered"
+    ) in text_of(page)
+
+
+def test_the_waiting_page_repeats_what_was_sent_and_a_repeat_shows_none_of_it(client, make_event):
+    event = make_event(capacity=1, questions=[DIET_QUESTION])
+    diet = f"q_{event.questions[0].id}"
+    sign_up(client, event, email="first@example.fi")
+
+    waiting = text_of(sign_up(client, event, **{diet: "vegaaninen"}))
+    again = text_of(sign_up(client, event, **{diet: "vegaaninen"}))
+
+    assert "You are on the waiting list" in waiting
+    assert "What you sent Name Sara Löyttyjärvi" in waiting
+    assert "Erityisruokavalio vegaaninen" in waiting
+    assert "Check your email" in again
+    assert "What you sent" not in again
+    assert "vegaaninen" not in again
+
+
+JOIN_LINK = "https://teams.example.invalid/l/meetup-join/secret-room"
+
+
+def calendar_lines(data: bytes) -> list[str]:
+    """The .ics as lines, but for the moment it was made (DTSTAMP)."""
+    lines = data.decode().replace("\r\n ", "").split("\r\n")
+    return [line for line in lines if not line.startswith("DTSTAMP")]
+
+
+def add_to_calendar(client, page):
+    """Press "Add to calendar (.ics)" on the confirmation page; the redirect it gives."""
+    assert "Add to calendar (.ics)" in text_of(page)
+    form = re.search(r'<form method="post" action="([^"]+)">', page.get_data(as_text=True))
+    return client.post(form.group(1), data={"csrf_token": csrf_token_in(page.text)})
+
+
+def test_add_to_calendar_gives_the_ics_of_the_email_through_a_manage_token(
+    client, app, make_event, mailbox
+):
+    event = make_event(format=EventFormat.ONLINE, venue_name="", join_link=JOIN_LINK)
+    done = sign_up(client, event)
+
+    asked = add_to_calendar(client, done)
+
+    assert asked.status_code == 303
+    path = urlsplit(asked.headers["Location"]).path
+    assert re.fullmatch(r"/manage/[A-Za-z0-9_-]{43}/calendar\.ics", path)
+    download = client.get(path)
+    assert download.status_code == 200
+    assert download.mimetype == "text/calendar"
+    assert download.headers["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
+    assert download.headers["Cache-Control"] == "no-store"
+    [entry] = icalendar.Calendar.from_ical(download.data).walk("VEVENT")
+    assert str(entry["summary"]) == event.title
+    assert JOIN_LINK in str(entry["description"])
+    deliver_mail(app)
+    [message] = mailbox.to("sara@example.fi")
+    [mailed] = [p for p in message.iter_attachments() if p.get_filename() == "invite.ics"]
+    assert calendar_lines(download.data) == calendar_lines(mailed.get_payload(decode=True))
+    # The manage page offers the same file, through its own token.
+    manage = manage_link(app, mailbox)
+    link = f'href="{manage}/calendar.ics"'
+    assert link in client.get(manage).get_data(as_text=True)
+    from_manage = client.get(f"{manage}/calendar.ics")
+    assert calendar_lines(from_manage.data) == calendar_lines(download.data)
+
+
+def test_the_confirmation_pages_calendar_link_lasts_only_minutes(client, make_event):
+    event = make_event()
+    path = urlsplit(add_to_calendar(client, sign_up(client, event)).headers["Location"]).path
+    assert client.get(path).status_code == 200
+
+    clock.travel(clock.now() + timedelta(minutes=11))
+
+    assert client.get(path).status_code == 404
+
+
+def test_no_calendar_without_a_place_nor_for_another_browser(client, app, make_event, mailbox):
+    event = make_event(capacity=1, format=EventFormat.ONLINE, venue_name="", join_link=JOIN_LINK)
+    sign_up(client, event, email="first@example.fi")
+    waiting = sign_up(client, event)
+    tokens_before = db.session.scalar(sa.select(sa.func.count(Token.id)))
+
+    # Another browser, without the sign-up in its session, gets no file and no token.
+    stranger = app.test_client()
+    token = csrf_token_in(stranger.get(f"/events/{event.slug}/register").text)
+    assert "Add to calendar" not in text_of(stranger.get(f"/events/{event.slug}/registered"))
+    asked = stranger.post(f"/events/{event.slug}/registered/calendar", data={"csrf_token": token})
+    assert urlsplit(asked.headers["Location"]).path == f"/events/{event.slug}/registered"
+    # The one waiting is offered none, and gets none by asking.
+    assert "Add to calendar" not in text_of(waiting)
+    token = csrf_token_in(client.get(f"/events/{event.slug}/register").text)
+    asked = client.post(f"/events/{event.slug}/registered/calendar", data={"csrf_token": token})
+    assert urlsplit(asked.headers["Location"]).path == f"/events/{event.slug}/registered"
+    assert db.session.scalar(sa.select(sa.func.count(Token.id))) == tokens_before
+    manage = manage_link(app, mailbox)
+    assert "Add to calendar" not in text_of(client.get(manage))
+    assert client.get(f"{manage}/calendar.ics").status_code == 404
+    # Nor after cancelling a place.
+    first = manage_link(app, mailbox, "first@example.fi")
+    assert client.get(f"{first}/calendar.ics").status_code == 200
+    cancel(client, first)
+    missing = client.get(f"{first}/calendar.ics")
+    assert missing.status_code == 404
+    assert "secret-room" not in missing.get_data(as_text=True)

@@ -1,4 +1,15 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -108,16 +119,62 @@ def _blank_form(slug: str):
 
 @bp.get("/events/<slug>/registered")
 def done(slug: str):
+    """The outcome, and what the person sent: only to the browser that just signed up."""
     event = _event_or_404(slug)
-    registration = None
-    registration_id = session.get("signup")
-    if registration_id is not None:
-        registration = db.session.get(Registration, registration_id)
-        if registration is None or registration.event_id != event.id:
-            registration = None
-    position = services.waiting_position(registration) if registration else None
+    registration = _signed_up_here(event)
+    sent = None
+    if registration is not None:
+        sent = details_form_for(event, data=stored_details_as_form_data(registration))
     return render_template(
-        "signup/done.html", event=event, registration=registration, position=position
+        "signup/done.html",
+        event=event,
+        registration=registration,
+        sent=sent,
+        has_a_place=registration is not None and services.has_a_place(registration),
+        position=services.waiting_position(registration) if registration else None,
+    )
+
+
+def _signed_up_here(event) -> Registration | None:
+    """The registration this browser's sign-up made for the event; none for a repeat."""
+    registration_id = session.get("signup")
+    if registration_id is None:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        return None
+    return registration
+
+
+@bp.post("/events/<slug>/registered/calendar")
+@public_form
+def done_calendar(slug: str):
+    """The confirmation page's "Add to calendar": the .ics may carry the join link, so it
+    is fetched with a manage token, as from the manage page, never from a public address."""
+    event = _event_or_404(slug)
+    registration = _signed_up_here(event)
+    if registration is None or not services.has_a_place(registration):
+        return redirect(url_for("signup.done", slug=slug), code=303)
+    token = services.issue_calendar_link_token(registration)
+    db.session.commit()
+    return redirect(url_for("signup.calendar", token=token), code=303)
+
+
+@bp.get("/manage/<token>/calendar.ics")
+def calendar(token: str):
+    registration = _registration_or_error(token)
+    event = registration.event
+    # The event's address as emails give it: the file is the one the email carries.
+    event_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "events.show", slug=event.slug
+    )
+    data = services.calendar_for(registration, event_url=event_url)
+    if data is None:
+        abort(404, description=_("You have no place at this event to add to a calendar."))
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
 
 
@@ -152,6 +209,7 @@ def manage(token: str):
         event=event,
         form=form,
         editable=editable,
+        has_a_place=services.has_a_place(registration),
         token=token,
         position=services.waiting_position(registration),
     )

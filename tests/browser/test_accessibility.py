@@ -724,6 +724,7 @@ NOT_PAGES = {
     "organiser.export_xlsx": "an Excel download of the attendees",
     "workshops.nominations_csv": "a CSV download of the nominations",
     "workshops.nominations_xlsx": "an Excel download of the nominations",
+    "signup.calendar": "a calendar file (.ics) of a person's place, behind their manage token",
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
     "devmail.show": "one caught message for developers: 404 unless debug or DEV_MAIL_PAGE",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
