@@ -12,7 +12,9 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import EventFormat, QuestionKind, Token
+from app.invitations import services as invitations
+from app.invitations.services import Invitee
+from app.models import EventFormat, Participation, QuestionKind, Token
 from app.organiser.services import cancel_event
 from tests.conftest import (
     COFFEE_QUESTION,
@@ -446,3 +448,43 @@ def test_no_calendar_without_a_place_nor_for_another_browser(client, app, make_e
     missing = client.get(f"{first}/calendar.ics")
     assert missing.status_code == 404
     assert "secret-room" not in missing.get_data(as_text=True)
+
+
+def test_invitation_and_nomination_pages_have_the_titles_of_their_headings(client, make_event):
+    now = clock.now()
+    workshop = make_event(
+        title="Sote-työpaja",
+        capacity=1,
+        participation=Participation.INVITATION,
+        nominations_close_at=now + timedelta(days=1),
+        reply_by=now + timedelta(days=10),
+        starts_in=timedelta(days=20),
+    )
+    people = [Invitee("Aino Aalto", "aino@example.fi"), Invitee("Ville Virta", "ville@example.fi")]
+    aino, ville = invitations.invite_list(workshop, people, send_at=now)
+    aino_link, ville_link = (
+        f"/invitations/{invitations.issue_invitation_token(person)}" for person in (aino, ville)
+    )
+    db.session.commit()
+    pages = {
+        "invited": (client.get(aino_link), "You are invited"),
+        "accept": (client.get(aino_link + "/accept"), "Accept the invitation"),
+        "decline": (client.get(ville_link + "/decline"), "Decline the invitation?"),
+    }
+    accepted = submit(
+        client, aino_link + "/accept", {"name": "Aino Aalto", "consent": "y"}, follow_redirects=True
+    )
+    pages["accepted"] = (accepted, "You are registered")
+    declined = submit(client, ville_link + "/decline", {"reason": ""}, follow_redirects=True)
+    pages["declined"] = (declined, "You declined the invitation")
+    pages["replied"] = (client.get(ville_link + "/accept"), "You have already replied")
+    clock.travel(now + timedelta(days=2))
+    pages["nominations closed"] = (
+        client.get(f"/events/{workshop.slug}/nominate"),
+        "Nominations have closed",
+    )
+
+    for name, (response, expected) in pages.items():
+        title, heading = title_and_heading(response)
+        assert title.startswith(expected), (name, title, heading)
+        assert title.startswith(heading), (name, title, heading)
