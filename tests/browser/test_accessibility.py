@@ -194,6 +194,7 @@ def test_participant_pages_have_no_axe_violations(
     expect(h1(page)).to_have_text(t(language, "You are registered"))
     expect(page.get_by_role("heading", name=t(language, "What you sent"))).to_be_visible()
     audit.check("done page")
+    screenshot(page, f"signup-done-{language}")
     # "Add to calendar" works without JavaScript: the page stays, the .ics downloads.
     with page.expect_download() as download:
         page.get_by_role("button", name=t(language, "Add to calendar (.ics)")).click()
@@ -213,6 +214,7 @@ def test_participant_pages_have_no_axe_violations(
     page.get_by_role("button", name=t(language, "Save changes")).click()
     expect_errors(page, language)
     audit.check("manage page with errors")
+    screenshot(page, f"manage-errors-{language}")
 
     page.get_by_role("link", name=t(language, "Cancel my registration")).click()
     expect(h1(page)).to_have_text(t(language, "Cancel your registration?"))
@@ -221,6 +223,7 @@ def test_participant_pages_have_no_axe_violations(
     page.get_by_role("button", name=t(language, "Yes, cancel my registration")).click()
     expect(page.get_by_role("link", name=t(language, "Sign up again"))).to_be_visible()
     audit.check("manage page after cancelling")
+    screenshot(page, f"manage-cancelled-{language}")
 
     response = page.goto(f"/events/{later.slug}/register")
     assert response.status == 409
