@@ -130,6 +130,7 @@ def test_the_manage_page_of_a_cancelled_event_promises_no_place(
     assert "Cancel my registration" not in page
 
 
+@pytest.mark.both_databases
 def test_the_manage_link_corrects_the_name_and_organisation(
     client, app, make_event, make_organiser, login, mailbox
 ):
@@ -192,6 +193,7 @@ def cancel(client, manage: str):
     return submit(client, manage + "/cancel", {}, follow_redirects=True)
 
 
+@pytest.mark.both_databases
 def test_after_cancelling_a_person_may_sign_up_again_while_places_are_left(
     client, app, make_event, mailbox
 ):
@@ -256,6 +258,7 @@ def title_and_heading(response) -> tuple[str, str]:
     return read(title).removesuffix(" – Kutsu"), read(heading)
 
 
+@pytest.mark.both_databases
 def test_a_full_event_without_a_waiting_list_says_so_before_the_form(client, make_event):
     event = make_event(capacity=1, waiting_list=False)
     assert client.get(f"/events/{event.slug}/register").status_code == 200  # kept, one place
@@ -333,6 +336,7 @@ def test_each_participant_page_has_the_title_of_its_heading(client, app, make_ev
 OPTIONAL_QUESTION = {"label": "Terveisiä järjestäjille", "kind": QuestionKind.LONG_TEXT}
 
 
+@pytest.mark.both_databases
 def test_the_confirmation_page_repeats_what_was_sent(client, make_event):
     event = make_event(questions=[COFFEE_QUESTION, DIET_QUESTION, OPTIONAL_QUESTION])
     coffee, diet, _ = (f"q_{question.id}" for question in event.questions)
@@ -379,6 +383,7 @@ def add_to_calendar(client, page):
     return client.post(form.group(1), data={"csrf_token": csrf_token_in(page.text)})
 
 
+@pytest.mark.both_databases
 def test_add_to_calendar_gives_the_ics_of_the_email_through_a_manage_token(
     client, app, make_event, mailbox
 ):
