@@ -13,6 +13,7 @@ from app.signup import services
 from tests.conftest import (
     COFFEE_QUESTION,
     DIET_QUESTION,
+    csrf_token_in,
     deliver_mail,
     link_in,
     sign_up,
@@ -54,10 +55,19 @@ def test_full_event_puts_the_next_person_on_the_waiting_list_with_position(clien
 @pytest.mark.both_databases
 def test_full_event_without_waiting_list_says_it_is_full_and_saves_nothing(client, make_event):
     event = make_event(capacity=1, waiting_list=False)
+    form = client.get(f"/events/{event.slug}/register")  # opened while the place was free
     sign_up(client, event, email="first@example.fi")
     emails_before = db.session.scalar(sa.select(sa.func.count(OutboundEmail.id)))
 
-    page = sign_up(client, event, email="second@example.fi")
+    page = client.post(
+        f"/events/{event.slug}/register",
+        data={
+            "csrf_token": csrf_token_in(form.get_data(as_text=True)),
+            "name": "Pekka Virtanen",
+            "email": "second@example.fi",
+            "consent": "y",
+        },
+    )
 
     assert page.status_code == 409
     assert "The event is full" in text_of(page)
@@ -177,11 +187,21 @@ def test_a_registered_person_sending_the_form_to_a_full_event_is_told_by_email_n
     client, app, make_event, mailbox
 ):
     event = make_event(capacity=1, waiting_list=False)
+    form = client.get(f"/events/{event.slug}/register")  # opened while the place was free
     sign_up(client, event)
     deliver_mail(app)
     mailbox.clear()
 
-    again = sign_up(client, event)
+    again = client.post(
+        f"/events/{event.slug}/register",
+        data={
+            "csrf_token": csrf_token_in(form.get_data(as_text=True)),
+            "name": "Sara Löyttyjärvi",
+            "email": "sara@example.fi",
+            "consent": "y",
+        },
+        follow_redirects=True,
+    )
 
     assert again.status_code == 200
     assert "Check your email" in text_of(again)
@@ -269,11 +289,11 @@ def test_manage_link_changes_answers(client, app, make_event, mailbox):
     saved = submit(
         client,
         manage_path,
-        {field: "laktoositon", "sensitive_consent": "y"},
+        {"name": "Sara Löyttyjärvi", field: "laktoositon", "sensitive_consent": "y"},
         follow_redirects=True,
     )
 
-    assert "Your answers have been saved" in text_of(saved)
+    assert "Your details have been saved" in text_of(saved)
     assert 'value="laktoositon"' in saved.get_data(as_text=True)
 
 
@@ -361,10 +381,11 @@ def test_the_moment_of_consent_to_sensitive_answers_is_kept_while_they_are(
     manage_path = link_in(mailbox.messages[0], "/manage/")
 
     clock.travel(clock.now() + timedelta(days=1))
-    submit(client, manage_path, {field: "keliakia, laktoositon", "sensitive_consent": "y"})
+    sara = {"name": "Sara Löyttyjärvi"}
+    submit(client, manage_path, sara | {field: "keliakia, laktoositon", "sensitive_consent": "y"})
     db.session.refresh(registration)
     assert registration.sensitive_consent_at == signed_up_at  # the consent first given
 
-    submit(client, manage_path, {field: ""})  # the answer taken back: no consent to keep
+    submit(client, manage_path, sara | {field: ""})  # the answer taken back: no consent to keep
     db.session.refresh(registration)
     assert registration.sensitive_consent_at is None

@@ -97,6 +97,14 @@ def organisation_field() -> StringField:
     )
 
 
+class DetailsForm(AnswersForm):
+    """What a person may correct through the manage link: their name, organisation and
+    answers. Not the email address: the link was sent there, and it keeps them apart."""
+
+    name = person_name_field()
+    organisation = organisation_field()
+
+
 class SignupForm(AnswersForm):
     name = person_name_field()
     email = EmailField(
@@ -141,9 +149,9 @@ def _question_field(question: Question, locale: str):
     if label.lang != locale:
         kind_attr["data-lang"] = label.lang
     if question.sensitive:
+        # Its note is shown apart from the hint (templates/_forms.html): the hint is the
+        # organiser's words, perhaps in another language, and may end without a stop.
         kind_attr["data-sensitive"] = "1"
-        note = str(_l("Sensitive: answered only if you agree below."))
-        hint = f"{hint} {note}" if hint else note
     match question.kind:
         case QuestionKind.SHORT_TEXT:
             return StringField(
@@ -271,13 +279,13 @@ def signup_form_for(
     )
 
 
-def answers_form_for(event: Event, **kwargs) -> AnswersForm:
-    return with_questions(AnswersForm, event)(**kwargs)
+def details_form_for(event: Event, **kwargs) -> DetailsForm:
+    return with_questions(DetailsForm, event)(**kwargs)
 
 
-def stored_answers_as_form_data(registration) -> dict[str, Any]:
-    """The registration's answers in the shape the form fields expect."""
-    data = {}
+def stored_details_as_form_data(registration) -> dict[str, Any]:
+    """The registration's name, organisation and answers in the shape the form expects."""
+    data = {"name": registration.name, "organisation": registration.organisation}
     for answer in registration.answers:
         value = answer.value
         if isinstance(value, bool):

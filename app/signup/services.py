@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app import clock, tokens
 from app.events.services import EventRow
 from app.extensions import db
+from app.mail.calendar import registration_calendar
 from app.mail.outbox import (
     new_email,
     queue_new_emails,
@@ -307,11 +308,20 @@ def can_change(registration: Registration, at) -> bool:
     )
 
 
-def update_answers(
-    registration: Registration, answers: dict[int, Any], *, sensitive_consent: bool = False
+def update_registration(
+    registration: Registration,
+    *,
+    name: str,
+    organisation: str,
+    answers: dict[int, Any],
+    sensitive_consent: bool = False,
 ) -> None:
-    """sensitive_consent: sensitive answers remain, under explicit consent. The moment it
+    """The person's corrections through the manage link (the email address stays).
+
+    sensitive_consent: sensitive answers remain, under explicit consent. The moment it
     was first given is kept while they do; without them there is none to keep."""
+    registration.name = clean_text(name)
+    registration.organisation = clean_text(organisation)
     _store_answers(registration, answers)
     registration.updated_at = clock.now()
     if not sensitive_consent:
@@ -332,6 +342,37 @@ def _store_answers(registration: Registration, answers: dict[int, Any]) -> None:
 def manage_token_expiry(event: Event):
     days = event.retention_days or 90
     return event.ends_at + timedelta(days=days)
+
+
+def has_a_place(registration: Registration) -> bool:
+    """A confirmed place at an event that will take place: what a calendar entry is for."""
+    return (
+        registration.status == RegistrationStatus.CONFIRMED
+        and registration.event.status == EventStatus.PUBLISHED
+    )
+
+
+def calendar_for(registration: Registration, *, event_url: str) -> bytes | None:
+    """The .ics of the person's place, the same as their confirmation email carries (with
+    the join link of an online event); None without a place."""
+    if not has_a_place(registration):
+        return None
+    return registration_calendar(
+        registration, cancel=False, event_url=event_url, with_join_link=True
+    )
+
+
+# Long enough to follow a redirect on a slow connection; no longer, as the page that
+# asks for it is no email.
+CALENDAR_LINK_LIFETIME = timedelta(minutes=10)
+
+
+def issue_calendar_link_token(registration: Registration) -> str:
+    """A manage token for the confirmation page's calendar download: raw tokens are made
+    for emails only, so the page has none of its own. Short-lived, as it only has to last
+    the redirect to the download."""
+    expires_at = min(clock.now() + CALENDAR_LINK_LIFETIME, manage_token_expiry(registration.event))
+    return tokens.issue_token(TokenPurpose.MANAGE, registration=registration, expires_at=expires_at)
 
 
 def issue_manage_link_token(registration: Registration) -> str:

@@ -1,10 +1,22 @@
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
 from app.database import reading
 from app.events.services import (
+    availability,
     clock_changes,
     public_event,
     public_event_rows,
@@ -16,7 +28,7 @@ from app.models import Registration
 from app.pagecache import cached_page
 from app.ratelimits import public_form
 from app.signup import services
-from app.signup.forms import answers_form_for, signup_form_for, stored_answers_as_form_data
+from app.signup.forms import details_form_for, signup_form_for, stored_details_as_form_data
 
 bp = Blueprint("signup", __name__)
 
@@ -45,6 +57,9 @@ def register(slug: str):
             return _closed(_event_or_404(slug))
         form = signup_form_for(event, question_rows)
         if not form.validate_on_submit():
+            # The places went while the form was open: no use correcting it now.
+            if _full(event):
+                return _closed(_event_or_404(slug), full=True)
             return render_template("signup/form.html", event=_event_or_404(slug), form=form)
         person = {
             "name": form.name.data,
@@ -57,7 +72,7 @@ def register(slug: str):
         result = services.register_for_event(event, **person, locale=str(get_locale()))
     except services.SignupRefused as refusal:
         db.session.rollback()
-        return render_template("signup/closed.html", event=_event_or_404(slug), reason=refusal), 409
+        return _closed(_event_or_404(slug), full=isinstance(refusal, services.EventFull))
     # Only a new sign-up may show its status: a repeat reveals nothing on screen.
     shown = None if result.already_registered else result.registration_id
     db.session.commit()
@@ -65,8 +80,13 @@ def register(slug: str):
     return redirect(url_for("signup.done", slug=slug), code=303)
 
 
-def _closed(event):
-    return render_template("signup/closed.html", event=event, at=clock.now()), 409
+def _closed(event, *, full: bool = False):
+    """full: every place is taken and there is no waiting list."""
+    return render_template("signup/closed.html", event=event, full=full), 409
+
+
+def _full(event) -> bool:
+    return availability(event, clock.now()) == "full"
 
 
 # The form does not show the places left, so a sign-up (which counts a seat and touches
@@ -80,6 +100,8 @@ def _blank_form(slug: str):
     event_row, question_rows = public_event_rows(slug)
     if event_row is None:
         abort(404)
+    if _full(event_row):  # read just now: the kept form is keyed without the seats taken
+        return _closed(_event_or_404(slug), full=True)
     row = (row_of(event_row, leave_out=_NOT_ON_FORM), question_rows)
 
     def render():
@@ -97,16 +119,62 @@ def _blank_form(slug: str):
 
 @bp.get("/events/<slug>/registered")
 def done(slug: str):
+    """The outcome, and what the person sent: only to the browser that just signed up."""
     event = _event_or_404(slug)
-    registration = None
-    registration_id = session.get("signup")
-    if registration_id is not None:
-        registration = db.session.get(Registration, registration_id)
-        if registration is None or registration.event_id != event.id:
-            registration = None
-    position = services.waiting_position(registration) if registration else None
+    registration = _signed_up_here(event)
+    sent = None
+    if registration is not None:
+        sent = details_form_for(event, data=stored_details_as_form_data(registration))
     return render_template(
-        "signup/done.html", event=event, registration=registration, position=position
+        "signup/done.html",
+        event=event,
+        registration=registration,
+        sent=sent,
+        has_a_place=registration is not None and services.has_a_place(registration),
+        position=services.waiting_position(registration) if registration else None,
+    )
+
+
+def _signed_up_here(event) -> Registration | None:
+    """The registration this browser's sign-up made for the event; none for a repeat."""
+    registration_id = session.get("signup")
+    if registration_id is None:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event.id:
+        return None
+    return registration
+
+
+@bp.post("/events/<slug>/registered/calendar")
+@public_form
+def done_calendar(slug: str):
+    """The confirmation page's "Add to calendar": the .ics may carry the join link, so it
+    is fetched with a manage token, as from the manage page, never from a public address."""
+    event = _event_or_404(slug)
+    registration = _signed_up_here(event)
+    if registration is None or not services.has_a_place(registration):
+        return redirect(url_for("signup.done", slug=slug), code=303)
+    token = services.issue_calendar_link_token(registration)
+    db.session.commit()
+    return redirect(url_for("signup.calendar", token=token), code=303)
+
+
+@bp.get("/manage/<token>/calendar.ics")
+def calendar(token: str):
+    registration = _registration_or_error(token)
+    event = registration.event
+    # The event's address as emails give it: the file is the one the email carries.
+    event_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
+        "events.show", slug=event.slug
+    )
+    data = services.calendar_for(registration, event_url=event_url)
+    if data is None:
+        abort(404, description=_("You have no place at this event to add to a calendar."))
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
     )
 
 
@@ -122,14 +190,18 @@ def _registration_or_error(token: str) -> Registration:
 def manage(token: str):
     registration = _registration_or_error(token)
     event = registration.event
-    form = answers_form_for(event, data=stored_answers_as_form_data(registration))
-    editable = bool(event.questions) and services.can_change(registration, clock.now())
+    form = details_form_for(event, data=stored_details_as_form_data(registration))
+    editable = services.can_change(registration, clock.now())
     if editable and form.validate_on_submit():
-        services.update_answers(
-            registration, form.answers(), sensitive_consent=form.gave_sensitive_answers()
+        services.update_registration(
+            registration,
+            name=form.name.data,
+            organisation=form.organisation.data or "",
+            answers=form.answers(),
+            sensitive_consent=form.gave_sensitive_answers(),
         )
         db.session.commit()
-        flash(_("Your answers have been saved."), "success")
+        flash(_("Your details have been saved."), "success")
         return redirect(url_for("signup.manage", token=token), code=303)
     return render_template(
         "signup/manage.html",
@@ -137,6 +209,7 @@ def manage(token: str):
         event=event,
         form=form,
         editable=editable,
+        has_a_place=services.has_a_place(registration),
         token=token,
         position=services.waiting_position(registration),
     )

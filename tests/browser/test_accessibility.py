@@ -29,7 +29,7 @@ from app.models import (
     QuestionKind,
 )
 from app.nominations import services as nominations
-from app.organiser.services import add_co_organiser
+from app.organiser.services import add_co_organiser, cancel_event
 from app.signup import services
 from tests.browser.axe import AUDITED, AxeAudit, ServedPages, screenshot
 from tests.browser.conftest import write_beside_server
@@ -192,7 +192,16 @@ def test_participant_pages_have_no_axe_violations(
     ).check()
     page.get_by_role("button", name=t(language, "Send")).click()
     expect(h1(page)).to_have_text(t(language, "You are registered"))
+    expect(page.get_by_role("heading", name=t(language, "What you sent"))).to_be_visible()
     audit.check("done page")
+    screenshot(page, f"signup-done-{language}")
+    # "Add to calendar" works without JavaScript: the page stays, the .ics downloads.
+    with page.expect_download() as download:
+        page.get_by_role("button", name=t(language, "Add to calendar (.ics)")).click()
+    assert download.value.suggested_filename == f"{event.slug}.ics"
+    ics = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "SUMMARY:Järjestöjen kevätpäivä" in ics
+    expect(h1(page)).to_have_text(t(language, "You are registered"))
 
     registration = sign_up_in_the_background(event, "Pekka Virtanen", "pekka@example.fi", language)
     with write_beside_server():
@@ -201,14 +210,74 @@ def test_participant_pages_have_no_axe_violations(
     expect(h1(page)).to_have_text(t(language, "Your registration"))
     audit.check("manage page")
 
+    page.get_by_label(t(language, "Full name")).fill("")
+    page.get_by_role("button", name=t(language, "Save changes")).click()
+    expect_errors(page, language)
+    audit.check("manage page with errors")
+    screenshot(page, f"manage-errors-{language}")
+
     page.get_by_role("link", name=t(language, "Cancel my registration")).click()
     expect(h1(page)).to_have_text(t(language, "Cancel your registration?"))
     audit.check("cancel registration, confirm")
+
+    page.get_by_role("button", name=t(language, "Yes, cancel my registration")).click()
+    expect(page.get_by_role("link", name=t(language, "Sign up again"))).to_be_visible()
+    audit.check("manage page after cancelling")
+    screenshot(page, f"manage-cancelled-{language}")
 
     response = page.goto(f"/events/{later.slug}/register")
     assert response.status == 409
     expect(h1(page)).to_have_text(t(language, "Registration has not opened yet"))
     audit.check("sign-up not open yet")
+
+    audit.assert_clean()
+
+
+def test_participant_pages_of_full_and_cancelled_events_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """The waiting list, a full event without one, and a cancelled event's manage page."""
+    waiting_list = make_event(organiser, title="Jonotuspäivä", capacity=1)
+    full = make_event(organiser, title="Täysi päivä", capacity=1, waiting_list=False)
+    aino = {"name": "Aino Mäkinen", "email": "aino@example.fi", "organisation": ""}
+    with write_beside_server():
+        services.register_for_event(waiting_list, **aino, answers={}, locale=language)
+        in_full = services.register_for_event(full, **aino, answers={}, locale=language)
+
+    page.goto(f"/events/{waiting_list.slug}/register")
+    page.get_by_label(t(language, "Full name")).fill("Sara Löyttyjärvi")
+    page.get_by_label(t(language, "Email address")).fill("sara@example.fi")
+    page.get_by_label(
+        t(
+            language,
+            "I have read the privacy notice, and my details may be used to organise this event",
+        )
+    ).check()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect(h1(page)).to_have_text(t(language, "You are on the waiting list"))
+    expect(page).to_have_title(re.compile("^" + t(language, "You are on the waiting list")))
+    audit.check("done page, waiting list")
+
+    page.goto(f"/events/{full.slug}")
+    expect(
+        page.get_by_text(t(language, "All places have been taken and there is no waiting list."))
+    ).to_be_visible()
+    audit.check("event page, full")
+
+    response = page.goto(f"/events/{full.slug}/register")
+    assert response.status == 409
+    expect(h1(page)).to_have_text(t(language, "The event is full"))
+    expect(page.get_by_label(t(language, "Full name"))).to_have_count(0)
+    audit.check("sign-up, full")
+
+    with write_beside_server():
+        cancel_event(full)
+        token = services.issue_manage_link_token(in_full.registration)
+    page.goto(f"/manage/{token}")
+    expect(page.locator(".status")).to_have_text(
+        t(language, "No place: the event will not take place")
+    )
+    audit.check("manage page, event cancelled")
 
     audit.assert_clean()
 
@@ -724,6 +793,7 @@ NOT_PAGES = {
     "organiser.export_xlsx": "an Excel download of the attendees",
     "workshops.nominations_csv": "a CSV download of the nominations",
     "workshops.nominations_xlsx": "an Excel download of the nominations",
+    "signup.calendar": "a calendar file (.ics) of a person's place, behind their manage token",
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
     "devmail.show": "one caught message for developers: 404 unless debug or DEV_MAIL_PAGE",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
