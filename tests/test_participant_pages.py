@@ -4,7 +4,6 @@ each page, taken apart by element where it matters how they are set out."""
 import re
 from datetime import timedelta
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 import icalendar
 import pytest
@@ -377,72 +376,62 @@ def calendar_lines(data: bytes) -> list[str]:
 
 
 def add_to_calendar(client, page):
-    """Press "Add to calendar (.ics)" on the confirmation page; the redirect it gives."""
+    """Follow "Add to calendar (.ics)" on the confirmation page."""
     assert "Add to calendar (.ics)" in text_of(page)
-    form = re.search(r'<form method="post" action="([^"]+)">', page.get_data(as_text=True))
-    return client.post(form.group(1), data={"csrf_token": csrf_token_in(page.text)})
+    link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>Add to calendar', page.get_data(as_text=True))
+    return client.get(link.group(1))
 
 
 @pytest.mark.both_databases
-def test_add_to_calendar_gives_the_ics_of_the_email_through_a_manage_token(
+def test_add_to_calendar_gives_the_ics_of_the_email_but_the_join_link_only_by_email(
     client, app, make_event, mailbox
 ):
     event = make_event(format=EventFormat.ONLINE, venue_name="", join_link=JOIN_LINK)
     done = sign_up(client, event)
+    assert "The link to join online is in your confirmation email." in text_of(done)
+    tokens_before = db.session.scalar(sa.select(sa.func.count(Token.id)))
 
-    asked = add_to_calendar(client, done)
+    download = add_to_calendar(client, done)
 
-    assert asked.status_code == 303
-    path = urlsplit(asked.headers["Location"]).path
-    assert re.fullmatch(r"/manage/[A-Za-z0-9_-]{43}/calendar\.ics", path)
-    download = client.get(path)
     assert download.status_code == 200
     assert download.mimetype == "text/calendar"
     assert download.headers["Content-Disposition"] == f'attachment; filename="{event.slug}.ics"'
     assert download.headers["Cache-Control"] == "no-store"
     [entry] = icalendar.Calendar.from_ical(download.data).walk("VEVENT")
     assert str(entry["summary"]) == event.title
-    assert JOIN_LINK in str(entry["description"])
+    # Not proven to be the person's address yet: the join link goes there, not here.
+    assert "secret-room" not in download.get_data(as_text=True)
+    # The page's download makes no token: raw tokens exist only inside emails.
+    assert db.session.scalar(sa.select(sa.func.count(Token.id))) == tokens_before
     deliver_mail(app)
     [message] = mailbox.to("sara@example.fi")
     [mailed] = [p for p in message.iter_attachments() if p.get_filename() == "invite.ics"]
-    assert calendar_lines(download.data) == calendar_lines(mailed.get_payload(decode=True))
-    # The manage page offers the same file, through its own token.
+    mailed_ics = mailed.get_payload(decode=True)
+    assert JOIN_LINK in str(
+        icalendar.Calendar.from_ical(mailed_ics).walk("VEVENT")[0]["description"]
+    )
+    # One entry in the calendar: the same UID as the email's.
+    assert entry["uid"] == icalendar.Calendar.from_ical(mailed_ics).walk("VEVENT")[0]["uid"]
+    # The manage page offers the email's own file, join link and all, through its token.
     manage = manage_link(app, mailbox)
     link = f'href="{manage}/calendar.ics"'
     assert link in client.get(manage).get_data(as_text=True)
     from_manage = client.get(f"{manage}/calendar.ics")
-    assert calendar_lines(from_manage.data) == calendar_lines(download.data)
-
-
-def test_the_confirmation_pages_calendar_link_lasts_only_minutes(client, make_event):
-    event = make_event()
-    path = urlsplit(add_to_calendar(client, sign_up(client, event)).headers["Location"]).path
-    assert client.get(path).status_code == 200
-
-    clock.travel(clock.now() + timedelta(minutes=11))
-
-    assert client.get(path).status_code == 404
+    assert calendar_lines(from_manage.data) == calendar_lines(mailed_ics)
 
 
 def test_no_calendar_without_a_place_nor_for_another_browser(client, app, make_event, mailbox):
     event = make_event(capacity=1, format=EventFormat.ONLINE, venue_name="", join_link=JOIN_LINK)
     sign_up(client, event, email="first@example.fi")
     waiting = sign_up(client, event)
-    tokens_before = db.session.scalar(sa.select(sa.func.count(Token.id)))
 
-    # Another browser, without the sign-up in its session, gets no file and no token.
+    # Another browser, without the sign-up in its session, gets no file.
     stranger = app.test_client()
-    token = csrf_token_in(stranger.get(f"/events/{event.slug}/register").text)
     assert "Add to calendar" not in text_of(stranger.get(f"/events/{event.slug}/registered"))
-    asked = stranger.post(f"/events/{event.slug}/registered/calendar", data={"csrf_token": token})
-    assert urlsplit(asked.headers["Location"]).path == f"/events/{event.slug}/registered"
+    assert stranger.get(f"/events/{event.slug}/registered/calendar.ics").status_code == 404
     # The one waiting is offered none, and gets none by asking.
     assert "Add to calendar" not in text_of(waiting)
-    token = csrf_token_in(client.get(f"/events/{event.slug}/register").text)
-    asked = client.post(f"/events/{event.slug}/registered/calendar", data={"csrf_token": token})
-    assert urlsplit(asked.headers["Location"]).path == f"/events/{event.slug}/registered"
-    assert db.session.scalar(sa.select(sa.func.count(Token.id))) == tokens_before
+    assert client.get(f"/events/{event.slug}/registered/calendar.ics").status_code == 404
     manage = manage_link(app, mailbox)
     assert "Add to calendar" not in text_of(client.get(manage))
     assert client.get(f"{manage}/calendar.ics").status_code == 404

@@ -352,27 +352,16 @@ def has_a_place(registration: Registration) -> bool:
     )
 
 
-def calendar_for(registration: Registration, *, event_url: str) -> bytes | None:
-    """The .ics of the person's place, the same as their confirmation email carries (with
-    the join link of an online event); None without a place."""
+def calendar_for(
+    registration: Registration, *, event_url: str, with_join_link: bool
+) -> bytes | None:
+    """The .ics of the person's place, as their confirmation email carries it (the same
+    UID, so a calendar keeps one entry); None without a place."""
     if not has_a_place(registration):
         return None
     return registration_calendar(
-        registration, cancel=False, event_url=event_url, with_join_link=True
+        registration, cancel=False, event_url=event_url, with_join_link=with_join_link
     )
-
-
-# Long enough to follow a redirect on a slow connection; no longer, as the page that
-# asks for it is no email.
-CALENDAR_LINK_LIFETIME = timedelta(minutes=10)
-
-
-def issue_calendar_link_token(registration: Registration) -> str:
-    """A manage token for the confirmation page's calendar download: raw tokens are made
-    for emails only, so the page has none of its own. Short-lived, as it only has to last
-    the redirect to the download."""
-    expires_at = min(clock.now() + CALENDAR_LINK_LIFETIME, manage_token_expiry(registration.event))
-    return tokens.issue_token(TokenPurpose.MANAGE, registration=registration, expires_at=expires_at)
 
 
 def issue_manage_link_token(registration: Registration) -> str:

@@ -146,35 +146,40 @@ def _signed_up_here(event) -> Registration | None:
     return registration
 
 
-@bp.post("/events/<slug>/registered/calendar")
-@public_form
+@bp.get("/events/<slug>/registered/calendar.ics")
 def done_calendar(slug: str):
-    """The confirmation page's "Add to calendar": the .ics may carry the join link, so it
-    is fetched with a manage token, as from the manage page, never from a public address."""
+    """The confirmation page's "Add to calendar", for the browser that just signed up.
+    Without the join link of an online event: that goes only to the address given, in the
+    confirmation email and through its manage link (whose .ics has it)."""
     event = _event_or_404(slug)
     registration = _signed_up_here(event)
-    if registration is None or not services.has_a_place(registration):
-        return redirect(url_for("signup.done", slug=slug), code=303)
-    token = services.issue_calendar_link_token(registration)
-    db.session.commit()
-    return redirect(url_for("signup.calendar", token=token), code=303)
+    if registration is None:
+        abort(404)
+    return _calendar_download(registration, with_join_link=False)
 
 
 @bp.get("/manage/<token>/calendar.ics")
 def calendar(token: str):
-    registration = _registration_or_error(token)
+    """The .ics the confirmation email carries, join link and all."""
+    return _calendar_download(_registration_or_error(token), with_join_link=True)
+
+
+def _calendar_download(registration: Registration, *, with_join_link: bool) -> Response:
     event = registration.event
     # The event's address as emails give it: the file is the one the email carries.
     event_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
         "events.show", slug=event.slug
     )
-    data = services.calendar_for(registration, event_url=event_url)
+    data = services.calendar_for(registration, event_url=event_url, with_join_link=with_join_link)
     if data is None:
         abort(404, description=_("You have no place at this event to add to a calendar."))
     return Response(
         data,
         mimetype="text/calendar",
-        headers={"Content-Disposition": f'attachment; filename="{event.slug}.ics"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
+            "Cache-Control": "no-store",
+        },
     )
 
 

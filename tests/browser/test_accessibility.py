@@ -197,7 +197,7 @@ def test_participant_pages_have_no_axe_violations(
     screenshot(page, f"signup-done-{language}")
     # "Add to calendar" works without JavaScript: the page stays, the .ics downloads.
     with page.expect_download() as download:
-        page.get_by_role("button", name=t(language, "Add to calendar (.ics)")).click()
+        page.get_by_role("link", name=t(language, "Add to calendar (.ics)")).click()
     assert download.value.suggested_filename == f"{event.slug}.ics"
     ics = Path(download.value.path()).read_text(encoding="utf-8")
     assert "SUMMARY:Järjestöjen kevätpäivä" in ics
