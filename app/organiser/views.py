@@ -37,14 +37,8 @@ from app.organiser.attendees import (
     door_list,
     mark_arrival,
 )
-from app.organiser.forms import (
-    AUDIENCE_CHOICES,
-    NEW_EVENT_REMINDERS,
-    CoOrganiserForm,
-    EventForm,
-    MessageForm,
-    event_form_data,
-)
+from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
+from app.organiser.forms import AUDIENCE_CHOICES, CoOrganiserForm, MessageForm
 from app.templating import local_datetime
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
