@@ -6,7 +6,6 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     EmailField,
     Form,
     FormField,
@@ -28,6 +27,7 @@ from app import clock
 from app.forms import (
     LANGUAGE_CHOICES,
     CheckboxesField,
+    DateAndTimeField,
     EmailAddress,
     KutsuForm,
     NoControlCharacters,
@@ -35,10 +35,17 @@ from app.forms import (
     SafeFieldList,
 )
 from app.models import EventFormat, Participation, QuestionKind
-from app.organiser.forms import DATETIME_FORMATS
 from app.organiser.question_form import MAX_QUESTIONS, QuestionForm
 from app.organiser.services import EventDetails, QuestionDetails
-from app.organiser.translated import LANGUAGES, Translated, lines, text_field, translations_of
+from app.organiser.translated import (
+    LANGUAGES,
+    Translated,
+    lines,
+    special_characters,
+    text_field,
+    too_long,
+    translations_of,
+)
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -58,24 +65,19 @@ REMINDER_CHOICES = [
 NEW_EVENT_REMINDERS = ["2880", "60"]
 
 
-def _whole_number(label, low: int, high: int, message, **kwargs) -> IntegerField:
-    """A number that may be left empty, else from low to high."""
+def _whole_number(label, low: int, high: int, *, not_a_number, out_of_range, **kwargs):
+    """A number that may be left empty, else from low to high; both errors name the field."""
     return IntegerField(
         label,
-        validators=[Optional(), NumberRange(min=low, max=high, message=message)],
+        validators=[Optional(), NumberRange(min=low, max=high, message=out_of_range)],
+        invalid_value_message=not_a_number,
         **kwargs,
     )
 
 
 def _moment(label, *, required_message=None, **kwargs):
     validators = [InputRequired(required_message)] if required_message else [Optional()]
-    return DateTimeLocalField(
-        label,
-        validators=validators,
-        format=DATETIME_FORMATS,
-        render_kw={"data-hint": "YYYY-MM-DDTHH:MM"},
-        **kwargs,
-    )
+    return DateAndTimeField(label, validators=validators, **kwargs)
 
 
 PARTICIPATION_CHOICES = [
@@ -140,12 +142,16 @@ class EventForm(Translated, KutsuForm):
     starts_at = _moment(
         _l("Starts"),
         required_message=_l("Enter the start date and time"),
-        description=_l("Finnish time, for example 2026-03-17 17:00"),
+        description=_l("Finnish time."),
+        date_name=_l("the start date"),
+        time_name=_l("the start time"),
     )
     ends_at = _moment(
         _l("Ends"),
         required_message=_l("Enter the end date and time"),
-        description=_l("Finnish time"),
+        description=_l("Finnish time."),
+        date_name=_l("the end date"),
+        time_name=_l("the end time"),
     )
     format = RadiosField(
         _l("Format"),
@@ -165,32 +171,44 @@ class EventForm(Translated, KutsuForm):
         description=_l("Sent only to confirmed participants. Never shown on public pages."),
         validators=[
             Optional(),
-            Length(max=500, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(),
+            Length(max=500, message=too_long(_l("Online join link"), 500)),
+            NoControlCharacters(message=special_characters(_l("Online join link"))),
         ],
     )
     capacity = _whole_number(
         _l("Number of places"),
         1,
         100000,
-        _l("Enter a number from 1 to 100000"),
+        not_a_number=_l("Enter the number of places as a whole number, for example 40"),
+        out_of_range=_l("The number of places must be from 1 to 100000"),
         description=_l("Leave empty for no limit."),
     )
     waiting_list = BooleanField(_l("Keep a waiting list when the places are taken"))
     registration_opens_at = _moment(
-        _l("Registration opens"), description=_l("Leave empty to open it when you publish.")
+        _l("Registration opens"),
+        description=_l("Leave empty to open it when you publish."),
+        date_name=_l("the date registration opens"),
+        time_name=_l("the time registration opens"),
     )
     registration_closes_at = _moment(
-        _l("Registration closes"), description=_l("Leave empty to close it when the event starts.")
+        _l("Registration closes"),
+        description=_l("Leave empty to close it when the event starts."),
+        date_name=_l("the date registration closes"),
+        time_name=_l("the time registration closes"),
     )
     contact_email = EmailField(
         _l("Contact email"),
         description=_l("Shown on the event page for questions."),
         validators=[
             Optional(),
-            Length(max=254, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(),
-            EmailAddress(),
+            Length(max=254, message=too_long(_l("Contact email"), 254)),
+            NoControlCharacters(message=special_characters(_l("Contact email"))),
+            EmailAddress(
+                _l("Enter the contact email in the correct format, like name@example.fi"),
+                letters_message=_l(
+                    "Enter the contact email without letters like ä or ö before the @"
+                ),
+            ),
         ],
     )
     privacy_notice = text_field(
@@ -203,7 +221,10 @@ class EventForm(Translated, KutsuForm):
         _l("Days the personal data is kept after the event"),
         1,
         3650,
-        _l("Enter a number of days from 1 to 3650"),
+        not_a_number=_l(
+            "Enter the days the personal data is kept as a whole number, for example 90"
+        ),
+        out_of_range=_l("The days the personal data is kept must be from 1 to 3650"),
         default=DEFAULT_RETENTION_DAYS,
         description=_l(
             "Then names, email addresses and answers are erased; only the numbers remain."
@@ -226,12 +247,16 @@ class EventForm(Translated, KutsuForm):
         _moment(
             _l("Nominations open"),
             description=_l("Finnish time. Leave empty to open them when you publish."),
+            date_name=_l("the date nominations open"),
+            time_name=_l("the time nominations open"),
         )
     )
     nominations_close_at = _by_invitation(
         _moment(
             _l("Nominations close"),
             description=_l("Leave empty to take nominations until the event starts."),
+            date_name=_l("the date nominations close"),
+            time_name=_l("the time nominations close"),
         )
     )
     nominees_per_organisation = _by_invitation(
@@ -239,7 +264,8 @@ class EventForm(Translated, KutsuForm):
             _l("Nominees per nominating organisation"),
             1,
             1000,
-            _l("Enter a number from 1 to 1000"),
+            not_a_number=_l("Enter the nominees per organisation as a whole number, for example 2"),
+            out_of_range=_l("The nominees per organisation must be from 1 to 1000"),
             description=_l("The most people one organisation may nominate. Empty: no limit."),
         )
     )
@@ -260,12 +286,16 @@ class EventForm(Translated, KutsuForm):
                 "Finnish time, for example three weeks before. Leave empty to send them "
                 "when you invite."
             ),
+            date_name=_l("the date the invitations go out"),
+            time_name=_l("the time the invitations go out"),
         )
     )
     reply_by = _by_invitation(
         _moment(
             _l("Reply by"),
             description=_l("Finnish time. After this the reply links in the invitation close."),
+            date_name=_l("the reply-by date"),
+            time_name=_l("the reply-by time"),
         )
     )
     invitation_reminder_days = _by_invitation(
@@ -273,9 +303,19 @@ class EventForm(Translated, KutsuForm):
             _l("Reminder to those who have not replied, days before the reply-by date"),
             default=3,
             description=_l("0 for no reminder."),
+            invalid_value_message=_l(
+                "Enter the days before the reply-by date for the reminder as a whole number, "
+                "for example 3"
+            ),
             validators=[
-                InputRequired(_l("Enter a number of days, or 0 for no reminder")),
-                NumberRange(min=0, max=60, message=_l("Enter a number from 0 to 60")),
+                InputRequired(
+                    _l("Enter the days before the reply-by date for the reminder, or 0 for none")
+                ),
+                NumberRange(
+                    min=0,
+                    max=60,
+                    message=_l("The days before the reply-by date must be from 0 to 60"),
+                ),
             ],
         )
     )
@@ -301,7 +341,7 @@ class EventForm(Translated, KutsuForm):
 
     def validate_join_link(self, field):
         if field.data and not field.data.startswith(("https://", "http://")):
-            raise ValidationError(_l("Enter a link starting with https://"))
+            raise ValidationError(_l("The online join link must start with https://"))
 
     def validate_questions(self, field):
         for entry in field.entries:

@@ -45,7 +45,11 @@ class QuestionForm(Translated, Form):
     id = HiddenField()
     label = text_field(_l("Question"), 300)
     hint = text_field(_l("Hint shown under the question"), 500)
-    kind = SelectField(_l("Type of answer"), choices=KIND_CHOICES)
+    kind = SelectField(
+        _l("Type of answer"),
+        choices=KIND_CHOICES,
+        invalid_choice_message=_l("Choose the type of answer"),
+    )
     options = text_field(
         _l("Options, one per line"),
         3000,

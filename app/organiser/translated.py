@@ -15,6 +15,15 @@ def lines(text: str | None) -> list[str]:
     return list(dict.fromkeys(line for line in stripped if line))
 
 
+def too_long(label, max_length: int):
+    """The error of a text too long, naming its field."""
+    return _l("%(field)s: use %(max)d characters or fewer", field=label, max=max_length)
+
+
+def special_characters(label):
+    return _l("%(field)s: remove the special characters that cannot be saved", field=label)
+
+
 def text_field(
     label, max_length, *, required_message=None, multiline=False, optional=True, **kwargs
 ):
@@ -26,8 +35,8 @@ def text_field(
     elif optional:
         validators.append(Optional())
     validators += [
-        Length(max=max_length, message=_l("Use %(max)d characters or fewer")),
-        NoControlCharacters(multiline=multiline),
+        Length(max=max_length, message=too_long(label, max_length)),
+        NoControlCharacters(multiline=multiline, message=special_characters(label)),
     ]
     field = TextAreaField if multiline else StringField
     return field(label, validators=validators, **kwargs)
