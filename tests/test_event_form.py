@@ -293,3 +293,81 @@ def test_numbers_out_of_range_and_other_refusals_name_their_field(
     form = {**event_form(), "participation": "invitation", field: typed, "save": "1"}
     page = submit(client, NEW, form)
     assert (field, message) in error_summary(page)
+
+
+# --- parts of the form ------------------------------------------------------------------
+
+PARTS = [
+    ("basics", "Basics"),
+    ("time-and-place", "Time and place"),
+    ("registration", "Registration"),
+    ("workshop", "Workshop settings"),
+    ("questions", "Questions"),
+    ("privacy", "Privacy and reminders"),
+]
+
+
+def test_the_event_form_is_in_parts_with_links_to_each_at_the_top(client, login, make_organiser):
+    login(make_organiser())
+    html = client.get(NEW).get_data(as_text=True)
+
+    nav = html[
+        html.index('<nav class="form-sections"') : html.index("</nav>", html.index("form-sections"))
+    ]
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav) == PARTS
+    for anchor, heading in PARTS:
+        assert f'<h2 id="{anchor}-title">{heading}</h2>' in html
+        assert f'id="{anchor}" aria-labelledby="{anchor}-title"' in html
+    # Each field in its part: the start under Time and place, reminders under Privacy.
+    assert (
+        html.index('id="time-and-place"')
+        < html.index('id="starts_at"')
+        < html.index('id="registration"')
+    )
+    assert html.index('id="privacy"') < html.index('name="reminders"')
+
+
+def test_the_workshop_settings_say_they_are_only_for_participation_by_invitation(
+    client, login, make_organiser
+):
+    login(make_organiser())
+    page = client.get(NEW)
+    html = page.get_data(as_text=True)
+
+    assert (
+        "Workshop settings Only for participation by invitation: organisations nominate "
+        "people" in text_of(page)
+    )
+    assert "For open sign-up these settings are not used or saved." in text_of(page)
+    # Marked so that they are hidden while open sign-up is chosen, by style alone.
+    assert 'class="form-section for-invitation" id="workshop"' in html
+    assert '<li class="for-invitation"><a href="#workshop">' in html
+    # The choice that decides it comes just before them.
+    assert html.index('name="participation"') < html.index('id="workshop"')
+
+
+# --- adding a question ------------------------------------------------------------------
+
+
+def test_add_a_question_comes_back_to_the_new_question_with_focus_on_it(
+    client, login, make_organiser
+):
+    login(make_organiser())
+    first = submit(client, NEW, {**event_form(), "add_question": "1"})
+    second = client.post(NEW, data={**form_values(first, "title"), "add_question": "1"})
+
+    html = second.get_data(as_text=True)
+    new_block = re.search(r'<fieldset class="question-block" id="question-2"[^>]*>', html)
+    assert new_block, "no block for question 2"
+    assert 'tabindex="-1"' in new_block.group(0) and "autofocus" in new_block.group(0)
+    assert html.count("autofocus") == 1  # only the new question takes the focus
+    assert "<legend>Question 2</legend>" in html
+
+
+def test_enter_in_a_text_field_saves_rather_than_adds_a_question(client, login, make_organiser):
+    """A browser presses the form's first submit button on Enter: it must be Save."""
+    login(make_organiser())
+    html = client.get(NEW).get_data(as_text=True)
+    form = html[html.index('class="event-form"') :]
+    first_button = re.search(r"<button[^>]*>", form).group(0)
+    assert 'name="save"' in first_button

@@ -186,7 +186,7 @@ def test_a_workshop_is_set_up_through_the_event_form_and_its_settings_are_kept(
 ):
     login(owner)
     new_form = client.get("/organiser/events/new")
-    assert "Workshop by invitation" in text_of(new_form)
+    assert "Workshop settings Only for participation by invitation" in text_of(new_form)
     assert form_values(new_form, "title")["participation"] == "open"
     assert form_values(new_form, "title")["invitation_reminder_days"] == "3"
 

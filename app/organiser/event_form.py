@@ -414,6 +414,7 @@ class EventForm(Translated, KutsuForm):
         return chosen
 
     creating = False
+    question_added = False  # "Add a question" was pressed: the page comes back to it
 
     def other_languages(self) -> list[SelectChoice]:
         """The languages offered for translation: all but the one the text is written in

@@ -68,6 +68,7 @@ def _handle_event_form(form: EventForm, save):
     if form.is_submitted() and form.add_question.data:
         if len(form.questions.entries) < form.questions.max_entries:
             form.questions.append_entry()
+            form.question_added = True
         return None
     if form.validate_on_submit():
         return save(form.details())
