@@ -8,7 +8,7 @@ import pytest
 
 from app.extensions import db
 from app.models import Event
-from tests.conftest import submit, text_of, typed_moment
+from tests.conftest import DIET_QUESTION, submit, text_of, typed_moment
 from tests.test_organiser import (
     NEW,
     NEXT_YEAR,
@@ -371,3 +371,61 @@ def test_enter_in_a_text_field_saves_rather_than_adds_a_question(client, login, 
     form = html[html.index('class="event-form"') :]
     first_button = re.search(r"<button[^>]*>", form).group(0)
     assert 'name="save"' in first_button
+
+
+# --- the preview ------------------------------------------------------------------------
+
+
+def test_the_preview_of_a_draft_shows_the_event_page_and_form_as_the_public_will_see_them(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser(email="olli@example.fi")
+    draft = make_event(
+        owner, title="Syysseminaari", capacity=40, published=False, questions=[DIET_QUESTION]
+    )
+    login(owner)
+
+    preview = client.get(f"/organiser/events/{draft.id}/preview")
+    shown = text_of(preview)
+    assert "Preview: this is how the event page looks to the public" in shown
+    assert "It is a draft and not visible to anyone else yet" in shown
+    assert "Places 40 places left" in shown  # as once published, not "Registration closed"
+    assert "Registration closed" not in shown
+    sign_up_link = f'href="/organiser/events/{draft.id}/preview/sign-up"'
+    assert sign_up_link in preview.get_data(as_text=True)
+
+    form = client.get(f"/organiser/events/{draft.id}/preview/sign-up")
+    assert form.status_code == 200
+    shown = text_of(form)
+    assert "Preview: this is the sign-up form as the public will see it. It cannot be sent." in (
+        shown
+    )
+    for label in ("Full name", "Email address", "Erityisruokavalio (optional)"):
+        assert label in shown
+    html = form.get_data(as_text=True)
+    assert '<button type="submit" class="button" disabled' in html
+    assert "In the preview the form cannot be sent." in shown
+    # Nothing posts to the public sign-up, and the preview itself takes no post.
+    assert f"/events/{draft.slug}/register" not in html
+    posted = client.post(f"/organiser/events/{draft.id}/preview/sign-up", data={"name": "X"})
+    assert posted.status_code in (400, 405)
+
+
+def test_a_draft_is_never_reachable_by_the_public(client, make_event):
+    draft = make_event(title="Syysseminaari", published=False)
+    for path in ("", "/register", "/privacy"):
+        assert client.get(f"/events/{draft.slug}{path}").status_code == 404, path
+    assert "Syysseminaari" not in text_of(client.get("/"))
+
+
+def test_a_preview_in_finnish_says_registration_will_be_open(
+    client, login, make_organiser, make_event
+):
+    owner = make_organiser(email="olli@example.fi")
+    draft = make_event(owner, published=False)
+    login(owner)
+    shown = text_of(
+        client.get(f"/organiser/events/{draft.id}/preview", headers={"Accept-Language": "fi"})
+    )
+    assert "Ilmoittautuminen päättynyt" not in shown
+    assert "Ilmoittaudu" in shown

@@ -26,6 +26,7 @@ from app.models import (
     Event,
     EventStatus,
     OrganiserRole,
+    Participation,
 )
 from app.organiser import messages, services
 from app.organiser.access import event_or_404
@@ -39,6 +40,8 @@ from app.organiser.attendees import (
 )
 from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
 from app.organiser.forms import AUDIENCE_CHOICES, CoOrganiserForm, MessageForm
+from app.organiser.preview import as_the_public_will_see
+from app.signup.forms import signup_form_for
 from app.templating import local_datetime
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -130,7 +133,23 @@ def event(event_id: int):
 @bp.get("/events/<int:event_id>/preview")
 def preview(event_id: int):
     event = event_or_404(event_id)
-    return render_template("events/show.html", event=event, at=clock.now(), preview=True)
+    return render_template(
+        "events/show.html",
+        event=as_the_public_will_see(event),
+        at=clock.now(),
+        preview=True,
+        draft=event.status == EventStatus.DRAFT,
+    )
+
+
+@bp.get("/events/<int:event_id>/preview/sign-up")
+def preview_signup(event_id: int):
+    """The sign-up form as the public will see it, but it cannot be sent."""
+    event = event_or_404(event_id)
+    if event.participation != Participation.OPEN:
+        abort(404)
+    form = signup_form_for(event)
+    return render_template("signup/form.html", event=event, form=form, preview=True)
 
 
 @bp.post("/events/<int:event_id>/publish")
