@@ -302,7 +302,7 @@ PARTS = [
     ("time-and-place", "Time and place"),
     ("registration", "Registration"),
     ("workshop", "Workshop settings"),
-    ("questions", "Questions"),
+    ("questions", "Questions on the sign-up form"),
     ("privacy", "Privacy and reminders"),
 ]
 

@@ -92,5 +92,7 @@ def test_workshop_settings_show_only_when_participation_is_by_invitation(
     expect(workshop).to_be_visible()
     expect(page.locator(".form-sections").get_by_role("link")).to_have_count(6)
 
-    page.locator(".form-sections").get_by_role("link", name=t(language, "Questions")).click()
+    page.locator(".form-sections").get_by_role(
+        "link", name=t(language, "Questions on the sign-up form")
+    ).click()
     expect(page).to_have_url(page.url.split("#")[0] + "#questions")
