@@ -132,6 +132,7 @@ def email_address_field(label, *, required_message=ENTER_EMAIL, **kwargs) -> Ema
 # 17.3.2026 or 17.03.2026 (a final full stop allowed), or 2026-03-17.
 _FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\.?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+YEARS = (2000, 2199)
 # 17.00, 17:00, 9.05 or just 17.
 _TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
 
@@ -145,6 +146,8 @@ def parse_date(text: str) -> date | None:
         year, month, day = found.groups()
     else:
         return None
+    if not YEARS[0] <= int(year) <= YEARS[1]:
+        return None  # 0001 would overflow when turned into UTC; no event is that far
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -183,7 +186,9 @@ class DateAndTimeField(Field):
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         self.process_errors = []
-        self.object_data = self.default if data is unset_value else data
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
         self.process_data(self.object_data)
         if formdata is None:
             return

@@ -110,6 +110,13 @@ def test_the_form_asks_for_a_date_and_a_time_in_two_labelled_text_inputs(
             "Enter the end time as hours.minutes, for example 17.00",
         ),
         (
+            "starts_at",
+            "1.1.0001",
+            "0.00",
+            "date",
+            "Enter the start date as day.month.year, for example 17.3.2026",
+        ),
+        (
             "registration_opens_at",
             "huomenna",
             "",
