@@ -12,6 +12,7 @@ from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app import clock
 from app.text import LettersMailCannotCarry, check_email, clean_text, has_control_characters
 
 LANGUAGE_CHOICES = [
@@ -231,3 +232,7 @@ class DateAndTimeField(Field):
 
     def _value(self) -> str:
         return f"{self.date_text} {self.time_text}".strip()
+
+    def utc(self) -> datetime | None:
+        """The moment typed, in UTC; None when none was."""
+        return clock.from_local(self.data) if self.data else None

@@ -209,10 +209,12 @@ BAD_INPUT = {
     "questions-1-options": "Kahvi",
 }
 
+# In the order of the page: the error summary lists them as a person meets them.
 NAMED_ERRORS = [
     ("title", "Title: use 200 characters or fewer"),
     ("description", "Description: use 20000 characters or fewer"),
     ("text_sv-title", "Title: use 200 characters or fewer"),
+    ("contact_email", "Enter the contact email in the correct format, like name@example.fi"),
     ("starts_at-date", "Enter the start date as day.month.year, for example 17.3.2026"),
     ("ends_at-time", "Enter the end time as hours.minutes, for example 17.00"),
     ("venue_name", "Venue: use 200 characters or fewer"),
@@ -226,12 +228,6 @@ NAMED_ERRORS = [
     (
         "registration_closes_at-time",
         "Enter the time registration closes as hours.minutes, for example 17.00",
-    ),
-    ("contact_email", "Enter the contact email in the correct format, like name@example.fi"),
-    ("privacy_notice", "Privacy notice: use 10000 characters or fewer"),
-    (
-        "retention_days",
-        "Enter the days the personal data is kept as a whole number, for example 90",
     ),
     (
         "nominations_open_at-date",
@@ -256,6 +252,11 @@ NAMED_ERRORS = [
     ("questions-0-hint", "Hint shown under the question: use 500 characters or fewer"),
     ("questions-0-kind", "Choose the type of answer"),
     ("questions-1-options", "Give at least two options, one per line"),
+    ("privacy_notice", "Privacy notice: use 10000 characters or fewer"),
+    (
+        "retention_days",
+        "Enter the days the personal data is kept as a whole number, for example 90",
+    ),
 ]
 
 

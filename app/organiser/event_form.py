@@ -1,7 +1,6 @@
 """The event form: an event's texts, time and place, registration, questions, workshop
 settings, privacy and reminders."""
 
-from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
@@ -19,7 +18,6 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    StopValidation,
     ValidationError,
 )
 
@@ -45,6 +43,11 @@ from app.organiser.translated import (
     text_field,
     too_long,
     translations_of,
+)
+from app.organiser.workshop_settings import (
+    PARTICIPATION_CHOICES,
+    WorkshopSettings,
+    by_invitation,
 )
 
 DEFAULT_RETENTION_DAYS = 90
@@ -80,31 +83,6 @@ def _moment(label, *, required_message=None, **kwargs):
     return DateAndTimeField(label, validators=validators, **kwargs)
 
 
-PARTICIPATION_CHOICES = [
-    SelectChoice(
-        Participation.OPEN.value, _l("Open sign-up: anyone can sign up on the event page")
-    ),
-    SelectChoice(
-        Participation.INVITATION.value,
-        _l("By invitation: people are nominated or on your list, and you invite them by email"),
-    ),
-]
-
-
-class OnlyByInvitation:
-    """First check of a workshop setting: for an open event the setting is ignored."""
-
-    def __call__(self, form, field):
-        if form.participation.data != Participation.INVITATION:
-            field.errors[:] = []
-            raise StopValidation()
-
-
-def _by_invitation(unbound):
-    unbound.kwargs["validators"] = [OnlyByInvitation(), *unbound.kwargs.get("validators", [])]
-    return unbound
-
-
 class EventTextForm(Form):
     """The event's title and description in one more language."""
 
@@ -119,14 +97,9 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, KutsuForm):
-    title = text_field(_l("Title"), 200, required_message=_l("Enter a title"))
-    description = text_field(
-        _l("Description"),
-        20000,
-        multiline=True,
-        description=_l("You can use Markdown: **bold**, *italic*, lists and links."),
-    )
+class EventForm(Translated, WorkshopSettings, KutsuForm):
+    """The event form, its fields in the order of the page (the error summary's order)."""
+
     language = RadiosField(
         _l("Language of the title, description and questions"),
         choices=LANGUAGE_CHOICES,
@@ -136,9 +109,31 @@ class EventForm(Translated, KutsuForm):
             "“In other languages”, otherwise in this one."
         ),
     )
+    title = text_field(_l("Title"), 200, required_message=_l("Enter a title"))
+    description = text_field(
+        _l("Description"),
+        20000,
+        multiline=True,
+        description=_l("You can use Markdown: **bold**, *italic*, lists and links."),
+    )
     text_fi = FormField(EventTextForm)
     text_sv = FormField(EventTextForm)
     text_en = FormField(EventTextForm)
+    contact_email = EmailField(
+        _l("Contact email"),
+        description=_l("Shown on the event page for questions."),
+        validators=[
+            Optional(),
+            Length(max=254, message=too_long(_l("Contact email"), 254)),
+            NoControlCharacters(message=special_characters(_l("Contact email"))),
+            EmailAddress(
+                _l("Enter the contact email in the correct format, like name@example.fi"),
+                letters_message=_l(
+                    "Enter the contact email without letters like ä or ö before the @"
+                ),
+            ),
+        ],
+    )
     starts_at = _moment(
         _l("Starts"),
         required_message=_l("Enter the start date and time"),
@@ -175,6 +170,12 @@ class EventForm(Translated, KutsuForm):
             NoControlCharacters(message=special_characters(_l("Online join link"))),
         ],
     )
+    participation = RadiosField(
+        _l("Who can take part"),
+        choices=PARTICIPATION_CHOICES,
+        default=Participation.OPEN.value,
+        invalid_choice_message=_l("Choose who can take part"),
+    )
     capacity = _whole_number(
         _l("Number of places"),
         1,
@@ -196,21 +197,85 @@ class EventForm(Translated, KutsuForm):
         date_name=_l("the date registration closes"),
         time_name=_l("the time registration closes"),
     )
-    contact_email = EmailField(
-        _l("Contact email"),
-        description=_l("Shown on the event page for questions."),
-        validators=[
-            Optional(),
-            Length(max=254, message=too_long(_l("Contact email"), 254)),
-            NoControlCharacters(message=special_characters(_l("Contact email"))),
-            EmailAddress(
-                _l("Enter the contact email in the correct format, like name@example.fi"),
-                letters_message=_l(
-                    "Enter the contact email without letters like ä or ö before the @"
-                ),
-            ),
-        ],
+    # Workshops by invitation; ignored (and not kept) for an open event.
+    nominations_open_at = by_invitation(
+        _moment(
+            _l("Nominations open"),
+            description=_l("Finnish time. Leave empty to open them when you publish."),
+            date_name=_l("the date nominations open"),
+            time_name=_l("the time nominations open"),
+        )
     )
+    nominations_close_at = by_invitation(
+        _moment(
+            _l("Nominations close"),
+            description=_l("Leave empty to take nominations until the event starts."),
+            date_name=_l("the date nominations close"),
+            time_name=_l("the time nominations close"),
+        )
+    )
+    nominees_per_organisation = by_invitation(
+        _whole_number(
+            _l("Nominees per nominating organisation"),
+            1,
+            1000,
+            not_a_number=_l("Enter the nominees per organisation as a whole number, for example 2"),
+            out_of_range=_l("The nominees per organisation must be from 1 to 1000"),
+            description=_l("The most people one organisation may nominate. Empty: no limit."),
+        )
+    )
+    self_nomination = BooleanField(_l("People may nominate themselves"))
+    themes = by_invitation(
+        text_field(
+            _l("Themes of expertise, one per line"),
+            3000,
+            multiline=True,
+            optional=False,
+            description=_l("Nominators tick the themes their nominee knows about."),
+        )
+    )
+    invitations_send_at = by_invitation(
+        _moment(
+            _l("When the invitations go out"),
+            description=_l(
+                "Finnish time, for example three weeks before. Leave empty to send them "
+                "when you invite."
+            ),
+            date_name=_l("the date the invitations go out"),
+            time_name=_l("the time the invitations go out"),
+        )
+    )
+    reply_by = by_invitation(
+        _moment(
+            _l("Reply by"),
+            description=_l("Finnish time. After this the reply links in the invitation close."),
+            date_name=_l("the reply-by date"),
+            time_name=_l("the reply-by time"),
+        )
+    )
+    invitation_reminder_days = by_invitation(
+        IntegerField(
+            _l("Reminder to those who have not replied, days before the reply-by date"),
+            default=3,
+            description=_l("0 for no reminder."),
+            invalid_value_message=_l(
+                "Enter the days before the reply-by date for the reminder as a whole number, "
+                "for example 3"
+            ),
+            validators=[
+                InputRequired(
+                    _l("Enter the days before the reply-by date for the reminder, or 0 for none")
+                ),
+                NumberRange(
+                    min=0,
+                    max=60,
+                    message=_l("The days before the reply-by date must be from 0 to 60"),
+                ),
+            ],
+        )
+    )
+    questions = SafeFieldList(FormField(QuestionForm), max_entries=MAX_QUESTIONS)
+    add_question = SubmitField(_l("Add a question"))
     privacy_notice = text_field(
         _l("Privacy notice"),
         10000,
@@ -236,91 +301,6 @@ class EventForm(Translated, KutsuForm):
         choices=REMINDER_CHOICES,
         invalid_choice_message=_l("Choose from the reminders given"),
     )
-    # Workshops by invitation; ignored (and not kept) for an open event.
-    participation = RadiosField(
-        _l("Who can take part"),
-        choices=PARTICIPATION_CHOICES,
-        default=Participation.OPEN.value,
-        invalid_choice_message=_l("Choose who can take part"),
-    )
-    nominations_open_at = _by_invitation(
-        _moment(
-            _l("Nominations open"),
-            description=_l("Finnish time. Leave empty to open them when you publish."),
-            date_name=_l("the date nominations open"),
-            time_name=_l("the time nominations open"),
-        )
-    )
-    nominations_close_at = _by_invitation(
-        _moment(
-            _l("Nominations close"),
-            description=_l("Leave empty to take nominations until the event starts."),
-            date_name=_l("the date nominations close"),
-            time_name=_l("the time nominations close"),
-        )
-    )
-    nominees_per_organisation = _by_invitation(
-        _whole_number(
-            _l("Nominees per nominating organisation"),
-            1,
-            1000,
-            not_a_number=_l("Enter the nominees per organisation as a whole number, for example 2"),
-            out_of_range=_l("The nominees per organisation must be from 1 to 1000"),
-            description=_l("The most people one organisation may nominate. Empty: no limit."),
-        )
-    )
-    self_nomination = BooleanField(_l("People may nominate themselves"))
-    themes = _by_invitation(
-        text_field(
-            _l("Themes of expertise, one per line"),
-            3000,
-            multiline=True,
-            optional=False,
-            description=_l("Nominators tick the themes their nominee knows about."),
-        )
-    )
-    invitations_send_at = _by_invitation(
-        _moment(
-            _l("When the invitations go out"),
-            description=_l(
-                "Finnish time, for example three weeks before. Leave empty to send them "
-                "when you invite."
-            ),
-            date_name=_l("the date the invitations go out"),
-            time_name=_l("the time the invitations go out"),
-        )
-    )
-    reply_by = _by_invitation(
-        _moment(
-            _l("Reply by"),
-            description=_l("Finnish time. After this the reply links in the invitation close."),
-            date_name=_l("the reply-by date"),
-            time_name=_l("the reply-by time"),
-        )
-    )
-    invitation_reminder_days = _by_invitation(
-        IntegerField(
-            _l("Reminder to those who have not replied, days before the reply-by date"),
-            default=3,
-            description=_l("0 for no reminder."),
-            invalid_value_message=_l(
-                "Enter the days before the reply-by date for the reminder as a whole number, "
-                "for example 3"
-            ),
-            validators=[
-                InputRequired(
-                    _l("Enter the days before the reply-by date for the reminder, or 0 for none")
-                ),
-                NumberRange(
-                    min=0,
-                    max=60,
-                    message=_l("The days before the reply-by date must be from 0 to 60"),
-                ),
-            ],
-        )
-    )
-    questions = SafeFieldList(FormField(QuestionForm), max_entries=MAX_QUESTIONS)
-    add_question = SubmitField(_l("Add a question"))
     save = SubmitField(_l("Save"))
 
     def validate_ends_at(self, field):
@@ -361,51 +341,6 @@ class EventForm(Translated, KutsuForm):
                     )
                     raise ValidationError(_l("A translation has a different number of options"))
 
-    def validate_nominations_open_at(self, field):
-        if field.data and self.starts_at.data and field.data >= self.starts_at.data:
-            raise ValidationError(_l("Nominations must open before the event starts"))
-
-    def validate_nominations_close_at(self, field):
-        opens = self.nominations_open_at.data
-        if field.data and opens and field.data <= opens:
-            raise ValidationError(_l("Nominations must close after they open"))
-        if field.data and self.starts_at.data and field.data > self.starts_at.data:
-            raise ValidationError(_l("Nominations must close before the event starts"))
-
-    def validate_themes(self, field):
-        if any(len(theme) > 100 for theme in self._theme_list()):
-            raise ValidationError(_l("Use 100 characters or fewer for each theme"))
-
-    def validate_invitations_send_at(self, field):
-        if field.data and self.starts_at.data and field.data >= self.starts_at.data:
-            raise ValidationError(_l("The invitations must go out before the event starts"))
-
-    def validate_reply_by(self, field):
-        sent = self.invitations_send_at.data
-        if field.data and sent and field.data <= sent:
-            raise ValidationError(_l("The reply-by date must be after the invitations go out"))
-        if field.data and self.starts_at.data and field.data >= self.starts_at.data:
-            raise ValidationError(_l("The reply-by date must be before the event starts"))
-
-    def _theme_list(self) -> list[str]:
-        lines = (line.strip() for line in (self.themes.data or "").splitlines())
-        return list(dict.fromkeys(line for line in lines if line))
-
-    def _workshop_details(self) -> dict:
-        if self.participation.data != Participation.INVITATION:
-            return {}  # an open event: every workshop setting back to its default
-        return {
-            "participation": Participation.INVITATION,
-            "nominations_open_at": _utc_or_none(self.nominations_open_at.data),
-            "nominations_close_at": _utc_or_none(self.nominations_close_at.data),
-            "nominees_per_organisation": self.nominees_per_organisation.data,
-            "self_nomination": self.self_nomination.data,
-            "themes": self._theme_list(),
-            "invitations_send_at": _utc_or_none(self.invitations_send_at.data),
-            "reply_by": _utc_or_none(self.reply_by.data),
-            "invitation_reminder_days": self.invitation_reminder_days.data,
-        }
-
     def _reminder_minutes(self) -> list[int] | None:
         chosen = sorted({int(value) for value in self.reminders.data or []}, reverse=True)
         untouched = sorted(self.reminders.data or []) == sorted(NEW_EVENT_REMINDERS)
@@ -436,21 +371,21 @@ class EventForm(Translated, KutsuForm):
             description=self.description.data or "",
             language=self.main_language(),
             translations=translations_of(self, others),
-            starts_at=clock.from_local(self.starts_at.data),
-            ends_at=clock.from_local(self.ends_at.data),
+            starts_at=self.starts_at.utc(),
+            ends_at=self.ends_at.utc(),
             format=EventFormat(self.format.data),
             venue_name=(self.venue_name.data or "").strip(),
             venue_address=(self.venue_address.data or "").strip(),
             join_link=(self.join_link.data or "").strip(),
             capacity=self.capacity.data,
             waiting_list=self.waiting_list.data,
-            registration_opens_at=_utc_or_none(self.registration_opens_at.data),
-            registration_closes_at=_utc_or_none(self.registration_closes_at.data),
+            registration_opens_at=self.registration_opens_at.utc(),
+            registration_closes_at=self.registration_closes_at.utc(),
             contact_email=(self.contact_email.data or "").strip(),
             privacy_notice=self.privacy_notice.data or "",
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             reminder_minutes=self._reminder_minutes(),
-            **self._workshop_details(),
+            **self.workshop_details(),
             questions=[
                 QuestionDetails(
                     id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
@@ -466,10 +401,6 @@ class EventForm(Translated, KutsuForm):
                 if not entry.form.remove.data and (entry.form.label.data or "").strip()
             ],
         )
-
-
-def _utc_or_none(value: datetime | None):
-    return clock.from_local(value) if value else None
 
 
 def event_form_data(event) -> dict:
