@@ -1,7 +1,6 @@
 """The event form: an event's texts, time and place, registration, questions, workshop
 settings, privacy and reminders."""
 
-
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
