@@ -1,12 +1,18 @@
 """Validators and fields shared by every form."""
 
+import re
+from datetime import date, datetime, time
+
 from email_validator import EmailNotValidError
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, FieldList, RadioField, SelectChoice, SelectMultipleField
+from wtforms import EmailField, Field, FieldList, RadioField, SelectChoice, SelectMultipleField
+from wtforms.utils import unset_value
 from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app import clock
 from app.text import LettersMailCannotCarry, check_email, clean_text, has_control_characters
 
 LANGUAGE_CHOICES = [
@@ -19,20 +25,24 @@ LANGUAGE_CHOICES = [
 class NoControlCharacters:
     """Refuse NUL bytes and other control characters; PostgreSQL would refuse them later."""
 
-    def __init__(self, multiline: bool = False):
+    def __init__(self, multiline: bool = False, message=None):
         self.multiline = multiline
+        self.message = message or _l("Remove the special characters that cannot be saved")
 
     def __call__(self, form, field):
         if isinstance(field.data, str) and has_control_characters(
             field.data, multiline=self.multiline
         ):
-            raise ValidationError(_l("Remove the special characters that cannot be saved"))
+            raise ValidationError(self.message)
 
 
 class EmailAddress:
-    def __init__(self, message=None):
+    def __init__(self, message=None, letters_message=None):
         self.message = message or _l(
             "Enter an email address in the correct format, like name@example.fi"
+        )
+        self.letters_message = letters_message or _l(
+            "Enter an email address without letters like ä or ö before the @"
         )
 
     def __call__(self, form, field):
@@ -41,9 +51,7 @@ class EmailAddress:
         try:
             check_email(field.data.strip())
         except LettersMailCannotCarry as exc:
-            raise ValidationError(
-                _l("Enter an email address without letters like ä or ö before the @")
-            ) from exc
+            raise ValidationError(self.letters_message) from exc
         except EmailNotValidError as exc:
             raise ValidationError(self.message) from exc
 
@@ -120,3 +128,111 @@ def email_address_field(label, *, required_message=ENTER_EMAIL, **kwargs) -> Ema
         ],
         **kwargs,
     )
+
+
+# 17.3.2026 or 17.03.2026 (a final full stop allowed), or 2026-03-17.
+_FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\.?")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+YEARS = (2000, 2199)
+# 17.00, 17:00, 9.05 or just 17.
+_TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
+
+
+def parse_date(text: str) -> date | None:
+    """A date as Finns and Swedes type it; None if it is not one."""
+    text = text.strip()
+    if found := _FINNISH_DATE.fullmatch(text):
+        day, month, year = found.groups()
+    elif found := _ISO_DATE.fullmatch(text):
+        year, month, day = found.groups()
+    else:
+        return None
+    if not YEARS[0] <= int(year) <= YEARS[1]:
+        return None  # 0001 would overflow when turned into UTC; no event is that far
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None  # 31.2.2026
+
+
+def parse_time(text: str) -> time | None:
+    found = _TIME.fullmatch(text.strip())
+    if not found:
+        return None
+    hours, minutes = int(found.group(1)), int(found.group(2) or 0)
+    return time(hours, minutes) if hours < 24 and minutes < 60 else None
+
+
+class DateAndTimeField(Field):
+    """A date and a time typed as text in two inputs, Finnish style (17.3.2026 and 17.00;
+    17:00, 17.03.2026 and 2026-03-17 are taken too), as the Suomi.fi date input does: no
+    browser's own picker, whose format the person cannot choose. Its data is a naive
+    Helsinki wall-clock datetime, as DateTimeLocalField's was, so a form changes one line.
+
+    The inputs are named <name>-date and <name>-time. `date_name` and `time_name` say in
+    the errors which date and time is meant ("the start date"); typed text is kept."""
+
+    def __init__(self, label=None, validators=None, *, date_name=None, time_name=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.date_name = date_name or _l("the date")
+        self.time_name = time_name or _l("the time")
+        self.date_text = ""
+        self.time_text = ""
+        self.wrong_part = ""  # "date" or "time": the input the error is about
+
+    @property
+    def error_id(self) -> str:
+        """The input the error summary links to: the one to correct."""
+        return f"{self.id}-{self.wrong_part or 'date'}"
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = data
+        self.process_data(self.object_data)
+        if formdata is None:
+            return
+        self.date_text = formdata.get(f"{self.name}-date", "")[:40]
+        self.time_text = formdata.get(f"{self.name}-time", "")[:40]
+        typed = f"{self.date_text} {self.time_text}".strip()
+        self.raw_data = [typed] if typed else []
+        try:
+            self.data = self._parsed()
+        except ValueError as error:
+            self.data = None
+            self.process_errors.append(error.args[0])
+
+    def process_data(self, value):
+        self.data = value if isinstance(value, datetime) else None
+        if self.data is not None:
+            self.date_text = f"{value.day}.{value.month}.{value.year}"
+            self.time_text = f"{value.hour}.{value.minute:02d}"
+
+    def _parsed(self) -> datetime | None:
+        if not self.raw_data:
+            return None  # empty: the validators say whether it may be
+        day, moment = self.date_text.strip(), self.time_text.strip()
+        self.wrong_part = "date"
+        if not day:
+            raise ValueError(_("Enter %(date)s", date=self.date_name))
+        if (on := parse_date(day)) is None:
+            raise ValueError(
+                _("Enter %(date)s as day.month.year, for example 17.3.2026", date=self.date_name)
+            )
+        self.wrong_part = "time"
+        if not moment:
+            raise ValueError(_("Enter %(time)s", time=self.time_name))
+        if (at := parse_time(moment)) is None:
+            raise ValueError(
+                _("Enter %(time)s as hours.minutes, for example 17.00", time=self.time_name)
+            )
+        self.wrong_part = ""
+        return datetime.combine(on, at)
+
+    def _value(self) -> str:
+        return f"{self.date_text} {self.time_text}".strip()
+
+    def utc(self) -> datetime | None:
+        """The moment typed, in UTC; None when none was."""
+        return clock.from_local(self.data) if self.data else None

@@ -97,9 +97,15 @@ def form_errors(form) -> list[tuple[str, str]]:
         elif isinstance(field, FormField):
             found += form_errors(field.form)
         elif field.errors:
-            grouped = isinstance(field, RadioField | SelectMultipleField)
-            found.append((f"{field.id}-0" if grouped else field.id, str(field.errors[0])))
+            found.append((_first_input(field), str(field.errors[0])))
     return found
+
+
+def _first_input(field) -> str:
+    """The id of the input the error summary links to for a field."""
+    if isinstance(field, RadioField | SelectMultipleField):
+        return f"{field.id}-0"
+    return getattr(field, "error_id", field.id)  # a field of several inputs says which
 
 
 def csrf_field() -> Markup:

@@ -225,6 +225,11 @@ def submit(client, url: str, data: dict, *, form_page: str | None = None, **kwar
     return client.post(url, data=payload, **kwargs)
 
 
+def typed_moment(name: str, day: str, time: str) -> dict:
+    """A date-and-time field as an organiser types it: a date (17.12.2027) and a time (17.00)."""
+    return {f"{name}-date": day, f"{name}-time": time}
+
+
 def sign_up(client, event, **overrides):
     """Fill in and send an event's sign-up form; the defaults are a valid sign-up."""
     data = {

@@ -13,7 +13,7 @@ from app.i18n import LANGUAGE_COOKIE, read_catalogue
 from app.models import Candidate, Registration
 from app.nominations import services as nominations
 from app.organiser.services import QuestionDetails
-from tests.conftest import Mailbox, deliver_mail, submit, text_of
+from tests.conftest import Mailbox, deliver_mail, submit, text_of, typed_moment
 
 
 @cache
@@ -98,7 +98,9 @@ def test_an_unknown_language_is_not_found(client):
     assert client.get("/language/de?next=/").status_code == 404
 
 
-def test_wtforms_own_messages_follow_the_page_language(client, login, make_organiser):
+def test_a_number_in_words_is_refused_naming_its_field_in_the_page_language(
+    client, login, make_organiser
+):
     login(make_organiser())
     page = submit(
         client,
@@ -107,7 +109,7 @@ def test_wtforms_own_messages_follow_the_page_language(client, login, make_organ
         headers={"Accept-Language": "fi"},
     )
     assert page.status_code == 200
-    assert "Ei ole kelvollinen kokonaisluku" in text_of(page)  # WTForms' Finnish catalogue
+    assert "Paikkojen määrä on kokonaisluku, esimerkiksi 40" in text_of(page)
     assert t("fi", "Enter the start date and time") in text_of(page)
 
 
@@ -185,8 +187,8 @@ def test_the_organiser_gives_other_languages_in_the_event_form(client, login, ma
             "language": "fi",
             "text_sv-title": "Organisationernas julkaffe",
             "text_sv-description": "Välkommen på glögg!",
-            "starts_at": "2027-12-17T17:00",
-            "ends_at": "2027-12-17T19:00",
+            **typed_moment("starts_at", "17.12.2027", "17.00"),
+            **typed_moment("ends_at", "17.12.2027", "19.00"),
             "format": "in_person",
             "venue_name": "Kumppanuustalo",
             "questions-0-label": "Kahvi vai tee?",
@@ -215,8 +217,8 @@ def test_a_translation_with_a_different_number_of_options_is_refused_at_the_fiel
         {
             "title": "Järjestöjen joulukahvit",
             "language": "fi",
-            "starts_at": "2027-12-17T17:00",
-            "ends_at": "2027-12-17T19:00",
+            **typed_moment("starts_at", "17.12.2027", "17.00"),
+            **typed_moment("ends_at", "17.12.2027", "19.00"),
             "format": "online",
             "questions-0-label": "Kahvi vai tee?",
             "questions-0-kind": "single_choice",

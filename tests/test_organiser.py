@@ -22,12 +22,14 @@ from tests.conftest import (
     sign_up,
     submit,
     text_of,
+    typed_moment,
 )
 
 NEW = "/organiser/events/new"
 NEXT_YEAR = clock.now().year + 1
 WINTER_DAY = f"{NEXT_YEAR}-12-17"  # Helsinki is UTC+2 in winter
 SUMMER_DAY = f"{NEXT_YEAR}-06-16"  # and UTC+3 in summer
+WINTER_DATE = f"17.12.{NEXT_YEAR}"  # WINTER_DAY as a Finn types it
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -38,8 +40,8 @@ def event_form(**overrides) -> dict:
     return {
         "title": "Järjestöjen joulukahvit",
         "description": "Tervetuloa! **Glögiä** ja pipareita tarjolla.",
-        "starts_at": f"{WINTER_DAY}T17:00",
-        "ends_at": f"{WINTER_DAY}T19:00",
+        **typed_moment("starts_at", WINTER_DATE, "17.00"),
+        **typed_moment("ends_at", WINTER_DATE, "19.00"),
         "format": "in_person",
         "venue_name": "Kumppanuustalo, auditorio",
         "venue_address": "Hämeenlinna",
@@ -195,15 +197,17 @@ def test_new_event_is_a_draft_until_published_and_the_organiser_can_preview_it(
 def test_times_are_typed_and_shown_in_helsinki_time(client, login, make_organiser, day, utc_hour):
     login(make_organiser())
 
-    event_id = create_event_through_form(client, starts_at=f"{day}T17:00", ends_at=f"{day}T19:00")
+    d = date.fromisoformat(day)
+    typed = f"{d.day}.{d.month}.{d.year}"
+    times = {**typed_moment("starts_at", typed, "17.00"), **typed_moment("ends_at", typed, "19:00")}
+    event_id = create_event_through_form(client, **times)
     publish(client, event_id)
 
-    d = date.fromisoformat(day)
     page = client.get(f"/events/{slug_of(event_id)}", headers={"Accept-Language": "fi"})
     assert f"{d.day}.{d.month}.{d.year} klo 17.00–19.00" in text_of(page)
-    edit_page = client.get(f"/organiser/events/{event_id}/edit").get_data(as_text=True)
-    assert f'value="{day}T17:00"' in edit_page
-    assert f'value="{day}T19:00"' in edit_page
+    shown = form_values(client.get(f"/organiser/events/{event_id}/edit"), "title")
+    assert (shown["starts_at-date"], shown["starts_at-time"]) == (typed, "17.00")
+    assert (shown["ends_at-date"], shown["ends_at-time"]) == (typed, "19.00")
     # Stored as the same moment in UTC.
     assert db.session.get(Event, event_id).starts_at.hour == utc_hour
 
@@ -312,8 +316,8 @@ def test_errors_are_listed_in_the_summary_and_typed_values_stay(client, login, m
         NEW,
         {
             **event_form(title="", venue_name="   ", description="Kahvit klo 16.30 aulassa."),
-            "starts_at": f"{WINTER_DAY}T19:00",
-            "ends_at": f"{WINTER_DAY}T17:00",
+            **typed_moment("starts_at", WINTER_DATE, "19.00"),
+            **typed_moment("ends_at", WINTER_DAY, "17:00"),
             "save": "1",
         },
     )
@@ -325,13 +329,15 @@ def test_errors_are_listed_in_the_summary_and_typed_values_stay(client, login, m
     summary = html[start : html.index("</ul>", start)]
     for target, message in [
         ("#title", "Enter a title"),
-        ("#ends_at", "The end must be after the start"),
+        ("#ends_at-date", "The end must be after the start"),
         ("#venue_name", "Enter the venue of an event held in person"),
     ]:
         assert f'<a href="{target}">{message}</a>' in summary
-        assert f'id="{target[1:]}-error"' in html  # and again at the field
-    assert f'value="{WINTER_DAY}T19:00"' in html
-    assert f'value="{WINTER_DAY}T17:00"' in html
+        field = target[1:].removesuffix("-date")  # a date and time: its date input first
+        assert f'id="{field}-error"' in html  # and again at the field
+    typed = form_values(page, "title")  # as typed, not reformatted
+    assert (typed["starts_at-date"], typed["starts_at-time"]) == (WINTER_DATE, "19.00")
+    assert (typed["ends_at-date"], typed["ends_at-time"]) == (WINTER_DAY, "17:00")
     assert "Kahvit klo 16.30 aulassa.</textarea>" in html
     assert 'value="Hämeenlinna"' in html
     assert event_count() == 0

@@ -30,7 +30,15 @@ from app.models import (
 )
 from app.nominations import services as nominations
 from app.templating import local_datetime
-from tests.conftest import Mailbox, csrf_token_in, deliver_mail, link_in, submit, text_of
+from tests.conftest import (
+    Mailbox,
+    csrf_token_in,
+    deliver_mail,
+    link_in,
+    submit,
+    text_of,
+    typed_moment,
+)
 from tests.test_organiser import (
     NEXT_YEAR,
     WINTER_DAY,
@@ -162,13 +170,13 @@ def planned_invitations(event) -> list[tuple[str, InvitationStatus]]:
 
 WORKSHOP_FORM = {
     "participation": "invitation",
-    "nominations_open_at": f"{NEXT_YEAR}-10-01T09:00",
-    "nominations_close_at": f"{NEXT_YEAR}-11-01T16:00",
+    **typed_moment("nominations_open_at", f"1.10.{NEXT_YEAR}", "9.00"),
+    **typed_moment("nominations_close_at", f"1.11.{NEXT_YEAR}", "16.00"),
     "nominees_per_organisation": "2",
     "self_nomination": "y",
     "themes": "Mielenterveys\r\n  Ikäihmiset \r\n\r\nMielenterveys\r\nLapset ja perheet",
-    "invitations_send_at": f"{NEXT_YEAR}-11-26T09:00",
-    "reply_by": f"{NEXT_YEAR}-12-05T16:00",
+    **typed_moment("invitations_send_at", f"26.11.{NEXT_YEAR}", "9.00"),
+    **typed_moment("reply_by", f"5.12.{NEXT_YEAR}", "16.00"),
     "invitation_reminder_days": "5",
 }
 
@@ -178,7 +186,7 @@ def test_a_workshop_is_set_up_through_the_event_form_and_its_settings_are_kept(
 ):
     login(owner)
     new_form = client.get("/organiser/events/new")
-    assert "Workshop by invitation" in text_of(new_form)
+    assert "Workshop settings Only for participation by invitation" in text_of(new_form)
     assert form_values(new_form, "title")["participation"] == "open"
     assert form_values(new_form, "title")["invitation_reminder_days"] == "3"
 
@@ -220,8 +228,10 @@ def test_workshop_dates_are_checked_against_each_other_and_the_event(client, log
         {
             **event_form(),
             **WORKSHOP_FORM,
-            "nominations_close_at": f"{NEXT_YEAR}-09-30T09:00",  # before they open
-            "reply_by": f"{NEXT_YEAR}-11-20T09:00",  # before the invitations go out
+            **typed_moment("nominations_close_at", f"30.9.{NEXT_YEAR}", "9.00"),  # before they open
+            **typed_moment(
+                "reply_by", f"20.11.{NEXT_YEAR}", "9.00"
+            ),  # before the invitations go out
             "nominees_per_organisation": "0",
             "invitation_reminder_days": "",
             "save": "1",
@@ -231,10 +241,13 @@ def test_workshop_dates_are_checked_against_each_other_and_the_event(client, log
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     for target, message in [
-        ("#nominations_close_at", "Nominations must close after they open"),
-        ("#nominees_per_organisation", "Enter a number from 1 to 1000"),
-        ("#reply_by", "The reply-by date must be after the invitations go out"),
-        ("#invitation_reminder_days", "Enter a number of days, or 0 for no reminder"),
+        ("#nominations_close_at-date", "Nominations must close after they open"),
+        ("#nominees_per_organisation", "The nominees per organisation must be from 1 to 1000"),
+        ("#reply_by-date", "The reply-by date must be after the invitations go out"),
+        (
+            "#invitation_reminder_days",
+            "Enter the days before the reply-by date for the reminder, or 0 for none",
+        ),
     ]:
         assert f'<a href="{target}">{message}</a>' in html
     assert event_count() == 0
@@ -245,17 +258,17 @@ def test_workshop_dates_are_checked_against_each_other_and_the_event(client, log
         {
             **event_form(),
             **WORKSHOP_FORM,
-            "nominations_close_at": f"{WINTER_DAY}T18:00",  # after the start at 17.00
-            "invitations_send_at": f"{WINTER_DAY}T17:00",
-            "reply_by": f"{WINTER_DAY}T17:30",
+            **typed_moment("nominations_close_at", WINTER_DAY, "18.00"),  # after the start at 17.00
+            **typed_moment("invitations_send_at", WINTER_DAY, "17.00"),
+            **typed_moment("reply_by", WINTER_DAY, "17.30"),
             "save": "1",
         },
     )
     html = late.get_data(as_text=True)
     for target, message in [
-        ("#nominations_close_at", "Nominations must close before the event starts"),
-        ("#invitations_send_at", "The invitations must go out before the event starts"),
-        ("#reply_by", "The reply-by date must be before the event starts"),
+        ("#nominations_close_at-date", "Nominations must close before the event starts"),
+        ("#invitations_send_at-date", "The invitations must go out before the event starts"),
+        ("#reply_by-date", "The reply-by date must be before the event starts"),
     ]:
         assert f'<a href="{target}">{message}</a>' in html
     assert event_count() == 0
@@ -269,8 +282,8 @@ def test_an_open_event_ignores_the_workshop_settings(client, login, owner):
         **{
             **WORKSHOP_FORM,
             "participation": "open",
-            "nominations_close_at": "not a date",
-            "reply_by": f"{NEXT_YEAR}-01-01T00:00",
+            **typed_moment("nominations_close_at", "not a date", "17.00"),
+            **typed_moment("reply_by", f"1.1.{NEXT_YEAR}", "0.00"),
             "invitation_reminder_days": "",
         },
     )

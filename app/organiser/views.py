@@ -28,6 +28,7 @@ from app.models import (
     Event,
     EventStatus,
     OrganiserRole,
+    Participation,
 )
 from app.organiser import messages, services
 from app.organiser.access import event_or_404
@@ -39,14 +40,10 @@ from app.organiser.attendees import (
     door_list,
     mark_arrival,
 )
-from app.organiser.forms import (
-    AUDIENCE_CHOICES,
-    NEW_EVENT_REMINDERS,
-    CoOrganiserForm,
-    EventForm,
-    MessageForm,
-    event_form_data,
-)
+from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
+from app.organiser.forms import AUDIENCE_CHOICES, CoOrganiserForm, MessageForm
+from app.organiser.preview import as_the_public_will_see
+from app.signup.forms import signup_form_for
 from app.templating import local_datetime
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -76,6 +73,7 @@ def _handle_event_form(form: EventForm, save):
     if form.is_submitted() and form.add_question.data:
         if len(form.questions.entries) < form.questions.max_entries:
             form.questions.append_entry()
+            form.question_added = True
         return None
     if form.validate_on_submit():
         return save(form.details())
@@ -137,7 +135,23 @@ def event(event_id: int):
 @bp.get("/events/<int:event_id>/preview")
 def preview(event_id: int):
     event = event_or_404(event_id)
-    return render_template("events/show.html", event=event, at=clock.now(), preview=True)
+    return render_template(
+        "events/show.html",
+        event=as_the_public_will_see(event),
+        at=clock.now(),
+        preview=True,
+        draft=event.status == EventStatus.DRAFT,
+    )
+
+
+@bp.get("/events/<int:event_id>/preview/sign-up")
+def preview_signup(event_id: int):
+    """The sign-up form as the public will see it, but it cannot be sent."""
+    event = event_or_404(event_id)
+    if event.participation != Participation.OPEN:
+        abort(404)
+    form = signup_form_for(event)
+    return render_template("signup/form.html", event=event, form=form, preview=True)
 
 
 @bp.post("/events/<int:event_id>/publish")

@@ -387,6 +387,10 @@ def test_organiser_pages_have_no_axe_violations(
     expect(h1(page)).to_have_text(draft.title)
     audit.check("draft event preview")
 
+    page.get_by_role("link", name=t(language, "Sign up"), exact=True).click()
+    expect(h1(page)).to_have_text(t(language, "Sign up"))
+    audit.check("draft sign-up form preview")
+
     audit.assert_clean()
 
 
@@ -710,7 +714,7 @@ def test_workshop_review_and_invitation_pages_have_no_axe_violations(
     audit.check("workshop event form")
     screenshot(page, f"workshop-form-{language}")
 
-    page.get_by_label(t(language, "Reply by")).fill("2000-01-01T12:00")
+    page.locator("#reply_by-date").fill("31.2.2000")
     page.get_by_role("button", name=t(language, "Save changes")).click()
     expect_errors(page, language)
     audit.check("workshop event form with errors")
