@@ -798,6 +798,7 @@ NOT_PAGES = {
     "workshops.nominations_csv": "a CSV download of the nominations",
     "workshops.nominations_xlsx": "an Excel download of the nominations",
     "signup.calendar": "a calendar file (.ics) of a person's place, behind their manage token",
+    "signup.done_calendar": "a calendar file (.ics) for the browser that just signed up",
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
     "devmail.show": "one caught message for developers: 404 unless debug or DEV_MAIL_PAGE",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
