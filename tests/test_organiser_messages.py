@@ -16,8 +16,8 @@ from aiosmtpd.controller import Controller
 
 from app import clock
 from app.extensions import db
+from app.messages.services import plan_message
 from app.models import Audience, EmailStatus, MessageBatch, OutboundEmail
-from app.organiser.messages import plan_message
 from app.signup.services import register_for_event
 from tests.conftest import (
     PASSWORD,
