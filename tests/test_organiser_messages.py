@@ -282,6 +282,32 @@ def test_the_preview_shows_the_email_as_it_will_be_sent_and_saves_nothing(
     assert messages_in_outbox() == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "link_line"),
+    [
+        ("en", "Change your answers or cancel: [a personal link for each person]"),
+        (
+            "fi",
+            "Muuta vastauksiasi tai peru ilmoittautuminen: [jokaisen oma henkilökohtainen linkki]",
+        ),
+        ("sv", "Ändra dina svar eller avboka: [en personlig länk till var och en]"),
+    ],
+)
+def test_the_preview_names_the_personal_link_in_the_organisers_language(
+    client, login, owner, event, people, language, link_line
+):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    login(owner)
+
+    page = preview(client, event)
+
+    html = page.get_data(as_text=True)
+    email = html[html.index('<div class="mail-text">') :]
+    assert link_line in email
+    if language != "en":
+        assert "a personal link" not in html
+
+
 def test_bad_input_gives_errors_at_the_fields_and_keeps_what_was_typed(
     client, login, owner, event, people
 ):

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
@@ -114,7 +114,8 @@ def email_preview(
         is_confirmed=(
             person.status == RegistrationStatus.CONFIRMED and event.status == EventStatus.PUBLISHED
         ),
-        manage_url=f"[{_l('a personal link for each person')}]",
+        # Whole, not put together in an f-string: the catalogues never saw an _l() inside one.
+        manage_url=gettext("[a personal link for each person]"),
         position=None,
         payload={},
     )
