@@ -156,6 +156,38 @@ def test_confirmation_email_is_multipart_with_absolute_links(client, app, make_e
     assert len(ids) == 2 and all(id.endswith("@test.example>") for id in ids), ids
 
 
+def test_every_event_email_can_be_replied_to_at_the_events_contact_address(
+    client, app, make_event, mailbox
+):
+    from app.organiser.services import cancel_event
+
+    event = make_event(capacity=1, contact_email="info@hameenjarjestot.fi")
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+    cancel_event(event)
+    deliver_mail(app)
+
+    kinds = {message["Subject"].split(":")[0]: message["Reply-To"] for message in mailbox.messages}
+    assert kinds == {
+        "You are registered": "info@hameenjarjestot.fi",
+        "You are on the waiting list": "info@hameenjarjestot.fi",
+        "Cancelled": "info@hameenjarjestot.fi",
+    }
+
+
+def test_without_a_contact_address_an_event_email_has_no_reply_to(
+    client, app, make_event, make_organiser, mailbox
+):
+    owner = make_organiser(email="olli.private@example.fi")
+    event = make_event(owner, contact_email="")
+    sign_up(client, event)
+    deliver_mail(app)
+
+    [message] = mailbox.to("sara@example.fi")
+    assert message["Reply-To"] is None
+    assert "olli.private@example.fi" not in message.as_string()
+
+
 def test_manage_token_is_stored_only_as_a_hash(client, app, make_event, mailbox):
     from app.models import Token
 

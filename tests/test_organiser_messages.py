@@ -416,6 +416,18 @@ def test_sending_now_emails_the_confirmed_people_with_their_own_manage_link(
     assert (row["Sent"], row["Pending"], row["Failed"], row["Skipped"]) == ("2", "0", "0", "0")
 
 
+def test_a_reply_to_a_message_goes_to_the_events_contact_address(
+    client, app, login, owner, event, people, mailbox
+):
+    login(owner)
+    send_message(client, event)
+    deliver_mail(app)
+
+    [email] = mailbox.to("sara@example.fi")
+    assert email["Reply-To"] == "info@example.fi"
+    assert email["From"] == "Kutsu <kutsu@test.example>"
+
+
 def test_a_message_to_everyone_reaches_confirmed_and_waiting_but_not_cancelled(
     client, app, login, owner, event, people, mailbox
 ):

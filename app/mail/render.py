@@ -146,6 +146,8 @@ class KutsuMessage(Message):
         message["To"] = ", ".join(set(map(encoded_address, self.recipients)))
         message["Date"] = formatdate(self.date, localtime=True)
         message["Message-ID"] = self.msgId
+        if self.reply_to:
+            message["Reply-To"] = encoded_address(self.reply_to)
         for attachment in self.attachments:
             message.attach(_attached(attachment))
         message.policy = SENT_AS_ENCODED
@@ -176,9 +178,21 @@ def render_message(email: OutboundEmail) -> Message:
         subject = _subject(email)
         body = render_template(f"mail/{email.kind}.txt", **context)
         html = render_template(f"mail/{email.kind}.html", subject=subject, **context)
-        message = KutsuMessage(subject=subject, recipients=[email.recipient], body=body, html=html)
+        message = KutsuMessage(
+            subject=subject,
+            recipients=[email.recipient],
+            body=body,
+            html=html,
+            reply_to=_reply_to(email),
+        )
         _attach_calendar(message, email, context)
     return message
+
+
+def _reply_to(email: OutboundEmail) -> str | None:
+    """A reply reaches the event's contact address; without one there is no Reply-To (the
+    mail comes from the service, and an organiser's own address is not given out)."""
+    return (email.event.contact_email or None) if email.event is not None else None
 
 
 def _subject(email: OutboundEmail) -> str:
