@@ -200,7 +200,7 @@ def _subject(email: OutboundEmail) -> str:
         return str(SUBJECTS[email.kind])
     title = email.event.title_in(email.locale).text
     if email.kind == "organiser_message":
-        return f"{email.batch.subject} – {title}"
+        return f"{email.batch.subject_in(email.locale).text} – {title}"
     return str(SUBJECTS[email.kind] % {"title": title})
 
 
@@ -236,6 +236,9 @@ def _context(email: OutboundEmail) -> dict:
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
+    if email.batch is not None:
+        context["message_subject"] = email.batch.subject_in(email.locale)
+        context["message_body"] = email.batch.body_in(email.locale)
     context["candidate"] = email.candidate
     return context
 

@@ -3,11 +3,17 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
+from wtforms import DateTimeLocalField, Form, FormField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 
 from app import clock
-from app.forms import KutsuForm, NoControlCharacters, RadiosField
+from app.forms import LANGUAGE_CHOICES, KutsuForm, NoControlCharacters, RadiosField
 from app.models import Audience
 from app.organiser.forms import DATETIME_FORMATS
 
@@ -35,6 +41,60 @@ def _plain_text(value):
 
 def _stripped(value):
     return value.strip() if isinstance(value, str) else value
+
+
+LANGUAGE_NAMES = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
+
+
+def _version_form(language: str) -> type[Form]:
+    """The subject and the message in one more language: both, or neither."""
+    name = LANGUAGE_NAMES[language]
+
+    class VersionForm(Form):
+        subject = StringField(
+            _l("Subject (%(language)s)", language=name),
+            filters=[_stripped],
+            # Not Optional(): that would stop the checks below on an empty field.
+            validators=[
+                Length(max=200, message=_l("Use %(max)d characters or fewer")),
+                NoControlCharacters(),
+            ],
+        )
+        body = TextAreaField(
+            _l("Message (%(language)s)", language=name),
+            filters=[_plain_text],
+            validators=[
+                Length(max=10000, message=_l("Use %(max)d characters or fewer")),
+                NoControlCharacters(multiline=True),
+            ],
+        )
+
+        def validate_subject(self, field):
+            if self.body.data and not field.data:
+                raise ValidationError(
+                    _l(
+                        "Enter the subject (%(language)s), or leave the message in that "
+                        "language empty",
+                        language=name,
+                    )
+                )
+
+        def validate_body(self, field):
+            if self.subject.data and not field.data:
+                raise ValidationError(
+                    _l(
+                        "Enter the message (%(language)s), or leave the subject in that "
+                        "language empty",
+                        language=name,
+                    )
+                )
+
+        def version(self) -> dict[str, str]:
+            if self.subject.data and self.body.data:
+                return {"subject": self.subject.data, "body": self.body.data}
+            return {}
+
+    return VersionForm
 
 
 class MessageForm(KutsuForm):
@@ -83,7 +143,36 @@ class MessageForm(KutsuForm):
         description=_l("Only when sending later. Finnish time, for example 2026-03-17 09:00"),
     )
 
+    text_fi = FormField(_version_form("fi"))
+    text_sv = FormField(_version_form("sv"))
+    text_en = FormField(_version_form("en"))
+
     sizes: dict[Audience, int] | None = None
+    # The event's language: `subject` and `body` are in it; set it before validating.
+    main_language: str = "fi"
+
+    def other_languages(self) -> list[SelectChoice]:
+        """The languages a version may be written in besides the main one."""
+        return [choice for choice in LANGUAGE_CHOICES if choice.value != self.main_language]
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """{"sv": {"subject": ..., "body": ...}} for each other language written in."""
+        given = {
+            choice.value: getattr(self, f"text_{choice.value}").form.version()
+            for choice in self.other_languages()
+        }
+        return {language: version for language, version in given.items() if version}
+
+    def languages_given(self) -> list[str]:
+        """Other languages with text or an error: their part of the form starts opened."""
+        return [
+            choice.value
+            for choice in self.other_languages()
+            if (part := getattr(self, f"text_{choice.value}")).form.version()
+            or part.data.get("subject")
+            or part.data.get("body")
+            or part.errors
+        ]
 
     def validate_audience(self, field):
         if field.data not in {audience.value for audience in Audience}:

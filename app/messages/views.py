@@ -2,16 +2,16 @@
 /organiser/events/<id>/messages and /outbox."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import clock
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.messages import outbox as event_outbox
-from app.messages import services
-from app.messages.forms import AUDIENCE_CHOICES, MessageForm
+from app.messages import preview, services
+from app.messages.forms import AUDIENCE_CHOICES, LANGUAGE_NAMES, MessageForm
 from app.models import Audience, EmailStatus, Event
 from app.organiser.access import event_or_404
 from app.templating import local_datetime
@@ -28,6 +28,7 @@ def require_login():
 def _message_form(event: Event) -> MessageForm:
     form = MessageForm(data={"when": "now"})
     form.sizes = services.audience_sizes(event)
+    form.main_language = event.language
     form.audience.choices = [
         (choice.value, f"{choice.label} ({form.sizes[Audience(choice.value)]})")
         for choice in AUDIENCE_CHOICES
@@ -81,32 +82,25 @@ def new(event_id: int):
     """Write, then check a preview, then send: nothing is saved before "Send"."""
     event = event_or_404(event_id)
     form = _message_form(event)
-    if request.method == "GET" or request.form.get("change"):
-        return render_template("messages/form.html", event=event, form=form)
-    if not form.validate_on_submit():
-        return render_template("messages/form.html", event=event, form=form)
-    audience = Audience(form.audience.data)
-    if not request.form.get("confirm"):
-        recipients = services.recipients_preview(event, audience)
-        subject_line, text = services.email_preview(
-            event,
-            current_user,
-            form.subject.data,
-            form.body.data,
-            recipients.first[0] if recipients.first else None,
-        )
+    if request.method == "GET" or request.form.get("change") or not form.validate_on_submit():
         return render_template(
-            "messages/preview.html",
+            "messages/form.html",
             event=event,
             form=form,
-            recipients=recipients,
-            subject_line=subject_line,
-            text=text,
-            send_after=form.send_after(),
+            event_language_name=LANGUAGE_NAMES[event.language],
         )
+    audience = Audience(form.audience.data)
+    if not request.form.get("confirm"):
+        return _preview_page(event, form, audience)
     try:
         batch = services.plan_message(
-            event, current_user, audience, form.subject.data, form.body.data, form.send_after()
+            event,
+            current_user,
+            audience,
+            form.subject.data,
+            form.body.data,
+            form.send_after(),
+            translations=form.translations(),
         )
     except services.AlreadyPlanned:
         if form.send_after() is None:
@@ -131,6 +125,29 @@ def new(event_id: int):
         )
     flash(note, "success")
     return redirect(url_for("messages.index", event_id=event.id), code=303)
+
+
+def _preview_page(event: Event, form: MessageForm, audience: Audience):
+    """The email as the people of one language get it: the page's language first, then
+    whichever the organiser asks for ("Show it in Swedish")."""
+    shown_in = request.form.get("preview_in")
+    if shown_in not in LANGUAGE_NAMES:
+        shown_in = str(get_locale())
+    message = preview.draft(
+        event, current_user, form.subject.data, form.body.data, form.translations()
+    )
+    return render_template(
+        "messages/preview.html",
+        event=event,
+        form=form,
+        message=message,
+        recipients=preview.recipients_preview(event, audience),
+        email=preview.email_preview(
+            event, message, shown_in, preview.sample_recipient(event, audience, shown_in)
+        ),
+        version_names=LANGUAGE_NAMES,
+        send_after=form.send_after(),
+    )
 
 
 # --- the outbox -------------------------------------------------------------------------

@@ -346,7 +346,7 @@ def test_message_and_outbox_pages_have_no_axe_violations(
     screenshot(page, f"message-errors-{language}")
 
     page.get_by_label(f"{t(language, 'People with a confirmed place')} (2)").check()
-    page.get_by_label(t(language, "Subject")).fill("Ohjelma on valmis")
+    page.get_by_label(t(language, "Subject"), exact=True).fill("Ohjelma on valmis")
     page.get_by_label(t(language, "Message"), exact=True).fill(
         "Hei!\n\nOhjelma alkaa klo 9.00.\nTervetuloa!"
     )
