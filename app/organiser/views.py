@@ -9,7 +9,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -151,7 +151,11 @@ def cancel(event_id: int):
         told = services.cancel_event(event)
         db.session.commit()
         flash(
-            _("The event is cancelled. %(count)d people will be told by email.", count=told),
+            ngettext(
+                "The event is cancelled. %(num)d person will be told by email.",
+                "The event is cancelled. %(num)d people will be told by email.",
+                told,
+            ),
             "success",
         )
         return redirect(url_for("organiser.event", event_id=event.id), code=303)
