@@ -415,6 +415,10 @@ def test_sending_now_emails_the_confirmed_people_with_their_own_manage_link(
     assert mailbox.to("kalle@example.fi") == []
     [row] = message_rows(client, event)
     assert row["Subject"] == "Ohjelma on valmis"
+    # Written in Finnish, listed on an English page: marked as Finnish.
+    assert '<td><span lang="fi">Ohjelma on valmis</span></td>' in (
+        client.get(f"/organiser/events/{event.id}/messages").get_data(as_text=True)
+    )
     assert row["To"] == "People with a confirmed place"
     assert row["When"].startswith("Sent ")
     assert row["Written by"] == "Olli Organiser"

@@ -32,7 +32,8 @@ BY_NAME = (sa.func.lower(Registration.name), Registration.id)
 class Recipients:
     count: int
     first: list[Registration]
-    # How many of them read each language, in LANGUAGE_CHOICES order; none left out.
+    # How many of them read each language, in LANGUAGE_CHOICES order; languages nobody
+    # reads are left out.
     by_language: dict[str, int]
 
     @property
