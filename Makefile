@@ -23,11 +23,9 @@ run: $(STAMP) instance/config.py
 	$(FLASK) translations compile
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	@echo
-	@echo "Kutsu:        http://127.0.0.1:5000"
-	@echo "Caught mail:  http://127.0.0.1:5000/dev/mail"
-	@echo "Organiser:    http://127.0.0.1:5000/login"
-	@echo
+	@# Last before the servers start, so it is not lost among the lines above; and as it is
+	@# now (a demo password changed since is not printed).
+	@$(FLASK) demo sign-in --url http://127.0.0.1:5000
 	@# Ctrl+C reaches the web server; the catcher and the worker, started in the background,
 	@# ignore it, so the trap stops them (resetting itself first, or kill would re-enter it).
 	@trap 'trap - INT TERM EXIT; kill $$catcher $$worker 2>/dev/null; wait' INT TERM EXIT; \

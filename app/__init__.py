@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.invitations.views import bp as invitations_bp
     from app.mail.views import bp as mail_bp
+    from app.messages.views import bp as messages_bp
     from app.nominations.views import bp as nominations_bp
     from app.operations.views import bp as operations_bp
     from app.organiser.views import bp as organiser_bp
@@ -105,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(signup_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(organiser_bp)
+    app.register_blueprint(messages_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(nominations_bp)

@@ -152,13 +152,44 @@ def mail_catch_command(host: str, port: int):
 @click.option("--force", is_flag=True, help="Load again even if demo data is there.")
 def demo_load_command(force: bool):
     """Load the demo organiser and events, dated in the coming weeks."""
-    from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD, load_demo
+    from app.demo.data import load_demo
 
     with writing():
         created = load_demo(force=force)
         db.session.commit()
     click.echo("Demo data loaded." if created else "Demo data is already there.")
-    click.echo(f"Demo organiser: {DEMO_EMAIL} / password {DEMO_PASSWORD}")
+
+
+@demo_cli.command("sign-in")
+@click.option("--url", default="http://127.0.0.1:5000", show_default=True, help="Kutsu's address.")
+def demo_sign_in_command(url: str):
+    """Where Kutsu is, and how to sign in as the demo organiser: `make run` prints it last,
+    just before the servers start, as it is now (a password changed since is not shown)."""
+    from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD, DemoAccount, demo_account
+
+    account = demo_account()
+    lines = [
+        "",
+        f"Kutsu:        {url}",
+        f"Caught mail:  {url}/dev/mail",
+        f"Sign in:      {url}/login",
+    ]
+    if account == DemoAccount.READY:
+        lines.append(f"              {DEMO_EMAIL} / password {DEMO_PASSWORD}")
+    elif account == DemoAccount.PASSWORD_CHANGED:
+        lines += [
+            f"              {DEMO_EMAIL}: its password is no longer the demo one.",
+            '              Forgotten? "Forgot your password?" on the sign-in page sends a',
+            "              link to set a new one; it arrives under Caught mail.",
+        ]
+    elif account == DemoAccount.DEACTIVATED:
+        lines += [
+            f"              {DEMO_EMAIL} is deactivated. An account of your own:",
+            "              flask --app wsgi organiser create EMAIL --name NAME",
+        ]
+    else:
+        lines.append("              No demo organiser: `flask --app wsgi demo load` makes one.")
+    click.echo("\n".join([*lines, ""]))
 
 
 @click.command("init-config")

@@ -1,6 +1,6 @@
 """Calendar invitations and reminders, as the person receiving them sees them."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import icalendar
 import pytest
@@ -48,6 +48,63 @@ def test_confirmation_carries_a_calendar_invitation_in_helsinki_time(
     assert TEAMS in entry["DESCRIPTION"], "confirmed people get the join link"
     assert str(entry["ATTENDEE"]) == "mailto:sara@example.fi"
     assert entry["UID"].startswith(f"kutsu-event-{event.id}-registration-")
+
+
+def zoneinfo_changes(first: datetime, last: datetime) -> set[tuple[datetime, timedelta]]:
+    """(UTC moment, offset after) of each of Helsinki's clock changes, found hour by hour."""
+    changes = set()
+    moment = first
+    offset = moment.astimezone(clock.HELSINKI).utcoffset()
+    while moment < last:
+        moment += timedelta(hours=1)
+        after = moment.astimezone(clock.HELSINKI).utcoffset()
+        if after != offset:
+            changes.add((moment, after))
+            offset = after
+    return changes
+
+
+def vtimezone_changes(zone) -> set[tuple[datetime, timedelta]]:
+    """(UTC moment, offset after) of each change a VTIMEZONE describes: per RFC 5545 an
+    observance's DTSTART and RDATEs are the local time of the offset it changes from."""
+    changes = set()
+    for part in zone.subcomponents:
+        before, after = part["TZOFFSETFROM"].td, part["TZOFFSETTO"].td
+        if before == after:
+            continue  # the offset the zone starts with: no change
+        dates = part.get("RDATE", [])
+        listed = dates if isinstance(dates, list) else [dates]
+        local_times = [part["DTSTART"].dt] + [day.dt for rdate in listed for day in rdate.dts]
+        for local in local_times:
+            changes.add(((local.replace(tzinfo=None) - before).replace(tzinfo=UTC), after))
+    return changes
+
+
+@pytest.mark.parametrize("year", [2027, 2028, 2031])
+def test_the_calendars_time_zone_changes_the_clocks_when_helsinki_does(
+    client, app, make_event, mailbox, year
+):
+    # Late in June, when nothing is near a change.
+    starts = datetime(year, 6, 20, 14, 0, tzinfo=UTC)
+    event = make_event(starts_in=starts - clock.now())
+    sign_up(client, event)
+    deliver_mail(app)
+
+    [message] = mailbox.to("sara@example.fi")
+    [zone] = calendar_in(message).walk("VTIMEZONE")
+    covered = (datetime(year - 1, 1, 1, tzinfo=UTC), datetime(year + 2, 1, 1, tzinfo=UTC))
+    expected = zoneinfo_changes(*covered)
+    assert len(expected) == 6
+    assert vtimezone_changes(zone) == expected
+    # Summer time starts at 03.00 Finnish time (01.00 UTC), ends at 04.00 summer time.
+    [daylight] = [part for part in zone.subcomponents if part.name == "DAYLIGHT"]
+    [standard] = [
+        part
+        for part in zone.subcomponents
+        if part.name == "STANDARD" and part["TZOFFSETFROM"].td == timedelta(hours=3)
+    ]
+    assert daylight["DTSTART"].dt.time() == time(3, 0)
+    assert standard["DTSTART"].dt.time() == time(4, 0)
 
 
 def test_everyone_at_an_event_gets_a_calendar_entry_of_their_own(client, app, make_event, mailbox):

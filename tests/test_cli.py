@@ -4,6 +4,7 @@ import re
 import signal
 import sqlite3
 import time
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -133,7 +134,7 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
 
     assert result.exit_code == 0, result.output
     assert "Demo data loaded." in result.output
-    assert f"{DEMO_EMAIL} / password {DEMO_PASSWORD}" in result.output
+    assert DEMO_PASSWORD not in result.output, "the sign-in comes last, from demo sign-in"
     cards = event_cards(client)
     assert sorted(cards) == sorted(DEMO_TITLES)
     evening, teams, seminar, coffee, workshop = (cards[title] for title in DEMO_TITLES)
@@ -165,6 +166,59 @@ def test_the_demo_organiser_can_sign_in_and_sees_the_demo_events(runner, client)
     assert dashboard.count("Published") == 5
     statuses = db.session.scalars(sa.select(Event.status)).all()
     assert statuses == [EventStatus.PUBLISHED] * 5
+
+
+def test_the_sign_in_printed_names_the_demo_password_while_it_signs_in(runner, client):
+    runner.invoke(args=["demo", "load"])
+
+    result = runner.invoke(args=["demo", "sign-in"])
+
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:-1] == [
+        "Kutsu:        http://127.0.0.1:5000",
+        "Caught mail:  http://127.0.0.1:5000/dev/mail",
+        "Sign in:      http://127.0.0.1:5000/login",
+        f"              {DEMO_EMAIL} / password {DEMO_PASSWORD}",
+    ]
+    assert sign_in(client, DEMO_EMAIL, DEMO_PASSWORD).status_code == 303
+
+
+def test_after_the_demo_password_is_changed_it_is_not_printed_and_resetting_is_explained(
+    runner, client
+):
+    from app.auth.services import issue_password_reset_token, reset_password
+
+    runner.invoke(args=["demo", "load"])
+    demo = db.session.scalar(sa.select(Organiser).where(Organiser.email == DEMO_EMAIL))
+    reset_password(issue_password_reset_token(demo), NEW_PASSWORD)
+    db.session.commit()
+
+    result = runner.invoke(args=["demo", "sign-in"])
+
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD not in result.output
+    assert f"{DEMO_EMAIL}: its password is no longer the demo one." in result.output
+    assert '"Forgot your password?" on the sign-in page' in result.output
+    assert sign_in(client, DEMO_EMAIL, DEMO_PASSWORD).status_code == 200, "refused"
+
+
+def test_without_demo_data_the_sign_in_says_how_to_load_it(runner):
+    result = runner.invoke(args=["demo", "sign-in"])
+
+    assert DEMO_PASSWORD not in result.output
+    assert "No demo organiser: `flask --app wsgi demo load` makes one." in result.output
+
+
+def test_make_run_prints_the_sign_in_last_just_before_the_servers_start():
+    makefile = (Path(__file__).parents[1] / "Makefile").read_text()
+    recipe = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    commands = [
+        line.strip() for line in recipe.splitlines()[1:] if not line.strip().startswith("@#")
+    ]
+    steps = ["db upgrade", "demo load", "demo sign-in", "mail catch", "mail work", "run --debug"]
+    found = [next(i for i, c in enumerate(commands) if step in c) for step in steps]
+    assert found == sorted(found), commands
+    assert not [c for c in commands if c.startswith("@echo")], "nothing printed after it"
 
 
 # --- the mail worker ------------------------------------------------------------------

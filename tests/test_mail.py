@@ -1,5 +1,6 @@
 """The outbox and the worker: mail survives SMTP trouble and is sent once."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -156,6 +157,38 @@ def test_confirmation_email_is_multipart_with_absolute_links(client, app, make_e
     assert len(ids) == 2 and all(id.endswith("@test.example>") for id in ids), ids
 
 
+def test_every_event_email_can_be_replied_to_at_the_events_contact_address(
+    client, app, make_event, mailbox
+):
+    from app.organiser.services import cancel_event
+
+    event = make_event(capacity=1, contact_email="info@hameenjarjestot.fi")
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+    cancel_event(event)
+    deliver_mail(app)
+
+    kinds = {message["Subject"].split(":")[0]: message["Reply-To"] for message in mailbox.messages}
+    assert kinds == {
+        "You are registered": "info@hameenjarjestot.fi",
+        "You are on the waiting list": "info@hameenjarjestot.fi",
+        "Cancelled": "info@hameenjarjestot.fi",
+    }
+
+
+def test_without_a_contact_address_an_event_email_has_no_reply_to(
+    client, app, make_event, make_organiser, mailbox
+):
+    owner = make_organiser(email="olli.private@example.fi")
+    event = make_event(owner, contact_email="")
+    sign_up(client, event)
+    deliver_mail(app)
+
+    [message] = mailbox.to("sara@example.fi")
+    assert message["Reply-To"] is None
+    assert "olli.private@example.fi" not in message.as_string()
+
+
 def test_manage_token_is_stored_only_as_a_hash(client, app, make_event, mailbox):
     from app.models import Token
 
@@ -199,6 +232,57 @@ def test_dev_mail_catcher_keeps_messages_for_the_dev_page(client, app, make_even
     message_path = listing.get_data(as_text=True).split('href="/dev/mail/')[1].split('"')[0]
     shown = client.get(f"/dev/mail/{message_path}")
     assert "http://kutsu.test/manage/" in shown.get_data(as_text=True)
+
+
+def test_the_dev_mail_page_shows_the_html_as_sent_apart_from_the_site_and_gives_the_ics(
+    client, app, make_event, smtp_at
+):
+    from pathlib import Path
+
+    import icalendar
+
+    from app.mail.catcher import SaveToFolder
+
+    catcher = Controller(
+        SaveToFolder(Path(app.config["DEV_MAIL_DIR"])), hostname="127.0.0.1", port=free_port()
+    )
+    catcher.start()
+    try:
+        smtp_at(catcher.port)
+        app.config["DEV_MAIL_PAGE"] = True
+        event = make_event(title="POPup-aamukahvit", contact_email="info@example.fi")
+        sign_up(client, event)
+        deliver_mail(app)
+    finally:
+        catcher.stop()
+    listing = client.get("/dev/mail/").get_data(as_text=True)
+    message_id = listing.split('href="/dev/mail/')[1].split('"')[0]
+
+    page = client.get(f"/dev/mail/{message_id}")
+
+    html = page.get_data(as_text=True)
+    assert "Replies go to info@example.fi" in text_of(page)
+    frame = re.search(r"<iframe [^>]*>", html).group(0)
+    assert f'src="/dev/mail/{message_id}/html"' in frame
+    assert " sandbox " in frame and "allow-" not in frame
+    assert 'title="The email as HTML"' in frame
+    # The HTML part itself: as sent, under a policy that lets it run nothing as this site.
+    shown = client.get(f"/dev/mail/{message_id}/html")
+    assert shown.mimetype == "text/html"
+    assert '<html lang="en">' in shown.get_data(as_text=True)
+    assert 'href="http://kutsu.test/manage/' in shown.get_data(as_text=True)
+    policy = shown.headers["Content-Security-Policy"]
+    assert policy.startswith("sandbox;") and "default-src 'none'" in policy
+    assert "script-src" not in policy and "frame-ancestors 'self'" in policy
+    # The calendar invitation downloads as a file, and is one.
+    link = re.search(r'<a href="([^"]+)" download="invite.ics">Download invite.ics</a>', html)
+    assert link, "a download link for the .ics"
+    download = client.get(link.group(1))
+    assert download.headers["Content-Disposition"] == "attachment; filename=invite.ics"
+    assert download.mimetype == "text/calendar"
+    [entry] = icalendar.Calendar.from_ical(download.data).walk("VEVENT")
+    assert entry["SUMMARY"] == "POPup-aamukahvit"
+    assert client.get(f"/dev/mail/{message_id}/attachments/2").status_code == 404
 
 
 def test_a_long_subject_with_finnish_letters_arrives_whole(app, client, make_event, mailbox):

@@ -680,3 +680,37 @@ def test_an_organisers_preview_of_a_draft_workshop_has_no_button_to_a_missing_fo
     assert "Participation by invitation" in text_of(preview)
     assert "Nominations close" in text_of(preview)
     assert "/nominate" not in preview.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("language", "limit", "refused"),
+    [
+        (
+            "en",
+            "Each organisation can propose at most 1 person.",
+            "Your organisation can nominate at most 1 person; 1 already nominated",
+        ),
+        (
+            "fi",
+            "Kukin organisaatio voi ehdottaa enintään 1 henkilön.",
+            "Organisaatiosi voi ehdottaa enintään 1 henkilön; ehdotuksia on jo 1",
+        ),
+        (
+            "sv",
+            "Varje organisation kan föreslå högst 1 person.",
+            "Din organisation kan föreslå högst 1 person; 1 har redan föreslagits",
+        ),
+    ],
+)
+def test_a_limit_of_one_nominee_reads_right_in_every_language(
+    client, workshop, language, limit, refused
+):
+    workshop.nominees_per_organisation = 1
+    db.session.commit()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+
+    assert limit in text_of(client.get(form_url(workshop)))
+    assert nominate(client, workshop, AINO).status_code == 303
+    second = nominate(client, workshop, nominee(0, "Cecilia Carlsson", "cecilia@example.fi"))
+
+    assert refused in text_of(second)

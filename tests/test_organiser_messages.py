@@ -16,8 +16,8 @@ from aiosmtpd.controller import Controller
 
 from app import clock
 from app.extensions import db
+from app.messages.services import plan_message
 from app.models import Audience, EmailStatus, MessageBatch, OutboundEmail
-from app.organiser.messages import plan_message
 from app.signup.services import register_for_event
 from tests.conftest import (
     PASSWORD,
@@ -257,8 +257,13 @@ def test_the_preview_shows_the_email_as_it_will_be_sent_and_saves_nothing(
     assert "This is the email Aino Mäkinen gets." in shown
     html = page.get_data(as_text=True)
     email = html[
-        html.index('<div class="mail-text">') : html.index("</div>", html.index("mail-text"))
+        html.index('<div class="mail-text" lang="en">') : html.index(
+            "</div>", html.index("mail-text")
+        )
     ]
+    # The message is in the event's language, Finnish, inside an English email: marked so.
+    assert '<span lang="fi">Hei!' in email
+    email = re.sub(r"</?span[^>]*>", "", email)
     assert "Aino Mäkinen,\n\nHei!\n\nOhjelma alkaa klo 9.00 aulassa.\nKahvia on tarjolla." in email
     assert "Ota mukaan &lt;oma muki&gt; &amp; hyvä mieli!\n\n– Olli Organiser" in email
     assert "Kumppanuustalo, auditorio, Hämeenlinna" in email
@@ -280,6 +285,32 @@ def test_the_preview_shows_the_email_as_it_will_be_sent_and_saves_nothing(
     assert typed["when"] == "now"
     assert batch_count() == 0
     assert messages_in_outbox() == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "link_line"),
+    [
+        ("en", "Change your answers or cancel: [a personal link for each person]"),
+        (
+            "fi",
+            "Muuta vastauksiasi tai peru ilmoittautuminen: [jokaisen oma henkilökohtainen linkki]",
+        ),
+        ("sv", "Ändra dina svar eller avboka: [en personlig länk till var och en]"),
+    ],
+)
+def test_the_preview_names_the_personal_link_in_the_organisers_language(
+    client, login, owner, event, people, language, link_line
+):
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+    login(owner)
+
+    page = preview(client, event)
+
+    html = page.get_data(as_text=True)
+    email = html[html.index('<div class="mail-text"') :]
+    assert link_line in email
+    if language != "en":
+        assert "a personal link" not in html
 
 
 def test_bad_input_gives_errors_at_the_fields_and_keeps_what_was_typed(
@@ -384,10 +415,151 @@ def test_sending_now_emails_the_confirmed_people_with_their_own_manage_link(
     assert mailbox.to("kalle@example.fi") == []
     [row] = message_rows(client, event)
     assert row["Subject"] == "Ohjelma on valmis"
+    # Written in Finnish, listed on an English page: marked as Finnish.
+    assert '<td><span lang="fi">Ohjelma on valmis</span></td>' in (
+        client.get(f"/organiser/events/{event.id}/messages").get_data(as_text=True)
+    )
     assert row["To"] == "People with a confirmed place"
     assert row["When"].startswith("Sent ")
     assert row["Written by"] == "Olli Organiser"
     assert (row["Sent"], row["Pending"], row["Failed"], row["Skipped"]) == ("2", "0", "0", "0")
+
+
+def test_a_reply_to_a_message_goes_to_the_events_contact_address(
+    client, app, login, owner, event, people, mailbox
+):
+    login(owner)
+    send_message(client, event)
+    deliver_mail(app)
+
+    [email] = mailbox.to("sara@example.fi")
+    assert email["Reply-To"] == "info@example.fi"
+    assert email["From"] == "Kutsu <kutsu@test.example>"
+
+
+# --- a version per language -----------------------------------------------------------
+
+SWEDISH = {"text_sv-subject": "Programmet är klart", "text_sv-body": "Hej!\r\n\r\nVälkommen."}
+
+
+def mail_text(email) -> str:
+    return Mailbox.text(email).replace("\r\n", "\n")
+
+
+@pytest.fixture
+def readers(client, app, event, mailbox) -> None:
+    """Sara signed up in Finnish, Åsa in Swedish, John in English; all have places."""
+    event.capacity = None
+    db.session.commit()
+    for name, email, language in [
+        ("Sara Löyttyjärvi", "sara@example.fi", "fi"),
+        ("Åsa Lindqvist", "asa@example.fi", "sv"),
+        ("John Smith", "john@example.fi", "en"),
+    ]:
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+        sign_up(client, event, name=name, email=email)
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    deliver_mail(app)
+    mailbox.clear()
+
+
+def test_the_form_offers_a_version_in_each_other_language(client, login, owner, event):
+    login(owner)
+
+    page = text_of(client.get(new_message_url(event)))
+
+    assert "The event's language: Finnish Subject Message" in page
+    assert "In other languages" in page
+    assert "Subject (Swedish) (optional)" in page and "Message (English) (optional)" in page
+    assert "Subject (Finnish)" not in page
+
+
+def test_each_person_gets_the_message_in_their_language_else_in_the_events(
+    client, app, login, owner, event, readers, mailbox
+):
+    login(owner)
+
+    send_message(client, event, **SWEDISH)
+    deliver_mail(app)
+
+    [sara] = mailbox.to("sara@example.fi")
+    assert sara["Subject"] == f"Ohjelma on valmis – {TITLE}"
+    assert mail_text(sara).startswith("Sara Löyttyjärvi,\n\nHei!")
+    assert '<html lang="fi">' in mailbox.html(sara) and "<div lang=" not in mailbox.html(sara)
+    [asa] = mailbox.to("asa@example.fi")
+    assert asa["Subject"] == f"Programmet är klart – {TITLE}"
+    assert mail_text(asa).startswith("Åsa Lindqvist,\n\nHej!\n\nVälkommen.\n")
+    assert "Ohjelma" not in mail_text(asa)
+    html = mailbox.html(asa)
+    assert '<html lang="sv">' in html and "<p>Hej!</p>" in html and "<div lang=" not in html
+    # No English version: John gets the Finnish one, marked as Finnish in his English email.
+    [john] = mailbox.to("john@example.fi")
+    assert john["Subject"] == f"Ohjelma on valmis – {TITLE}"
+    assert "Change your answers or cancel" in mailbox.text(john)
+    html = mailbox.html(john)
+    assert '<html lang="en">' in html
+    assert '<h1 style="font-size: 24px;"><span lang="fi">Ohjelma on valmis</span></h1>' in html
+    assert re.search(r'<div lang="fi">\s*<p>Hei!</p>', html)
+
+
+def test_a_scheduled_message_keeps_its_versions_whatever_the_event_says_later(
+    client, app, login, owner, event, readers, mailbox
+):
+    login(owner)
+    typed = helsinki(clock.now() + timedelta(days=1))
+    send_message(client, event, when="later", send_at=typed, **SWEDISH)
+    event.language = "sv"
+    event.title = "Organisationernas vårdag"
+    db.session.commit()
+
+    clock.travel(clock.now() + timedelta(days=1, minutes=1))
+    deliver_mail(app)
+
+    [sara] = mailbox.to("sara@example.fi")
+    assert sara["Subject"].startswith("Ohjelma on valmis – ")
+    assert mail_text(sara).startswith("Sara Löyttyjärvi,\n\nHei!")
+    [asa] = mailbox.to("asa@example.fi")
+    assert asa["Subject"].startswith("Programmet är klart – ")
+    [john] = mailbox.to("john@example.fi")
+    assert re.search(r'<div lang="fi">\s*<p>Hei!</p>', mailbox.html(john))
+
+
+def test_a_version_needs_both_its_subject_and_its_message(client, login, owner, event, readers):
+    login(owner)
+
+    page = preview(client, event, **{"text_sv-subject": "Programmet är klart"})
+
+    assert "<title>Error:" in page.get_data(as_text=True)
+    assert "Enter the message (Swedish), or leave the subject in that language empty" in (
+        text_of(page)
+    )
+    assert 'href="#text_sv-body"' in page.get_data(as_text=True)
+    assert form_values(page, "subject")["text_sv-subject"] == "Programmet är klart"
+    assert '<details class="translations" open>' in page.get_data(as_text=True)
+
+
+def test_the_preview_shows_the_email_as_each_language_gets_it(client, login, owner, event, readers):
+    login(owner)
+
+    page = preview(client, event, audience="confirmed", **SWEDISH)
+
+    shown = text_of(page)
+    assert "Finnish: 1 person, who gets the message in Finnish" in shown
+    assert "Swedish: 1 person, who gets the message in Swedish" in shown
+    assert "English: 1 person, who gets the message in Finnish" in shown
+    assert "The email in English" in shown and "This is the email John Smith gets." in shown
+
+    fields = form_values(page, "body")
+    in_swedish = client.post(new_message_url(event), data={**fields, "preview_in": "sv"})
+
+    shown = text_of(in_swedish)
+    assert "The email in Swedish" in shown and "This is the email Åsa Lindqvist gets." in shown
+    assert "Subject Programmet är klart" in shown
+    html = in_swedish.get_data(as_text=True)
+    email = html[html.index('<div class="mail-text" lang="sv">') :]
+    assert email.startswith('<div class="mail-text" lang="sv">Åsa Lindqvist,\n\nHej!')
+    assert "Ändra dina svar eller avboka: [en personlig länk till var och en]" in email
+    assert batch_count() == 0
 
 
 def test_a_message_to_everyone_reaches_confirmed_and_waiting_but_not_cancelled(

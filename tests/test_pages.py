@@ -74,3 +74,18 @@ def test_the_sign_up_form_links_the_whole_privacy_notice(client, make_event):
     event = make_event()
     form = client.get(f"/events/{event.slug}/register")
     assert f'href="/events/{event.slug}/privacy"' in form.text.split("<footer")[0]
+
+
+def test_every_page_has_an_icon_and_browsers_may_keep_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/favicon.ico" sizes="32x32">' in page
+    assert '<link rel="icon" href="/favicon.svg" type="image/svg+xml">' in page
+
+    with client.get("/favicon.ico") as ico, client.get("/favicon.svg") as svg:
+        assert ico.status_code == 200
+        assert ico.data[:4] == b"\0\0\1\0", "an icon file"
+        assert ico.mimetype in ("image/vnd.microsoft.icon", "image/x-icon")
+        assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+        assert svg.get_data(as_text=True).startswith("<svg")
+        for icon in (ico, svg):
+            assert "max-age=604800" in icon.headers["Cache-Control"]

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
+from app.messages.services import plan_message
 from app.models import (
     Audience,
     MessageBatch,
@@ -18,8 +19,8 @@ from app.models import (
     RegistrationStatus,
 )
 from app.nominations import services as nominations
-from app.organiser.messages import plan_message
 from app.organiser.services import add_co_organiser
+from app.security import PRIVATE_BLUEPRINTS
 from tests.conftest import PASSWORD, csrf_token_in, submit
 
 ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "admin"]
@@ -32,7 +33,7 @@ OWN_PAGES = {"organiser.dashboard", "organiser.new_event"}
 def routes(app):
     """(endpoint, method, rule) of every page behind sign-in."""
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] not in {"organiser", "workshops", "admin"}:
+        if rule.endpoint.split(".")[0] not in PRIVATE_BLUEPRINTS:
             continue
         for method in sorted(rule.methods & {"GET", "POST"}):
             yield rule.endpoint, method, rule

@@ -364,6 +364,28 @@ def test_the_review_table_filters_and_changes_statuses_in_bulk(client, login, ow
     assert statuses()["Aino Aalto"] == NominationStatus.RECEIVED
 
 
+@pytest.mark.parametrize(
+    ("language", "warning"),
+    [
+        ("en", "2 nominees are selected for 1 place."),
+        ("sv", "2 personer har valts till 1 plats."),
+    ],
+)
+def test_more_selected_than_the_one_place_says_one_place(
+    client, login, owner, nominated, language, warning
+):
+    workshop = nominated["Aino"].event
+    workshop.capacity = 1
+    db.session.commit()
+    login(owner)
+    set_status(client, workshop, [nominated["Aino"], nominated["Daniel"]], "selected")
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = language
+
+    page = text_of(client.get(url(workshop, "/nominations")))
+
+    assert warning in page
+
+
 @pytest.mark.both_databases
 def test_counts_show_each_organisation_against_the_limit_and_selected_against_places(
     client, login, owner, nominated

@@ -5,6 +5,7 @@ import json
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from app import audit, clock
@@ -61,17 +62,15 @@ def erase_person():
     held = services.erase_person(form.email.data)
     audit.record(AuditAction.ERASED_PERSON, detail=held.email)
     db.session.commit()
-    flash(
-        _(
-            "Erased: %(registrations)d registrations, %(nominated)d nominations of them, "
-            "%(made)d nominations by them, %(invitations)d invitations.",
-            registrations=len(held.registrations),
-            nominated=len(held.candidates),
-            made=len(held.nominations_made),
-            invitations=len(held.invitations),
+    erased = [
+        ngettext("%(num)d registration", "%(num)d registrations", len(held.registrations)),
+        ngettext("%(num)d nomination of them", "%(num)d nominations of them", len(held.candidates)),
+        ngettext(
+            "%(num)d nomination by them", "%(num)d nominations by them", len(held.nominations_made)
         ),
-        "success",
-    )
+        ngettext("%(num)d invitation", "%(num)d invitations", len(held.invitations)),
+    ]
+    flash(_("Erased: %(what)s.", what=", ".join(erased)), "success")
     return redirect(url_for("admin.people"), code=303)
 
 

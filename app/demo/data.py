@@ -1,11 +1,12 @@
 """Demo data from the real events Kutsu was made for, dated in the coming weeks."""
 
 from datetime import datetime, time, timedelta
+from enum import Enum, auto
 
 import sqlalchemy as sa
 
 from app import clock
-from app.auth.services import create_organiser, find_organiser
+from app.auth.services import authenticate, create_organiser, find_organiser
 from app.extensions import db
 from app.models import Event, EventFormat, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
@@ -243,3 +244,23 @@ def load_demo(*, force: bool = False) -> bool:
     for details in [*demo_events(), demo_workshop()]:
         publish_event(create_event(organiser, details))
     return True
+
+
+class DemoAccount(Enum):
+    """What signing in as the demo organiser takes now."""
+
+    READY = auto()  # the demo password signs in
+    PASSWORD_CHANGED = auto()  # someone set a new one: not ours to print
+    DEACTIVATED = auto()
+    MISSING = auto()
+
+
+def demo_account() -> DemoAccount:
+    organiser = find_organiser(DEMO_EMAIL)
+    if organiser is None:
+        return DemoAccount.MISSING
+    if not organiser.active:
+        return DemoAccount.DEACTIVATED
+    if authenticate(DEMO_EMAIL, DEMO_PASSWORD) is None:
+        return DemoAccount.PASSWORD_CHANGED
+    return DemoAccount.READY

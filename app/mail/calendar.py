@@ -1,6 +1,6 @@
 """Calendar invitations (.ics) for a person's place at an event, made with icalendar."""
 
-from datetime import date, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parseaddr
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -95,14 +95,63 @@ def _person_lines(registration: Registration, sequence: int) -> bytes:
 @lru_cache(maxsize=8)
 def _helsinki_zone(year: int) -> bytes:
     """Helsinki's VTIMEZONE for the years around an event's, made once per year: it is the
-    same in every message, and making it cost more than all the rest of the message. Only
-    those years: the full 1970–2038 history would be three times as long."""
-    calendar = icalendar.Calendar()
-    entry = icalendar.Event()
-    entry.add("dtstart", datetime(year, 6, 1, tzinfo=clock.HELSINKI))
-    calendar.add_component(entry)
-    calendar.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 2, 1, 1))
-    return b"".join(zone.to_ical() for zone in calendar.walk("VTIMEZONE"))
+    same in every message. Only those years: the full 1970–2038 history would be three
+    times as long.
+
+    Made from zoneinfo's own changes, not icalendar's add_missing_timezones: that gave the
+    start of summer time as 04.00, the first time after the change, where RFC 5545 wants
+    the time before it, in the offset changed from (03.00), so a calendar that follows the
+    RFC put the change an hour late."""
+    first = datetime(year - 1, 1, 1, tzinfo=UTC)
+    last = datetime(year + 2, 1, 1, tzinfo=UTC)
+    zone = icalendar.Timezone()
+    zone.add("tzid", "Europe/Helsinki")
+    start = first.astimezone(clock.HELSINKI)
+    zone.add_component(_observance(start, start.utcoffset(), [start.replace(tzinfo=None)]))
+    changes: dict[timedelta, list[datetime]] = {}
+    for moment in _clock_changes(first, last):
+        changes.setdefault(moment.utcoffset(), []).append(moment)
+    for moments in changes.values():
+        from_offset = _offset_before(moments[0])
+        local_times = [
+            (moment.astimezone(UTC) + from_offset).replace(tzinfo=None) for moment in moments
+        ]
+        zone.add_component(_observance(moments[0], from_offset, local_times))
+    return zone.to_ical()
+
+
+def _observance(after: datetime, from_offset: timedelta, local_times: list[datetime]):
+    """A STANDARD or DAYLIGHT part: the offset `after` has, from the local times given."""
+    observance = (icalendar.TimezoneDaylight if after.dst() else icalendar.TimezoneStandard)()
+    observance.add("dtstart", local_times[0])
+    if local_times[1:]:
+        observance.add("rdate", local_times[1:])
+    observance.add("tzname", after.tzname())
+    observance.add("tzoffsetfrom", from_offset)
+    observance.add("tzoffsetto", after.utcoffset())
+    return observance
+
+
+def _offset_before(moment: datetime) -> timedelta:
+    return (moment.astimezone(UTC) - timedelta(seconds=1)).astimezone(clock.HELSINKI).utcoffset()
+
+
+def _clock_changes(first: datetime, last: datetime):
+    """Each moment from first to last when Helsinki's offset changes, in Helsinki time:
+    found a day at a time, then halved to the second."""
+
+    def offset(moment: datetime) -> timedelta:
+        return moment.astimezone(clock.HELSINKI).utcoffset()
+
+    day = first
+    while day < last:
+        low, high = day, day + timedelta(days=1)
+        if offset(low) != offset(high):
+            while high - low > timedelta(seconds=1):
+                middle = (low + (high - low) / 2).replace(microsecond=0)
+                low, high = (middle, high) if offset(middle) == offset(low) else (low, middle)
+            yield high.astimezone(clock.HELSINKI)
+        day += timedelta(days=1)
 
 
 def _address(sender) -> icalendar.vCalAddress:

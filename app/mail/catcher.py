@@ -2,8 +2,10 @@
 
 import time
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+from typing import NamedTuple
 
 from aiosmtpd.controller import Controller
 
@@ -46,18 +48,55 @@ def _summary(path: Path) -> dict:
     }
 
 
-def read_message(folder: Path, message_id: str) -> dict | None:
+def _parsed(folder: Path, message_id: str) -> EmailMessage | None:
     if not message_id.isdigit():
         return None
     path = folder / f"{message_id}.eml"
     if not path.exists():
         return None
-    message = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+    return BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+
+
+def read_message(folder: Path, message_id: str) -> dict | None:
+    message = _parsed(folder, message_id)
+    if message is None:
+        return None
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     return {
-        **_summary(path),
+        **_summary(folder / f"{message_id}.eml"),
+        "reply_to": message.get("Reply-To", ""),
         "text": text.get_content() if text else "",
-        "html": html.get_content() if html else "",
-        "attachments": [part.get_filename() for part in message.iter_attachments()],
+        "has_html": html is not None,
+        "attachments": [
+            {"number": number, "filename": part.get_filename() or f"attachment-{number}"}
+            for number, part in enumerate(message.iter_attachments(), start=1)
+        ],
     }
+
+
+def read_html(folder: Path, message_id: str) -> str | None:
+    """The HTML part of a caught message, as it was sent."""
+    message = _parsed(folder, message_id)
+    html = message.get_body(preferencelist=("html",)) if message is not None else None
+    return html.get_content() if html is not None else None
+
+
+class Attachment(NamedTuple):
+    filename: str
+    content_type: str
+    data: bytes
+
+
+def read_attachment(folder: Path, message_id: str, number: int) -> Attachment | None:
+    """The attachment `number` (from 1) of a caught message, decoded."""
+    message = _parsed(folder, message_id)
+    parts = list(message.iter_attachments()) if message is not None else []
+    if not 1 <= number <= len(parts):
+        return None
+    part = parts[number - 1]
+    return Attachment(
+        filename=part.get_filename() or f"attachment-{number}",
+        content_type=part.get_content_type(),
+        data=part.get_payload(decode=True) or b"",
+    )

@@ -146,6 +146,8 @@ class KutsuMessage(Message):
         message["To"] = ", ".join(set(map(encoded_address, self.recipients)))
         message["Date"] = formatdate(self.date, localtime=True)
         message["Message-ID"] = self.msgId
+        if self.reply_to:
+            message["Reply-To"] = encoded_address(self.reply_to)
         for attachment in self.attachments:
             message.attach(_attached(attachment))
         message.policy = SENT_AS_ENCODED
@@ -176,9 +178,21 @@ def render_message(email: OutboundEmail) -> Message:
         subject = _subject(email)
         body = render_template(f"mail/{email.kind}.txt", **context)
         html = render_template(f"mail/{email.kind}.html", subject=subject, **context)
-        message = KutsuMessage(subject=subject, recipients=[email.recipient], body=body, html=html)
+        message = KutsuMessage(
+            subject=subject,
+            recipients=[email.recipient],
+            body=body,
+            html=html,
+            reply_to=_reply_to(email),
+        )
         _attach_calendar(message, email, context)
     return message
+
+
+def _reply_to(email: OutboundEmail) -> str | None:
+    """A reply reaches the event's contact address; without one there is no Reply-To (the
+    mail comes from the service, and an organiser's own address is not given out)."""
+    return (email.event.contact_email or None) if email.event is not None else None
 
 
 def _subject(email: OutboundEmail) -> str:
@@ -186,7 +200,7 @@ def _subject(email: OutboundEmail) -> str:
         return str(SUBJECTS[email.kind])
     title = email.event.title_in(email.locale).text
     if email.kind == "organiser_message":
-        return f"{email.batch.subject} – {title}"
+        return f"{email.batch.subject_in(email.locale).text} – {title}"
     return str(SUBJECTS[email.kind] % {"title": title})
 
 
@@ -222,6 +236,9 @@ def _context(email: OutboundEmail) -> dict:
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
+    if email.batch is not None:
+        context["message_subject"] = email.batch.subject_in(email.locale)
+        context["message_body"] = email.batch.body_in(email.locale)
     context["candidate"] = email.candidate
     return context
 

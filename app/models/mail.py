@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.extensions import db
+from app.models.content import Shown, translated
 from app.models.events import Event, Organiser
 from app.models.registrations import Registration
 from app.models.types import Audience, EmailStatus, TokenPurpose, UTCDateTime, _enum
@@ -45,8 +46,13 @@ class MessageBatch(db.Model):
         sa.ForeignKey("organiser.id", ondelete="SET NULL")
     )
     audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
+    # Subject and body in `language`, the event's when written; `translations` holds the
+    # other languages' versions: {"sv": {"subject": ..., "body": ...}}. Kept with the
+    # message, so a scheduled one goes out as written whatever the event says by then.
     subject: Mapped[str] = mapped_column(sa.String(200))
     body: Mapped[str] = mapped_column(sa.Text)
+    language: Mapped[str] = mapped_column(sa.String(5), default="fi", server_default="fi")
+    translations: Mapped[dict] = mapped_column(sa.JSON, default=dict, server_default="{}")
     send_after: Mapped[datetime] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # A scheduled message withdrawn before it was due: none of its emails goes.
@@ -54,6 +60,13 @@ class MessageBatch(db.Model):
 
     event: Mapped[Event] = relationship()
     author: Mapped[Organiser | None] = relationship()
+
+    def subject_in(self, locale: str) -> Shown:
+        """The subject for someone who reads `locale`: their version, else the main one."""
+        return translated(self.translations, self.language, locale, "subject", self.subject)
+
+    def body_in(self, locale: str) -> Shown:
+        return translated(self.translations, self.language, locale, "body", self.body)
 
 
 class OutboundEmail(db.Model):

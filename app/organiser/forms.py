@@ -1,15 +1,11 @@
-"""Forms for organisers: co-organisers, messages to attendees. The event form and its
-questions are in app.organiser.event_form and app.organiser.question_form."""
-
-from datetime import datetime, timedelta
+"""Forms for organisers: co-organisers. The event form and its questions are in
+app.organiser.event_form and app.organiser.question_form; messages in app.messages."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
+from wtforms import SelectChoice
 
-from app import clock
-from app.forms import KutsuForm, NoControlCharacters, RadiosField, email_address_field
-from app.models import Audience, OrganiserRole
+from app.forms import KutsuForm, RadiosField, email_address_field
+from app.models import OrganiserRole
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
 
@@ -36,107 +32,3 @@ class CoOrganiserForm(KutsuForm):
     email = email_address_field(
         _l("Their email address"), description=_l("They need an organiser account in Kutsu.")
     )
-
-
-# --- messages to the people of an event -----------------------------------------------
-
-AUDIENCE_CHOICES = [
-    SelectChoice(Audience.CONFIRMED.value, _l("People with a confirmed place")),
-    SelectChoice(Audience.WAITING.value, _l("People on the waiting list")),
-    SelectChoice(Audience.EVERYONE.value, _l("Everyone: confirmed and on the waiting list")),
-]
-WHEN_CHOICES = [
-    SelectChoice("now", _l("Now")),
-    SelectChoice("later", _l("Later, at the date and time below")),
-]
-MESSAGE_AHEAD = timedelta(days=365)
-
-
-def _plain_text(value):
-    """Line breaks as one \\n (browsers send \\r\\n), no blank lines or spaces at the ends."""
-    if not isinstance(value, str):
-        return value
-    lines = value.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    while lines and not lines[0].strip():
-        lines.pop(0)
-    return "\n".join(lines).rstrip()
-
-
-def _stripped(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-class MessageForm(KutsuForm):
-    """A message to the people of one event. Set `sizes` (people per audience) first."""
-
-    audience = RadiosField(
-        _l("Who gets the message"),
-        choices=AUDIENCE_CHOICES,
-        description=_l("People who have cancelled never get messages."),
-        validators=[InputRequired(_l("Choose who gets the message"))],
-        invalid_choice_message=_l("Choose who gets the message"),
-    )
-    subject = StringField(
-        _l("Subject"),
-        filters=[_stripped],
-        validators=[
-            DataRequired(_l("Enter a subject")),
-            Length(max=200, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(),
-        ],
-    )
-    body = TextAreaField(
-        _l("Message"),
-        filters=[_plain_text],
-        description=_l(
-            "Plain text: leave an empty line between paragraphs. The email begins with the "
-            "person's name and ends with your name, the event's details and their own link "
-            "to change or cancel their registration."
-        ),
-        validators=[
-            DataRequired(_l("Enter the message")),
-            Length(max=10000, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(multiline=True),
-        ],
-    )
-    when = RadiosField(
-        _l("When to send it"),
-        choices=WHEN_CHOICES,
-        validators=[InputRequired(_l("Choose when to send the message"))],
-        invalid_choice_message=_l("Choose when to send the message"),
-    )
-    send_at = DateTimeLocalField(
-        _l("Date and time to send it"),
-        format=DATETIME_FORMATS,
-        render_kw={"data-hint": "YYYY-MM-DDTHH:MM"},
-        description=_l("Only when sending later. Finnish time, for example 2026-03-17 09:00"),
-    )
-
-    sizes: dict[Audience, int] | None = None
-
-    def validate_audience(self, field):
-        if field.data not in {audience.value for audience in Audience}:
-            return  # refused already as not one of the choices
-        if self.sizes is not None and self.sizes.get(Audience(field.data)) == 0:
-            raise ValidationError(_l("No one is in that group. Choose another group."))
-
-    def validate_send_at(self, field):
-        # The field's own "not a valid datetime" is replaced by messages for people.
-        field.errors.clear()
-        if self.when.data != "later":
-            raise StopValidation()  # a time typed and then "Now" chosen: it is not used
-        if not (field.raw_data or [""])[0].strip():
-            raise ValidationError(_l("Enter the date and time to send the message"))
-        if field.data is None:
-            raise ValidationError(_l("Enter a real date and time, like 2026-03-17 09:00"))
-        moment = clock.from_local(field.data)
-        if moment <= clock.now():
-            raise ValidationError(_l("The date and time must be in the future"))
-        if moment > clock.now() + MESSAGE_AHEAD:
-            raise ValidationError(_l("The date and time must be within a year from now"))
-
-    def send_after(self) -> datetime | None:
-        """When the message is due, in UTC; None for now."""
-        if self.when.data != "later" or self.send_at.data is None:
-            return None
-        return clock.from_local(self.send_at.data)

@@ -1,5 +1,4 @@
-"""The organiser's pages: their events, the event form, attendees and exports, messages to
-attendees and the event's outbox."""
+"""The organiser's pages: their events, the event form, attendees and exports."""
 
 from functools import partial
 
@@ -22,15 +21,12 @@ from app.exports.services import attendee_rows
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import (
-    Audience,
     AuditAction,
-    EmailStatus,
-    Event,
     EventStatus,
     OrganiserRole,
     Participation,
 )
-from app.organiser import messages, services
+from app.organiser import services
 from app.organiser.access import event_or_404
 from app.organiser.attendees import (
     answer_summary,
@@ -41,10 +37,9 @@ from app.organiser.attendees import (
     mark_arrival,
 )
 from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
-from app.organiser.forms import AUDIENCE_CHOICES, CoOrganiserForm, MessageForm
+from app.organiser.forms import CoOrganiserForm
 from app.organiser.preview import as_the_public_will_see
 from app.signup.forms import signup_form_for
-from app.templating import local_datetime
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -174,7 +169,11 @@ def cancel(event_id: int):
         told = services.cancel_event(event)
         db.session.commit()
         flash(
-            _("The event is cancelled. %(count)d people will be told by email.", count=told),
+            ngettext(
+                "The event is cancelled. %(num)d person will be told by email.",
+                "The event is cancelled. %(num)d people will be told by email.",
+                told,
+            ),
             "success",
         )
         return redirect(url_for("organiser.event", event_id=event.id), code=303)
@@ -292,169 +291,3 @@ def export_xlsx(event_id: int):
     name = export_name(event, "attendees", "xlsx")
     rows = partial(attendee_rows, event, sensitive=sensitive)
     return xlsx_download(rows, name, sheet_name=_("Attendees"))
-
-
-# --- messages to attendees ------------------------------------------------------------
-
-
-def _message_form(event: Event) -> MessageForm:
-    form = MessageForm(data={"when": "now"})
-    form.sizes = messages.audience_sizes(event)
-    form.audience.choices = [
-        (choice.value, f"{choice.label} ({form.sizes[Audience(choice.value)]})")
-        for choice in AUDIENCE_CHOICES
-    ]
-    return form
-
-
-@bp.get("/events/<int:event_id>/messages")
-def messages_page(event_id: int):
-    event = event_or_404(event_id)
-    return render_template(
-        "organiser/messages.html",
-        event=event,
-        batches=messages.message_batches(event),
-        at=clock.now(),
-        form=ConfirmForm(),
-    )
-
-
-@bp.post("/events/<int:event_id>/messages/<int:batch_id>/cancel")
-def cancel_message(event_id: int, batch_id: int):
-    event = event_or_404(event_id)
-    batch = messages.event_batch(event, batch_id)
-    if batch is None:
-        abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            withdrawn = messages.cancel_message(batch, clock.now())
-        except messages.TooLateToCancel:
-            flash(
-                _("This message is already being sent, so it can no longer be cancelled."),
-                "warning",
-            )
-        except messages.AlreadyCancelled:
-            flash(_("This message had already been cancelled: it will not be sent."), "info")
-        else:
-            db.session.commit()
-            flash(
-                ngettext(
-                    "The message was cancelled: it will not be sent to its %(num)d person.",
-                    "The message was cancelled: it will not be sent to its %(num)d people.",
-                    withdrawn,
-                ),
-                "success",
-            )
-    return redirect(url_for("organiser.messages_page", event_id=event.id), code=303)
-
-
-@bp.route("/events/<int:event_id>/messages/new", methods=["GET", "POST"])
-def new_message(event_id: int):
-    """Write, then check a preview, then send: nothing is saved before "Send"."""
-    event = event_or_404(event_id)
-    form = _message_form(event)
-    if request.method == "GET" or request.form.get("change"):
-        return render_template("organiser/message_form.html", event=event, form=form)
-    if not form.validate_on_submit():
-        return render_template("organiser/message_form.html", event=event, form=form)
-    audience = Audience(form.audience.data)
-    if not request.form.get("confirm"):
-        recipients = messages.recipients_preview(event, audience)
-        subject_line, text = messages.email_preview(
-            event,
-            current_user,
-            form.subject.data,
-            form.body.data,
-            recipients.first[0] if recipients.first else None,
-        )
-        return render_template(
-            "organiser/message_preview.html",
-            event=event,
-            form=form,
-            recipients=recipients,
-            subject_line=subject_line,
-            text=text,
-            send_after=form.send_after(),
-        )
-    try:
-        batch = messages.plan_message(
-            event, current_user, audience, form.subject.data, form.body.data, form.send_after()
-        )
-    except messages.AlreadyPlanned:
-        if form.send_after() is None:
-            flash(_("You had just sent this message, so it was not sent again."), "info")
-        else:
-            flash(_("You had just scheduled this message, so it was not scheduled again."), "info")
-        return redirect(url_for("organiser.messages_page", event_id=event.id), code=303)
-    count = messages.recipient_count(batch)
-    db.session.commit()
-    if form.send_after() is None:
-        note = ngettext(
-            "Your message is being sent to %(num)d person.",
-            "Your message is being sent to %(num)d people.",
-            count,
-        )
-    else:
-        note = ngettext(
-            "Your message will be sent to %(num)d person on %(when)s.",
-            "Your message will be sent to %(num)d people on %(when)s.",
-            count,
-            when=local_datetime(batch.send_after),
-        )
-    flash(note, "success")
-    return redirect(url_for("organiser.messages_page", event_id=event.id), code=303)
-
-
-# --- the outbox -----------------------------------------------------------------------
-
-
-@bp.get("/events/<int:event_id>/outbox")
-def outbox(event_id: int):
-    event = event_or_404(event_id)
-    status = request.args.get("status", "")
-    if status not in {member.value for member in EmailStatus}:
-        status = ""
-    page = request.args.get("page", 1, type=int)
-    return render_template(
-        "organiser/outbox.html",
-        event=event,
-        counts=messages.outbox_counts(event),
-        page=messages.outbox_page(event, status=status, page=page),
-        status=status,
-        kind_name=messages.kind_name,
-        retryable=messages.RETRYABLE,
-    )
-
-
-@bp.post("/events/<int:event_id>/outbox/<int:email_id>/retry")
-def retry_email(event_id: int, email_id: int):
-    event = event_or_404(event_id)
-    email = messages.outbox_email(event, email_id)
-    if email is None:
-        abort(404)
-    if messages.retry(email):
-        db.session.commit()
-        flash(
-            _("The email to %(recipient)s will be sent again.", recipient=email.recipient),
-            "success",
-        )
-    else:
-        flash(_("That email was not waiting for a retry."), "info")
-    return redirect(url_for("organiser.outbox", event_id=event.id), code=303)
-
-
-@bp.post("/events/<int:event_id>/outbox/retry")
-def retry_all_failed(event_id: int):
-    event = event_or_404(event_id)
-    retried = messages.retry_failed(event)
-    db.session.commit()
-    if retried:
-        flash(
-            ngettext(
-                "%(num)d email will be sent again.", "%(num)d emails will be sent again.", retried
-            ),
-            "success",
-        )
-    else:
-        flash(_("There were no failed emails to retry."), "info")
-    return redirect(url_for("organiser.outbox", event_id=event.id), code=303)

@@ -1,11 +1,23 @@
-"""Pages about the service itself: the language choice, accessibility and privacy."""
+"""Pages about the service itself: the language choice, accessibility and privacy, and the
+site's icon."""
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from app.i18n import LANGUAGE_COOKIE, LANGUAGE_COOKIE_DAYS
 from app.navigation import local_path_or
 
 bp = Blueprint("pages", __name__)
+
+# The icon changes with a new release at most: browsers may keep it a week.
+ICON_MAX_AGE = 7 * 24 * 3600
 
 
 @bp.get("/language/<code>")
@@ -33,3 +45,19 @@ def accessibility():
 @bp.get("/privacy")
 def privacy():
     return render_template("pages/privacy.html")
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico on every site, whatever the page names."""
+    return _icon("favicon.ico")
+
+
+@bp.get("/favicon.svg")
+def favicon_svg():
+    """The icon the pages name: sharp at any size."""
+    return _icon("favicon.svg")
+
+
+def _icon(name: str):
+    return send_from_directory(current_app.static_folder, name, max_age=ICON_MAX_AGE)

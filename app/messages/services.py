@@ -1,4 +1,4 @@
-"""Organisers' messages to the people of an event, and the event's outbox.
+"""Organisers' messages to the people of an event.
 
 A message is a MessageBatch and one outbox row per person it goes to, written together;
 the mail worker renders and sends each row when it is due, and skips anyone who has
@@ -6,22 +6,16 @@ cancelled by then."""
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
-from flask_babel import get_locale
-from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
-from app.mail.worker import retry_messages
 from app.models import (
     Audience,
     EmailStatus,
     Event,
-    EventStatus,
     MessageBatch,
     Organiser,
     OutboundEmail,
@@ -38,33 +32,6 @@ AUDIENCE_STATUSES = {
 # Pressing Send again (a double click, the back button) within this time, with the same
 # message to the same people, sends nothing more.
 REPEAT_WINDOW = timedelta(minutes=10)
-OUTBOX_PAGE_SIZE = 50
-RETRYABLE = (EmailStatus.FAILED, EmailStatus.DEAD)
-
-# What each kind of email is, in the organiser's words. Kinds not listed are shown with
-# their underscores turned into spaces.
-KIND_NAMES = {
-    "registration_confirmed": _l("Registration confirmed"),
-    "registration_waiting": _l("Place on the waiting list"),
-    "registration_promoted": _l("Place from the waiting list"),
-    "registration_cancelled": _l("Registration cancelled"),
-    "already_registered": _l("Already registered"),
-    "event_cancelled": _l("Event cancelled"),
-    "event_updated": _l("Event changed"),
-    "reminder": _l("Reminder"),
-    "organiser_message": _l("Message from the organisers"),
-    "invitation": _l("Invitation"),
-    "invitation_reminder": _l("Reminder to reply to the invitation"),
-    "nomination_received": _l("Nomination received"),
-    "nominee_informed": _l("Nominee told of the nomination"),
-    "not_selected": _l("Not selected"),
-}
-
-
-def kind_name(kind: str) -> str:
-    name = KIND_NAMES.get(kind)
-    return str(name) if name is not None else kind.replace("_", " ").capitalize()
-
 
 # --- writing a message ----------------------------------------------------------------
 
@@ -77,11 +44,11 @@ class AlreadyPlanned(Exception):
         self.batch = batch
 
 
-def _recipients(event: Event, audience: Audience):
-    return sa.select(Registration).where(*_recipients_filter(event, audience))
+def recipients_query(event: Event, audience: Audience):
+    return sa.select(Registration).where(*recipients_filter(event, audience))
 
 
-def _recipients_filter(event: Event, audience: Audience) -> tuple:
+def recipients_filter(event: Event, audience: Audience) -> tuple:
     return (
         Registration.event_id == event.id,
         Registration.status.in_(AUDIENCE_STATUSES[audience]),
@@ -102,53 +69,6 @@ def audience_sizes(event: Event) -> dict[Audience, int]:
     }
 
 
-@dataclass
-class Recipients:
-    count: int
-    first: list[Registration]
-
-    @property
-    def others(self) -> int:
-        return self.count - len(self.first)
-
-
-def recipients_preview(event: Event, audience: Audience, *, shown: int = 5) -> Recipients:
-    query = _recipients(event, audience)
-    count = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-    first = db.session.scalars(
-        query.order_by(sa.func.lower(Registration.name), Registration.id).limit(shown)
-    ).all()
-    return Recipients(count=count or 0, first=list(first))
-
-
-def email_preview(
-    event: Event, author: Organiser, subject: str, body: str, sample: Registration | None
-) -> tuple[str, str]:
-    """The subject line and the plain text of the email, as `sample` would get it.
-
-    Rendered from the email's own template, in the organiser's language; the personal
-    link is shown as a placeholder, since a real one would be a live token."""
-    batch = SimpleNamespace(subject=subject, body=body, author=author)
-    person = sample or SimpleNamespace(name=_l("First name Last name"), status=None)
-    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
-    text = render_template(
-        f"mail/{KIND}.txt",
-        event=event,
-        registration=person,
-        batch=batch,
-        locale=locale,
-        event_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-        + url_for("events.show", slug=event.slug),
-        is_confirmed=(
-            person.status == RegistrationStatus.CONFIRMED and event.status == EventStatus.PUBLISHED
-        ),
-        manage_url=f"[{_l('a personal link for each person')}]",
-        position=None,
-        payload={},
-    )
-    return f"{subject} – {event.title_in(locale).text}", text
-
-
 def plan_message(
     event: Event,
     author: Organiser,
@@ -156,9 +76,15 @@ def plan_message(
     subject: str,
     body: str,
     send_after: datetime | None,
+    *,
+    translations: dict[str, dict[str, str]] | None = None,
 ) -> MessageBatch:
     """Write the message and one outbox row per person it goes to, in the caller's
     transaction; `send_after` None sends it now.
+
+    `subject` and `body` are in the event's language; `translations` the other languages'
+    versions ({"sv": {"subject": ..., "body": ...}}). Each person gets the version in the
+    language they signed up in, else the one in the event's language.
 
     The people are chosen now: whoever signs up later does not get it, and whoever
     cancels before it is due is skipped when it is sent. Raises AlreadyPlanned when the
@@ -167,18 +93,20 @@ def plan_message(
     # presses of Send cannot both miss each other's batch.
     db.session.execute(sa.select(Event.id).where(Event.id == event.id).with_for_update())
     now = clock.now()
-    twin = _recent_twin(event, author, audience, subject, body, send_after, now)
-    if twin is not None:
-        raise AlreadyPlanned(twin)
     batch = MessageBatch(
         event=event,
         author=author,
         audience=audience,
         subject=subject,
         body=body,
+        language=event.language,
+        translations=translations or {},
         send_after=send_after or now,
         created_at=now,
     )
+    twin = _recent_twin(batch, send_after)
+    if twin is not None:
+        raise AlreadyPlanned(twin)
     db.session.add(batch)
     db.session.flush()
     # One INSERT for everyone rather than queue_email per person (a look-up, a savepoint
@@ -186,7 +114,7 @@ def plan_message(
     # against: the keys carry the new batch's id.
     people = db.session.execute(
         sa.select(Registration.id, Registration.email, Registration.locale)
-        .where(*_recipients_filter(event, audience))
+        .where(*recipients_filter(event, audience))
         .order_by(Registration.id)
     ).all()
     if people:
@@ -211,21 +139,25 @@ def plan_message(
     return batch
 
 
-def _recent_twin(event, author, audience, subject, body, send_after, now):
-    """The same message from the same author to the same people, planned a moment ago."""
+def _recent_twin(batch: MessageBatch, send_after: datetime | None) -> MessageBatch | None:
+    """The same message (every version of it) from the same author to the same people,
+    planned a moment ago."""
     query = sa.select(MessageBatch).where(
-        MessageBatch.event_id == event.id,
-        MessageBatch.author_id == author.id,
-        MessageBatch.audience == audience,
-        MessageBatch.subject == subject,
-        MessageBatch.body == body,
-        MessageBatch.created_at >= now - REPEAT_WINDOW,
+        MessageBatch.event_id == batch.event.id,
+        MessageBatch.author_id == batch.author.id,
+        MessageBatch.audience == batch.audience,
+        MessageBatch.subject == batch.subject,
+        MessageBatch.body == batch.body,
+        MessageBatch.language == batch.language,
+        MessageBatch.created_at >= batch.created_at - REPEAT_WINDOW,
     )
     if send_after is None:  # sent straight away: due when written
         query = query.where(MessageBatch.send_after <= MessageBatch.created_at)
     else:
         query = query.where(MessageBatch.send_after == send_after)
-    return db.session.scalars(query.limit(1)).first()
+    # JSON has no equality in PostgreSQL: the few candidates are compared here.
+    candidates = db.session.scalars(query.limit(10)).all()
+    return next((twin for twin in candidates if twin.translations == batch.translations), None)
 
 
 class TooLateToCancel(Exception):
@@ -320,34 +252,6 @@ def message_batches(event: Event) -> list[BatchProgress]:
     return list(progress.values())
 
 
-# --- the outbox -----------------------------------------------------------------------
-
-
-def outbox_counts(event: Event) -> dict[EmailStatus, int]:
-    rows = db.session.execute(
-        sa.select(OutboundEmail.status, sa.func.count())
-        .where(OutboundEmail.event_id == event.id)
-        .group_by(OutboundEmail.status)
-    ).all()
-    counts = dict.fromkeys(EmailStatus, 0)
-    counts.update({status: count for status, count in rows})
-    return counts
-
-
-def outbox_page(event: Event, *, status: str = "", page: int = 1):
-    """Every email of the event, newest first; `status` one of EmailStatus's values."""
-    query = (
-        sa.select(OutboundEmail)
-        .where(OutboundEmail.event_id == event.id)
-        .options(selectinload(OutboundEmail.batch))
-        .order_by(OutboundEmail.created_at.desc(), OutboundEmail.id.desc())
-    )
-    # Values, not `in EmailStatus`: on Python 3.11 a str there raises TypeError.
-    if status in {member.value for member in EmailStatus}:
-        query = query.where(OutboundEmail.status == EmailStatus(status))
-    return db.paginate(query, page=page, per_page=OUTBOX_PAGE_SIZE, error_out=False)
-
-
 def event_batch(event: Event, batch_id: int) -> MessageBatch | None:
     """One message of this event; None for a message of another event."""
     return db.session.scalar(
@@ -355,27 +259,3 @@ def event_batch(event: Event, batch_id: int) -> MessageBatch | None:
             MessageBatch.id == batch_id, MessageBatch.event_id == event.id
         )
     )
-
-
-def outbox_email(event: Event, email_id: int) -> OutboundEmail | None:
-    """One email of this event; None for an email of another event."""
-    return db.session.scalar(
-        sa.select(OutboundEmail).where(
-            OutboundEmail.id == email_id, OutboundEmail.event_id == event.id
-        )
-    )
-
-
-def retry_failed(event: Event) -> int:
-    """Every failed and dead email of the event back to the queue; returns how many."""
-    emails = db.session.scalars(
-        sa.select(OutboundEmail).where(
-            OutboundEmail.event_id == event.id, OutboundEmail.status.in_(RETRYABLE)
-        )
-    ).all()
-    return retry_messages(list(emails))
-
-
-def retry(email: OutboundEmail) -> bool:
-    """A failed or dead email back to the queue; False when it was neither."""
-    return retry_messages([email]) == 1

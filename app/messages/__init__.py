@@ -1,0 +1,1 @@
+"""Organisers' messages to the people of an event, and the event's outbox."""

@@ -1,0 +1,139 @@
+"""What an organiser checks before a message goes: who gets it, in which language, and the
+email as each language's readers get it."""
+
+import secrets
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from app.extensions import db
+from app.forms import LANGUAGE_CHOICES
+from app.messages.services import KIND, recipients_filter, recipients_query
+from app.models import (
+    Audience,
+    Event,
+    EventStatus,
+    MessageBatch,
+    Organiser,
+    Registration,
+    RegistrationStatus,
+)
+from app.models.content import Shown
+
+BY_NAME = (sa.func.lower(Registration.name), Registration.id)
+
+
+@dataclass
+class Recipients:
+    count: int
+    first: list[Registration]
+    # How many of them read each language, in LANGUAGE_CHOICES order; languages nobody
+    # reads are left out.
+    by_language: dict[str, int]
+
+    @property
+    def others(self) -> int:
+        return self.count - len(self.first)
+
+
+def recipients_preview(event: Event, audience: Audience, *, shown: int = 5) -> Recipients:
+    counted = dict(
+        db.session.execute(
+            sa.select(Registration.locale, sa.func.count())
+            .where(*recipients_filter(event, audience))
+            .group_by(Registration.locale)
+        ).all()
+    )
+    first = db.session.scalars(
+        recipients_query(event, audience).order_by(*BY_NAME).limit(shown)
+    ).all()
+    by_language = {
+        choice.value: counted[choice.value]
+        for choice in LANGUAGE_CHOICES
+        if counted.get(choice.value)
+    }
+    return Recipients(count=sum(counted.values()), first=list(first), by_language=by_language)
+
+
+def sample_recipient(event: Event, audience: Audience, locale: str) -> Registration | None:
+    """The first by name of those who get the email in `locale`."""
+    return db.session.scalars(
+        recipients_query(event, audience)
+        .where(Registration.locale == locale)
+        .order_by(*BY_NAME)
+        .limit(1)
+    ).first()
+
+
+def draft(
+    event: Event, author: Organiser, subject: str, body: str, translations: dict
+) -> MessageBatch:
+    """The message as it would be saved, kept out of the database."""
+    return MessageBatch(
+        author=author,
+        subject=subject,
+        body=body,
+        language=event.language,
+        translations=translations,
+    )
+
+
+@dataclass
+class EmailPreview:
+    locale: str
+    sample: str  # whose email it is: a person's name, or a stand-in
+    is_real_person: bool
+    subject: Shown  # the organiser's subject as people reading `locale` get it
+    title: Shown
+    text: Markup  # the text part; the organiser's words inside `lang` when not in `locale`
+
+
+def email_preview(
+    event: Event, message: MessageBatch, locale: str, person: Registration | None
+) -> EmailPreview:
+    """The email as `person`, who signed up in `locale`, gets it (None: a stand-in),
+    rendered from the email's own templates in that language; the personal link is a
+    placeholder, since a real one would be a live token."""
+    stand_in = SimpleNamespace(name=_l("First name Last name"), status=None)
+    body = message.body_in(locale)
+    # The organiser's words go in after rendering, so they can be marked with their lang.
+    place = f"kutsu-message-{secrets.token_hex(8)}"
+    with force_locale(locale):
+        text = render_template(
+            f"mail/{KIND}.txt",
+            event=event,
+            registration=person or stand_in,
+            batch=message,
+            message_body=Shown(place, body.lang),
+            locale=locale,
+            event_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/")
+            + url_for("events.show", slug=event.slug),
+            is_confirmed=(
+                person is not None
+                and person.status == RegistrationStatus.CONFIRMED
+                and event.status == EventStatus.PUBLISHED
+            ),
+            manage_url=gettext("[a personal link for each person]"),
+            position=None,
+            payload={},
+        )
+        sample = str(person.name if person else stand_in.name)
+    before, after = text.split(place, 1)
+    words = (
+        escape(body.text)
+        if body.lang == locale
+        else Markup('<span lang="{}">{}</span>').format(body.lang, body.text)
+    )
+    return EmailPreview(
+        locale=locale,
+        sample=sample,
+        is_real_person=person is not None,
+        subject=message.subject_in(locale),
+        title=event.title_in(locale),
+        text=escape(before) + words + escape(after),
+    )
