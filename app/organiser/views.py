@@ -143,8 +143,8 @@ def preview(event_id: int):
 def preview_signup(event_id: int):
     """The sign-up form as the public will see it, but it cannot be sent."""
     event = event_or_404(event_id)
-    if event.participation != Participation.OPEN:
-        abort(404)
+    if event.participation != Participation.OPEN:  # people come by invitation: no form
+        return redirect(url_for("organiser.preview", event_id=event.id), code=303)
     form = signup_form_for(event)
     return render_template("signup/form.html", event=event, form=form, preview=True)
 
