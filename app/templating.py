@@ -4,7 +4,7 @@ from datetime import date, datetime
 from email.utils import parseaddr
 
 from babel.dates import format_date, format_time
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -53,6 +53,14 @@ def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
     locale = locale or _locale()
     at = {"fi": " klo ", "sv": " kl. "}.get(locale, ", ")
     return f"{local_date(moment, locale)}{at}{local_time(moment, locale)}"
+
+
+# Pages for organisers and admins, whose wide tables may use the whole screen.
+FULL_WIDTH_PREFIXES = ("/organiser/", "/admin/")
+
+
+def full_width() -> bool:
+    return has_request_context() and request.path.startswith(FULL_WIDTH_PREFIXES)
 
 
 # Each language by its own name, as language switchers show them.
@@ -124,7 +132,11 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale():
-        return {"current_locale": _locale(), "language_names": LANGUAGE_NAMES}
+        return {
+            "current_locale": _locale(),
+            "language_names": LANGUAGE_NAMES,
+            "full_width": full_width(),
+        }
 
     app.jinja_env.globals["service_contact"] = service_contact
     app.jinja_env.globals["statement_date"] = statement_date
