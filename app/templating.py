@@ -84,6 +84,12 @@ def title_of(event) -> Shown:
     return event.title_in(_locale())
 
 
+def written_title(event) -> Shown:
+    """The event's title as its organisers wrote it, in the event's own language: what
+    organiser pages show, marked with `lang` where the page is in another language."""
+    return Shown(event.title, event.language)
+
+
 def description_of(event) -> Shown:
     return event.description_in(_locale())
 
@@ -123,6 +129,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["title_of"] = title_of
     app.jinja_env.globals["description_of"] = description_of
+    app.jinja_env.globals["written_title"] = written_title
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["form_errors"] = form_errors
