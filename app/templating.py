@@ -14,6 +14,7 @@ from app import clock
 from app.events.services import availability
 from app.markdown import render_markdown
 from app.models.content import Shown
+from app.nominations.regions import region_name
 
 
 def _locale() -> str:
@@ -84,12 +85,6 @@ def title_of(event) -> Shown:
     return event.title_in(_locale())
 
 
-def written_title(event) -> Shown:
-    """The event's title as its organisers wrote it, in the event's own language: what
-    organiser pages show, marked with `lang` where the page is in another language."""
-    return Shown(event.title, event.language)
-
-
 def description_of(event) -> Shown:
     return event.description_in(_locale())
 
@@ -99,6 +94,17 @@ def marked(shown: Shown) -> Markup:
     if shown.lang == _locale():
         return escape(shown.text)
     return Markup('<span lang="{}">{}</span>').format(shown.lang, shown.text)
+
+
+def written_in(text: str, lang: str) -> Markup:
+    """Text as someone wrote it in `lang` (an event's title, a question, a theme), marked
+    with `lang` when the page is in another language (WCAG 3.1.2)."""
+    return marked(Shown(text, lang))
+
+
+def region_of(stored: str) -> Markup:
+    """A nominee's region in the page's language, or as stored, marked, if not on the list."""
+    return marked(region_name(stored, _locale()))
 
 
 def form_errors(form) -> list[tuple[str, str]]:
@@ -129,7 +135,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["title_of"] = title_of
     app.jinja_env.globals["description_of"] = description_of
-    app.jinja_env.globals["written_title"] = written_title
+    app.jinja_env.filters["written_in"] = written_in
+    app.jinja_env.globals["region_of"] = region_of
+    app.jinja_env.globals["page_language"] = _locale
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["form_errors"] = form_errors
