@@ -4,7 +4,7 @@ from datetime import date, datetime
 from email.utils import parseaddr
 
 from babel.dates import format_date, format_time
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
@@ -14,6 +14,7 @@ from app import clock
 from app.events.services import availability
 from app.markdown import render_markdown
 from app.models.content import Shown
+from app.nominations.regions import region_name
 
 
 def _locale() -> str:
@@ -55,6 +56,14 @@ def local_datetime(moment: datetime | None, locale: str | None = None) -> str:
     return f"{local_date(moment, locale)}{at}{local_time(moment, locale)}"
 
 
+# Pages for organisers and admins, whose wide tables may use the whole screen.
+FULL_WIDTH_PREFIXES = ("/organiser/", "/admin/")
+
+
+def full_width() -> bool:
+    return has_request_context() and request.path.startswith(FULL_WIDTH_PREFIXES)
+
+
 # Each language by its own name, as language switchers show them.
 LANGUAGE_NAMES = {"fi": "Suomi", "sv": "Svenska", "en": "English"}
 
@@ -85,6 +94,17 @@ def marked(shown: Shown) -> Markup:
     if shown.lang == _locale():
         return escape(shown.text)
     return Markup('<span lang="{}">{}</span>').format(shown.lang, shown.text)
+
+
+def written_in(text: str, lang: str) -> Markup:
+    """Text as someone wrote it in `lang` (an event's title, a question, a theme), marked
+    with `lang` when the page is in another language (WCAG 3.1.2)."""
+    return marked(Shown(text, lang))
+
+
+def region_of(stored: str) -> Markup:
+    """A nominee's region in the page's language, or as stored, marked, if not on the list."""
+    return marked(region_name(stored, _locale()))
 
 
 def form_errors(form) -> list[tuple[str, str]]:
@@ -121,6 +141,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["event_when"] = event_when
     app.jinja_env.globals["title_of"] = title_of
     app.jinja_env.globals["description_of"] = description_of
+    app.jinja_env.filters["written_in"] = written_in
+    app.jinja_env.globals["region_of"] = region_of
+    app.jinja_env.globals["page_language"] = _locale
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.globals["now"] = clock.now
     app.jinja_env.globals["form_errors"] = form_errors
@@ -130,7 +153,11 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def inject_locale():
-        return {"current_locale": _locale(), "language_names": LANGUAGE_NAMES}
+        return {
+            "current_locale": _locale(),
+            "language_names": LANGUAGE_NAMES,
+            "full_width": full_width(),
+        }
 
     app.jinja_env.globals["service_contact"] = service_contact
     app.jinja_env.globals["statement_date"] = statement_date

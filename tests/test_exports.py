@@ -490,6 +490,55 @@ def test_the_door_list_has_everyone_with_a_place_by_name_with_a_box_to_tick(
     assert "2 people with a place" in text_of(page)
 
 
+def test_the_door_list_is_read_by_surname_with_å_ä_and_ö_after_z(
+    client, login, make_event, make_organiser
+):
+    from app.signup.services import register_for_event
+
+    owner = make_organiser()
+    event = make_event(owner)
+    names = [
+        "Örjan Aalto",
+        "Aino Öhman",
+        "Ville Virtanen",
+        "Sara Ärmänen",
+        "Björn Zweig",
+        "Anna-Liisa Lehtinen",
+        "Pekka Wallin",
+        "Ella Åberg",
+        "Jean Émond",
+        "Kalle Virtanen",
+    ]
+    for number, name in enumerate(names):
+        register_for_event(
+            event,
+            name=name,
+            email=f"person{number}@example.fi",
+            organisation="",
+            answers={},
+            locale="fi",
+        )
+    db.session.commit()
+    login(owner)
+
+    page = client.get(f"/organiser/events/{event.id}/door-list")
+
+    rows = re.findall(r"<tr>\s*<td class=\"tick\">.*?</td>\s*<td>(.*?)</td>", page.text, re.S)
+    assert rows == [
+        "Örjan Aalto",
+        "Jean Émond",
+        "Anna-Liisa Lehtinen",
+        "Kalle Virtanen",
+        "Ville Virtanen",
+        "Pekka Wallin",
+        "Björn Zweig",
+        "Ella Åberg",
+        "Sara Ärmänen",
+        "Aino Öhman",
+    ]
+    assert "Everyone with a place, by surname." in text_of(page)
+
+
 def test_sensitive_answers_stay_out_of_the_list_and_downloads_unless_asked_for(
     client, login, make_organiser, make_event
 ):

@@ -71,7 +71,8 @@ def run(checked, *args):
 
 def operators_app(app, tmp_path, **config):
     database = f"sqlite:///{tmp_path / 'operator.sqlite3'}"
-    return create_app({**app.config, "SQLALCHEMY_DATABASE_URI": database, **config})
+    settings = {"SQLALCHEMY_DATABASE_URI": database, "SERVICE_CONTACT_EMAIL": "it@example.fi"}
+    return create_app({**app.config, **settings, **config})
 
 
 def test_check_passes_a_migrated_setup_and_warns_about_plain_http(app, tmp_path):
@@ -86,6 +87,39 @@ def test_check_passes_a_migrated_setup_and_warns_about_plain_http(app, tmp_path)
     assert "ok      the database is at the newest migration" in result.output
     assert "ok      the audit log forgets its lines after 730 days" in result.output
     assert "WARNING PUBLIC_BASE_URL is http://kutsu.test" in result.output
+
+
+def test_check_fails_without_a_contact_address_for_a_service_people_reach(app, tmp_path):
+    checked = operators_app(
+        app,
+        tmp_path,
+        SECRET_KEY="x" * 64,
+        SERVICE_CONTACT_EMAIL="",
+        PUBLIC_BASE_URL="https://kutsu.example.fi",
+    )
+    assert run(checked, "db", "upgrade").exit_code == 0
+
+    result = run(checked, "check")
+
+    assert result.exit_code != 0
+    assert "ERROR   SERVICE_CONTACT_EMAIL is empty: the accessibility statement" in result.output
+    assert "1 problem(s) to fix" in result.output
+
+
+def test_check_only_warns_without_a_contact_address_on_a_developers_machine(app, tmp_path):
+    checked = operators_app(
+        app,
+        tmp_path,
+        SECRET_KEY="x" * 64,
+        SERVICE_CONTACT_EMAIL="",
+        PUBLIC_BASE_URL="http://127.0.0.1:5000",
+    )
+    assert run(checked, "db", "upgrade").exit_code == 0
+
+    result = run(checked, "check")
+
+    assert result.exit_code == 0, result.output
+    assert "WARNING SERVICE_CONTACT_EMAIL is empty" in result.output
 
 
 def test_check_fails_on_a_short_secret_and_a_database_behind_its_migrations(app, tmp_path):

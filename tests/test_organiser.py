@@ -594,6 +594,31 @@ def test_an_admin_sees_and_opens_every_event(client, login, make_organiser, make
             assert client.get(f"/organiser/events/{event.id}{path}").status_code == 200
 
 
+def test_an_admin_finds_their_own_events_apart_from_all_events(
+    client, login, make_organiser, make_event
+):
+    admin = make_organiser(email="admin@example.fi", admin=True)
+    make_event(admin, title="Ylläpitäjän oma tilaisuus")
+    make_event(make_organiser(email="a@example.fi"), title="Toisen tilaisuus")
+    login(admin)
+
+    dashboard = text_of(client.get("/organiser/"))
+
+    own, everything = dashboard.split("All events in the service", 1)
+    assert "Ylläpitäjän oma tilaisuus" in own
+    assert "Toisen tilaisuus" not in own
+    assert "Ylläpitäjän oma tilaisuus" in everything
+    assert "Toisen tilaisuus" in everything
+
+
+def test_an_organiser_has_no_list_of_all_events(client, login, make_organiser, make_event):
+    me = make_organiser(email="me@example.fi")
+    make_event(me, title="Oma tilaisuus")
+    login(me)
+
+    assert "All events in the service" not in text_of(client.get("/organiser/"))
+
+
 def test_an_organiser_sees_only_their_own_events(client, login, make_organiser, make_event):
     me = make_organiser(email="me@example.fi")
     make_event(me, title="Oma tilaisuus")

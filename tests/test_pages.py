@@ -38,6 +38,35 @@ def test_the_accessibility_statement_follows_the_eu_model(app, client):
     assert "saavutettavuusvaatimukset.fi" in page
 
 
+def test_the_statement_names_the_wcag_criteria_of_its_known_gaps(client):
+    page = text_of(client.get("/accessibility", headers={"Accept-Language": "en"}))
+    gaps = page.split("Content that is not accessible")[1].split("How the service was tested")[0]
+
+    for criterion in ["2.4.4 Link Purpose", "1.3.1 Info and Relationships", "3.1.2"]:
+        assert criterion in gaps
+    # True to what Kutsu does: it marks the organisers' text, not what people type.
+    assert "Kutsu marks the organisers' text with the event's language" in gaps
+    assert "answers to questions" in gaps
+
+
+@pytest.mark.parametrize(
+    "language, site",
+    [
+        ("fi", "www.saavutettavuusvaatimukset.fi"),
+        ("sv", "www.tillganglighetskrav.fi"),
+        ("en", "www.saavutettavuusvaatimukset.fi"),
+    ],
+)
+def test_the_statement_gives_the_supervisory_authoritys_contact_details(client, language, site):
+    response = client.get("/accessibility", headers={"Accept-Language": language})
+    authority = text_of(response)
+
+    assert "Traficom" in authority
+    assert f'href="https://{site}/"' in response.text
+    assert "saavutettavuus@traficom.fi" in authority
+    assert "029 534 5000" in authority
+
+
 def test_the_statement_is_in_finnish_and_swedish_too(client):
     finnish = client.get("/accessibility", headers={"Accept-Language": "fi"})
     swedish = client.get("/accessibility", headers={"Accept-Language": "sv"})

@@ -407,7 +407,7 @@ def test_counts_show_each_organisation_against_the_limit_and_selected_against_pl
     ) in page
     assert "soste RY 1" not in page
     assert (
-        "Region Nominated Selected Helsinki 1 0 Kanta-Häme 1 1 Pirkanmaa 1 0 Varsinais-Suomi 1 1"
+        "Region Nominated Selected Helsinki 1 0 Kanta-Häme 1 1 Pirkanmaa 1 0 Southwest Finland 1 1"
     ) in page
     set_status(client, workshop, [nominated["Cecilia"]], "selected")
     over = text_of(client.get(url(workshop, "/nominations")))

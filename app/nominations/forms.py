@@ -25,7 +25,8 @@ from app.forms import (
     StoredLength,
 )
 from app.models import Event
-from app.nominations.services import REGIONS, NomineeDetails, organisation_key
+from app.nominations.regions import REGIONS, lazy_region_name
+from app.nominations.services import NomineeDetails, organisation_key
 from app.text import clean_text, normalise_email
 
 MAX_NOMINEES = 20
@@ -81,7 +82,7 @@ class NomineeForm(Form):
         )
 
 
-def _nominee_fields(themes: list[str]) -> dict:
+def _nominee_fields(themes: list[str], options_lang: str) -> dict:
     # Made in page order: WTForms orders fields by when they were made.
     fields = {
         "name": _text(
@@ -110,7 +111,10 @@ def _nominee_fields(themes: list[str]) -> dict:
         ),
         "region": SelectField(
             _l("Wellbeing services county or region"),
-            choices=[SelectChoice("", _l("Not given")), *map(SelectChoice, REGIONS)],
+            choices=[
+                SelectChoice("", _l("Not given")),
+                *(SelectChoice(region, lazy_region_name(region)) for region in REGIONS),
+            ],
             default="",
             invalid_choice_message=_l("Choose a wellbeing services county from the list"),
         ),
@@ -120,6 +124,7 @@ def _nominee_fields(themes: list[str]) -> dict:
             _l("Themes of expertise"),
             description=_l("Choose any that apply."),
             choices=[SelectChoice(theme) for theme in themes],
+            render_kw={"data-options-lang": options_lang},
             invalid_choice_message=_l("Choose from the themes given"),
         )
     fields["justification"] = TextAreaField(
@@ -180,7 +185,9 @@ def _confirm_field() -> BooleanField:
 
 
 def nomination_form_for(event: Event, **kwargs) -> NominationForm:
-    nominee_form = type("NomineeFormForEvent", (NomineeForm,), _nominee_fields(event.themes))
+    nominee_form = type(
+        "NomineeFormForEvent", (NomineeForm,), _nominee_fields(event.themes, event.language)
+    )
     form_class = type(
         "NominationFormForEvent",
         (NominationForm,),

@@ -18,32 +18,6 @@ from app.models import (
 )
 from app.text import clean_text, normalise_email
 
-# The 21 wellbeing services counties, and Helsinki, which arranges its own services.
-REGIONS = [
-    "Etelä-Karjala",
-    "Etelä-Pohjanmaa",
-    "Etelä-Savo",
-    "Helsinki",
-    "Itä-Uusimaa",
-    "Kainuu",
-    "Kanta-Häme",
-    "Keski-Pohjanmaa",
-    "Keski-Suomi",
-    "Keski-Uusimaa",
-    "Kymenlaakso",
-    "Lappi",
-    "Länsi-Uusimaa",
-    "Pirkanmaa",
-    "Pohjanmaa",
-    "Pohjois-Karjala",
-    "Pohjois-Pohjanmaa",
-    "Pohjois-Savo",
-    "Päijät-Häme",
-    "Satakunta",
-    "Vantaa-Kerava",
-    "Varsinais-Suomi",
-]
-
 
 class NominationRefused(Exception):
     """The nominations cannot be taken; `field` says where the person should look."""

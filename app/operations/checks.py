@@ -67,11 +67,15 @@ def configuration_findings(app: Flask) -> list[Finding]:
         f"MAIL_DEFAULT_SENDER is {sender or 'empty'}: set a real address people can answer",
         "warning",
     )
+    # The accessibility statement must name where feedback goes (Act 306/2019, section 10):
+    # a service people reach (not 127.0.0.1) cannot do without it.
+    in_production = base.hostname not in LOCAL_HOSTS
     check(
         bool(config.get("SERVICE_CONTACT_EMAIL")),
         "SERVICE_CONTACT_EMAIL is set",
-        "SERVICE_CONTACT_EMAIL is empty: the accessibility statement falls back to the sender",
-        "warning",
+        "SERVICE_CONTACT_EMAIL is empty: the accessibility statement and the privacy notice "
+        "must give an address for feedback: set FLASK_SERVICE_CONTACT_EMAIL",
+        "error" if in_production else "warning",
     )
     days = config["AUDIT_LOG_RETENTION_DAYS"]
     check(

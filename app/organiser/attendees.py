@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.collation import surname_first_key
 from app.extensions import db
 from app.models import Answer, Event, Question, QuestionKind, Registration, RegistrationStatus
 
@@ -46,17 +47,19 @@ def attendee_page(event: Event, *, search: str = "", status: str = "", page: int
 
 
 def door_list(event: Event) -> list[Registration]:
-    """Everyone with a place, by name: the list to tick at the door."""
-    return list(
-        db.session.scalars(
-            sa.select(Registration)
-            .where(
-                Registration.event_id == event.id,
-                Registration.status == RegistrationStatus.CONFIRMED,
-            )
-            .order_by(sa.func.lower(Registration.name), Registration.id)
+    """Everyone with a place, by surname: the list to tick at the door.
+
+    Sorted here, not by the database: neither SQLite nor PostgreSQL (without a Finnish
+    collation installed) puts å, ä and ö after z."""
+    people = db.session.scalars(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.CONFIRMED,
         )
+        .order_by(Registration.id)
     )
+    return sorted(people, key=lambda person: surname_first_key(person.name))
 
 
 def check_in_list(event: Event, search: str = "") -> list[Registration]:

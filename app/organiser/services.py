@@ -236,16 +236,24 @@ def cancel_event(event: Event) -> int:
     return len(people)
 
 
-def events_for(organiser: Organiser) -> list[Event]:
+def _events_newest_first():
     # With their organisers: the dashboard asks each event for the viewer's part in it.
-    query = (
+    return (
         sa.select(Event)
         .options(selectinload(Event.organiser_links))
         .order_by(Event.starts_at.desc())
     )
-    if not organiser.is_admin:
-        query = query.join(EventOrganiser).where(EventOrganiser.organiser_id == organiser.id)
-    return list(db.session.scalars(query))
+
+
+def events_for(organiser: Organiser) -> list[Event]:
+    """The events the organiser owns, co-organises or helps at (an admin's too: their own)."""
+    query = _events_newest_first().join(EventOrganiser)
+    return list(db.session.scalars(query.where(EventOrganiser.organiser_id == organiser.id)))
+
+
+def all_events() -> list[Event]:
+    """Every event, for an admin, who may open any of them."""
+    return list(db.session.scalars(_events_newest_first()))
 
 
 def role_in(organiser: Organiser, event: Event) -> OrganiserRole | None:

@@ -59,7 +59,11 @@ def dashboard():
         if services.role_in(current_user, event) == OrganiserRole.HELPER
     }
     return render_template(
-        "organiser/dashboard.html", events=events, helping=helping, at=clock.now()
+        "organiser/dashboard.html",
+        events=events,
+        helping=helping,
+        all_events=services.all_events() if current_user.is_admin else None,
+        at=clock.now(),
     )
 
 

@@ -135,19 +135,28 @@ def _answer_value(field) -> Any:
 
 def _question_field(question: Question, locale: str):
     label = question.label_in(locale)
-    hint = question.hint_in(locale).text
+    shown_hint = question.hint_in(locale)
+    hint = shown_hint.text
+    option_labels = question.option_labels_in(locale)
     options = [
         SelectChoice(value, shown)
-        for value, shown in zip(question.options, question.option_labels_in(locale), strict=True)
+        for value, shown in zip(question.options, option_labels, strict=True)
     ]
     validators = []
     if question.required:
         validators.append(InputRequired(_l("Answer this question")))
     else:
         validators.append(Optional())
-    kind_attr = {"data-kind": question.kind.value}
-    if label.lang != locale:
-        kind_attr["data-lang"] = label.lang
+    # Each part in its own language, for `lang` (templates/_forms.html); the sensitive note,
+    # in the page's language, is added after the hint there.
+    kind_attr = {
+        "data-kind": question.kind.value,
+        "data-lang": label.lang,
+        "data-hint-lang": shown_hint.lang,
+    }
+    if question.is_choice:
+        translated_options = option_labels != list(question.options)
+        kind_attr["data-options-lang"] = locale if translated_options else question.event.language
     if question.sensitive:
         # Its note is shown apart from the hint (templates/_forms.html): the hint is the
         # organiser's words, perhaps in another language, and may end without a stop.

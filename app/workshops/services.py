@@ -23,7 +23,8 @@ from app.models import (
     Registration,
     RegistrationSource,
 )
-from app.nominations.services import REGIONS, nomination_counts, organisation_key
+from app.nominations.regions import REGIONS
+from app.nominations.services import nomination_counts, organisation_key
 from app.text import normalise_email
 
 STATUS_LABELS = {

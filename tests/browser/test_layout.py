@@ -1,8 +1,14 @@
 """How pages are laid out where it matters beyond the screen: printed, and on a phone."""
 
+from datetime import timedelta
+
 import pytest
 from playwright.sync_api import Page, expect
 
+from app import clock
+from app.messages.services import plan_message
+from app.models import Audience, Participation
+from app.nominations import services as nominations
 from app.signup import services
 from tests.browser.conftest import write_beside_server
 from tests.conftest import DIET_QUESTION, PASSWORD
@@ -87,3 +93,106 @@ def test_pages_fit_a_phone_screen(page: Page, organiser, event):
     page.goto(f"/organiser/events/{event.id}/attendees?sensitive=1")
     expect(region).to_have_attribute("tabindex", "0")
     assert region.evaluate("el => el.scrollWidth > el.clientWidth")
+
+
+SMALLEST_WIDTH = 320  # CSS pixels: WCAG 1.4.10 reflow (1280 px at 400 % zoom)
+
+# Word pieces of a table cell that the browser laid out on more than one line: a word
+# broken mid-word ("Vahviste/ttu", "Aino Lehtine/n"). A hyphen or a space may end a line.
+BROKEN_WORDS = """table => {
+    const broken = [];
+    for (const cell of table.querySelectorAll("th, td")) {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            for (const match of node.data.matchAll(/[^\\s\\-\\u2013,:;()\\/]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                const tops = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+                if (tops.size > 1) broken.push(match[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.fixture
+def workshop(make_event, organiser):
+    workshop = make_event(
+        organiser,
+        title="Tulevaisuuden sote-keskus: sidosryhmätyöpaja",
+        participation=Participation.INVITATION,
+        nominations_close_at=clock.now() + timedelta(days=20),
+        themes=["Mielenterveys", "Ikäihmiset"],
+        starts_in=timedelta(days=60),
+    )
+    with write_beside_server():
+        nominations.submit_nominations(
+            workshop,
+            nominator_name="Nina Nominoija",
+            nominator_email="nina@soste.example",
+            nominator_organisation="Sosiaali- ja terveysturvan keskusliitto SOSTE ry",
+            nominees=[
+                nominations.NomineeDetails(
+                    name="Aino Lehtinen",
+                    email="aino.lehtinen@hameen-setlementti.example.fi",
+                    region="Kanta-Häme",
+                    themes=["Mielenterveys"],
+                    justification="Pitkä kokemus vertaistuesta ja kokemusasiantuntijuudesta.",
+                )
+            ],
+            locale="fi",
+        )
+    return workshop
+
+
+@pytest.mark.parametrize("language", ["fi"], indirect=True)
+def test_organiser_tables_scroll_in_their_own_region_and_never_break_a_word(
+    page: Page, organiser, event, workshop
+):
+    with write_beside_server():
+        services.register_for_event(
+            event,
+            name="Aino Lehtinen",
+            email="aino.lehtinen@hameen-setlementti.example.fi",
+            organisation="Hämeen Setlementti ry",
+            answers={},
+            locale="fi",
+        )
+        plan_message(event, organiser, Audience.CONFIRMED, "Ohjelma on valmis", "Tervetuloa!", None)
+    sign_in(page, organiser)
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    scrolling = {
+        "/organiser/": False,
+        f"/organiser/events/{event.id}/attendees?sensitive=1": True,
+        f"/organiser/events/{event.id}/check-in": False,
+        f"/organiser/events/{event.id}/door-list": False,
+        f"/organiser/events/{event.id}/messages": True,
+        f"/organiser/events/{event.id}/outbox": True,
+        f"/organiser/events/{workshop.id}/nominations": True,
+    }
+    for path, wide in scrolling.items():
+        page.goto(path)
+        assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+        tables = page.locator("main table:visible")
+        assert tables.count() >= 1, path
+        for table in tables.all():
+            region = table.locator("xpath=..")
+            # A region the keyboard can reach and scroll, named by the table's caption.
+            expect(region).to_have_attribute("role", "region")
+            expect(region).to_have_attribute("tabindex", "0")
+            caption = table.locator("caption").text_content().strip()
+            expect(region).to_have_accessible_name(caption)
+            assert region.evaluate("el => getComputedStyle(el).overflowX") == "auto", path
+            assert table.evaluate(BROKEN_WORDS) == [], f"{path}: words broken mid-word"
+        if wide:
+            widest = max(
+                table.evaluate("el => el.parentElement.scrollWidth - el.parentElement.clientWidth")
+                for table in tables.all()
+            )
+            assert widest > 0, f"{path}: the table should scroll inside its region"
+    # The name of a nominee keeps its words whole, on a page that was 1-3 letters a line.
+    page.goto(f"/organiser/events/{workshop.id}/nominations")
+    name = page.get_by_role("link", name="Aino Lehtinen")
+    assert name.evaluate("el => el.getClientRects().length") == 1

@@ -193,9 +193,9 @@ def test_cancel_through_the_manage_link_with_the_keyboard(
     page.keyboard.press("Enter")
 
     expect_language(page, language)
-    expect(page.get_by_role("status")).to_have_text(
-        t(language, "Your registration has been cancelled.")
-    )
+    banner = page.get_by_role("alert")
+    expect(banner).to_contain_text(t(language, "Your registration has been cancelled."))
+    expect(banner).to_be_focused()
     expect(page.locator(".status")).to_have_text(t(language, "Cancelled"))
     cancel = page.get_by_role("link", name=t(language, "Cancel my registration"))
     expect(cancel).to_have_count(0)
