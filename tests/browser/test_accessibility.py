@@ -804,6 +804,10 @@ NOT_PAGES = {
     "signup.done_calendar": "a calendar file (.ics) for the browser that just signed up",
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
     "devmail.show": "one caught message for developers: 404 unless debug or DEV_MAIL_PAGE",
+    "devmail.html": "a caught message's HTML part, framed by devmail.show (developers only)",
+    "devmail.attachment": "a caught message's attachment, a file (developers only)",
+    "pages.favicon": "the site icon, an image",
+    "pages.favicon_svg": "the site icon, an image",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
     "operations.healthz": "JSON for load balancers and monitoring; tests/test_operations.py",
 }
