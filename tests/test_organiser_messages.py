@@ -50,8 +50,10 @@ def new_message_url(event) -> str:
 
 
 def message(**overrides) -> dict:
-    """What an organiser types into the message form (no button pressed yet)."""
-    return {
+    """What an organiser types into the message form (no button pressed yet). send_at:
+    a moment as helsinki() gives it, typed into the date and time inputs as a Finn would
+    (1.12.2026 and 9.30), or any other text, typed as the date."""
+    typed = {
         "audience": "confirmed",
         "subject": "Ohjelma on valmis",
         "body": BODY,
@@ -59,6 +61,13 @@ def message(**overrides) -> dict:
         "send_at": "",
         **overrides,
     }
+    send_at = typed.pop("send_at")
+    try:
+        moment = datetime.strptime(send_at, "%Y-%m-%dT%H:%M")
+    except ValueError:
+        return typed | {"send_at-date": send_at, "send_at-time": "9.00" if send_at else ""}
+    day, time = f"{moment.day}.{moment.month}.{moment.year}", f"{moment.hour}.{moment.minute:02d}"
+    return typed | {"send_at-date": day, "send_at-time": time}
 
 
 def preview(client, event, **fields):
@@ -81,7 +90,7 @@ def send_message(client, event, **fields):
 
 
 def helsinki(moment: datetime) -> str:
-    """A moment as typed into a datetime-local field in Helsinki."""
+    """A moment in Helsinki, to the minute (message() types it into the form)."""
     return clock.to_local(moment).strftime("%Y-%m-%dT%H:%M")
 
 
@@ -327,16 +336,20 @@ def test_bad_input_gives_errors_at_the_fields_and_keeps_what_was_typed(
         ({"body": "Hei\x00 kaikki"}, "body", "Remove the special characters"),
         ({"audience": ""}, "audience-0", "Choose who gets the message"),
         ({"audience": "cancelled"}, "audience-0", "Choose who gets the message"),
-        ({"when": "later", "send_at": ""}, "send_at", "Enter the date and time to send"),
-        ({"when": "later", "send_at": "ensi tiistaina"}, "send_at", "Enter a real date and time"),
+        ({"when": "later", "send_at": ""}, "send_at-date", "Enter the date and time to send"),
+        (
+            {"when": "later", "send_at": "ensi tiistaina"},
+            "send_at-date",
+            "Enter the date to send it as day.month.year, for example 17.3.2026",
+        ),
         (
             {"when": "later", "send_at": helsinki(now - timedelta(hours=1))},
-            "send_at",
+            "send_at-date",
             "The date and time must be in the future",
         ),
         (
             {"when": "later", "send_at": helsinki(now + timedelta(days=400))},
-            "send_at",
+            "send_at-date",
             "The date and time must be within a year from now",
         ),
     ]
@@ -351,7 +364,8 @@ def test_bad_input_gives_errors_at_the_fields_and_keeps_what_was_typed(
         summary = html[start : html.index("</ul>", start)]
         assert f'href="#{target}"' in summary, fields
         assert problem in summary, fields
-        assert f'id="{target.removesuffix("-0")}-error"' in html, fields
+        field = target.removesuffix("-0").removesuffix("-date")
+        assert f'id="{field}-error"' in html, fields
         assert "Check your message" not in text_of(page), fields
         typed = form_values(page, "subject")
         for name, value in message(**fields).items():

@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, Form, FormField, SelectChoice, StringField, TextAreaField
+from wtforms import Form, FormField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -13,9 +13,14 @@ from wtforms.validators import (
 )
 
 from app import clock
-from app.forms import LANGUAGE_CHOICES, KutsuForm, NoControlCharacters, RadiosField
+from app.forms import (
+    LANGUAGE_CHOICES,
+    DateAndTimeField,
+    KutsuForm,
+    NoControlCharacters,
+    RadiosField,
+)
 from app.models import Audience
-from app.organiser.forms import DATETIME_FORMATS
 
 AUDIENCE_CHOICES = [
     SelectChoice(Audience.CONFIRMED.value, _l("People with a confirmed place")),
@@ -136,11 +141,11 @@ class MessageForm(KutsuForm):
         validators=[InputRequired(_l("Choose when to send the message"))],
         invalid_choice_message=_l("Choose when to send the message"),
     )
-    send_at = DateTimeLocalField(
+    send_at = DateAndTimeField(
         _l("Date and time to send it"),
-        format=DATETIME_FORMATS,
-        render_kw={"data-hint": "YYYY-MM-DDTHH:MM"},
-        description=_l("Only when sending later. Finnish time, for example 2026-03-17 09:00"),
+        date_name=_l("the date to send it"),
+        time_name=_l("the time to send it"),
+        description=_l("Only when sending later. Finnish time."),
     )
 
     text_fi = FormField(_version_form("fi"))
@@ -181,14 +186,13 @@ class MessageForm(KutsuForm):
             raise ValidationError(_l("No one is in that group. Choose another group."))
 
     def validate_send_at(self, field):
-        # The field's own "not a valid datetime" is replaced by messages for people.
-        field.errors.clear()
         if self.when.data != "later":
-            raise StopValidation()  # a time typed and then "Now" chosen: it is not used
-        if not (field.raw_data or [""])[0].strip():
-            raise ValidationError(_l("Enter the date and time to send the message"))
+            field.errors.clear()  # a time typed and then "Now" chosen: it is not used
+            raise StopValidation()
+        if field.errors:  # the date or the time could not be read: the error says which
+            raise StopValidation()
         if field.data is None:
-            raise ValidationError(_l("Enter a real date and time, like 2026-03-17 09:00"))
+            raise ValidationError(_l("Enter the date and time to send the message"))
         moment = clock.from_local(field.data)
         if moment <= clock.now():
             raise ValidationError(_l("The date and time must be in the future"))

@@ -7,9 +7,6 @@ from wtforms import SelectChoice
 from app.forms import KutsuForm, RadiosField, email_address_field
 from app.models import OrganiserRole
 
-DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-
-
 ROLE_CHOICES = [
     SelectChoice(
         OrganiserRole.CO_ORGANISER.value,
