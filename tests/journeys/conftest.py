@@ -191,12 +191,12 @@ class Kutsu:
             messages = list(self.mailbox.messages)
         return [m for m in messages if recipient(m) == to and subject in m["Subject"]]
 
-    def link_in(self, message: EmailMessage, path_start: str) -> str:
-        """The URL on this server of the email's first link starting with path_start, as
-        its text part and its HTML part both give it."""
-        pattern = re.escape(PUBLIC_BASE_URL + path_start) + r"[^\s\"<>]*"
-        in_text = re.findall(pattern, Mailbox.text(message))
-        assert in_text, f"no {path_start} link in the email {message['Subject']!r}"
+    def link_in(self, message: EmailMessage, path_start: str, ending: str = "") -> str:
+        """The URL on this server of the email's first link that starts with path_start
+        (and ends with `ending`), as its text part and its HTML part both give it."""
+        pattern = re.escape(PUBLIC_BASE_URL + path_start) + r"[^\s\"<>]*" + re.escape(ending)
+        in_text = re.findall(pattern + r"(?=[\s\"<>]|$)", Mailbox.text(message))
+        assert in_text, f"no {path_start}…{ending} link in the email {message['Subject']!r}"
         assert in_text[0] in Mailbox.html(message).replace("&amp;", "&"), "the HTML differs"
         return self(in_text[0])
 
