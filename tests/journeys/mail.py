@@ -5,15 +5,17 @@ from email.message import EmailMessage
 import icalendar
 
 
-def calendar_in(message: EmailMessage) -> icalendar.Event:
-    """The one event of the email's .ics attachment."""
-    [attachment] = [
-        part
+def calendar_files(message: EmailMessage) -> list[icalendar.Calendar]:
+    """Each .ics file attached to the email, parsed."""
+    return [
+        icalendar.Calendar.from_ical(part.get_payload(decode=True))
         for part in message.iter_attachments()
-        if part.get_content_type() == "text/calendar"
-        or (part.get_filename() or "").endswith(".ics")
+        if (part.get_filename() or "").endswith(".ics")
     ]
-    assert (attachment.get_filename() or "").endswith(".ics"), attachment.get_filename()
-    calendar = icalendar.Calendar.from_ical(attachment.get_payload(decode=True))
+
+
+def calendar_in(message: EmailMessage) -> icalendar.Event:
+    """The one event of the email's one .ics file."""
+    [calendar] = calendar_files(message)
     [event] = calendar.walk("VEVENT")
     return event
