@@ -114,6 +114,16 @@ def download(page: Page, link_name: str, *, exact: bool = True) -> bytes:
         return file.read()
 
 
+def download_by_button(page: Page, button_name: str) -> bytes:
+    """Press a button whose form sends a file; the file the browser saved."""
+    with page.expect_download() as started:
+        page.get_by_role("button", name=button_name).click()
+    saved = started.value
+    assert saved.failure() is None, saved.failure()
+    with open(saved.path(), "rb") as file:
+        return file.read()
+
+
 def rows_of_csv(data: bytes) -> list[list[str]]:
     assert data.startswith(b"\xef\xbb\xbf"), data[:20]  # Excel reads it as UTF-8
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
