@@ -23,6 +23,7 @@ import psycopg
 import pytest
 import requests
 import sqlalchemy as sa
+from playwright.sync_api import Download, Page, expect
 
 from app import clock
 from app.config import ROOT
@@ -182,7 +183,8 @@ class Kutsu:
                 everything = [(m["To"], m["Subject"]) for m in self.mailbox.messages]
                 raise AssertionError(
                     f"gave up after {timeout:.0f} s waiting for {count} message(s) to {to} "
-                    f"about {subject!r}; received: {everything}"
+                    f"about {subject!r}; received: {everything}\n"
+                    f"--- the mail worker said ---\n{self.worker.output(3000)}"
                 )
             time.sleep(0.05)
 
@@ -284,6 +286,35 @@ def new_page(browser, kutsu) -> Iterator[Callable]:  # noqa: F811 - the imported
     yield open_page
     for context in contexts:
         context.close()
+
+
+def download(page: Page, link_name: str, *, exact: bool = True) -> bytes:
+    """Press a download link; the file the browser saved (it must have saved it whole)."""
+    with page.expect_download() as started:
+        page.get_by_role("link", name=link_name, exact=exact).click()
+    return _saved(started.value)
+
+
+def download_by_button(page: Page, button_name: str) -> bytes:
+    """Press a button whose form sends a file; the file the browser saved."""
+    with page.expect_download() as started:
+        page.get_by_role("button", name=button_name).click()
+    return _saved(started.value)
+
+
+def _saved(download: Download) -> bytes:
+    assert download.failure() is None, f"the download failed: {download.failure()}"
+    with open(download.path(), "rb") as file:
+        return file.read()
+
+
+def sign_in(page: Page, email: str) -> None:
+    """Sign in on the /login page in Chromium."""
+    page.goto("/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile("/login"))
 
 
 # --- organiser accounts, as an operator makes them -----------------------------------

@@ -11,8 +11,13 @@ from playwright.sync_api import expect
 
 from app import clock
 from app.models import Participation, QuestionKind
-from tests.journeys.conftest import Kutsu, create_account, page_text
-from tests.journeys.test_organiser import download_by_button, sign_in
+from tests.journeys.conftest import (
+    Kutsu,
+    create_account,
+    download_by_button,
+    page_text,
+    sign_in,
+)
 
 pytestmark = pytest.mark.both_databases
 

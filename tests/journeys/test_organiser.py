@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from app import clock
 from tests.conftest import Mailbox
-from tests.journeys.conftest import Kutsu, create_account, page_text
+from tests.journeys.conftest import Kutsu, create_account, download, page_text, sign_in
 from tests.journeys.mail import calendar_files, calendar_in
 
 pytestmark = pytest.mark.both_databases
@@ -44,16 +44,6 @@ def fill_date_and_time(page: Page, field: str, moment: datetime) -> None:
     message form). The only place that knows how those fields take a date and a time."""
     local = clock.to_local(moment)
     page.locator(f"#{field}").fill(local.strftime("%Y-%m-%dT%H:%M"))
-
-
-def sign_in(page: Page, email: str) -> None:
-    from tests.conftest import PASSWORD
-
-    page.goto("/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).not_to_have_url(re.compile("/login"))
 
 
 def create_event(page: Page, starts: datetime) -> int:
@@ -102,26 +92,6 @@ def sign_up_everyone(kutsu: Kutsu, slug: str) -> list[datetime]:
         seen = page_text(answer.text)
         assert re.search("You are (registered|on the waiting list)", seen), seen
     return moments
-
-
-def download(page: Page, link_name: str, *, exact: bool = True) -> bytes:
-    """Press a download link; the file the browser saved (it must have saved it whole)."""
-    with page.expect_download() as started:
-        page.get_by_role("link", name=link_name, exact=exact).click()
-    saved = started.value
-    assert saved.failure() is None, saved.failure()
-    with open(saved.path(), "rb") as file:
-        return file.read()
-
-
-def download_by_button(page: Page, button_name: str) -> bytes:
-    """Press a button whose form sends a file; the file the browser saved."""
-    with page.expect_download() as started:
-        page.get_by_role("button", name=button_name).click()
-    saved = started.value
-    assert saved.failure() is None, saved.failure()
-    with open(saved.path(), "rb") as file:
-        return file.read()
 
 
 def rows_of_csv(data: bytes) -> list[list[str]]:
