@@ -27,10 +27,7 @@ from playwright.sync_api import Download, Page, expect
 
 from app import clock
 from app.config import ROOT
-from tests.browser.conftest import (  # noqa: F401 - the fixture, for the journeys in Chromium
-    TIMEOUT_MS,
-    browser,
-)
+from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import (
     PASSWORD,
     TEST_DATABASE_URL,
@@ -273,7 +270,7 @@ def page_text(html: str) -> str:
 
 
 @pytest.fixture
-def new_page(browser, kutsu) -> Iterator[Callable]:  # noqa: F811 - the imported fixture
+def new_page(browser, kutsu) -> Iterator[Callable]:
     """new_page() opens a tab of a new browser profile on the running Kutsu, in English."""
     contexts = []
 
