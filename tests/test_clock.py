@@ -10,7 +10,7 @@ import pytest
 
 from app import clock, create_app
 from app.config import ROOT
-from tests.test_operations import operators_app, run
+from tests.servers import app_environment
 
 
 def write_offset(path, seconds: float) -> None:
@@ -64,26 +64,28 @@ def test_another_process_sees_the_offset_the_test_wrote(app, offset_file):
     assert close_to(seen, datetime.now(UTC) + timedelta(days=10))
 
 
-def test_check_refuses_the_offset_file_outside_testing(app, tmp_path, offset_file):
-    checked = operators_app(
-        app, tmp_path, SECRET_KEY="x" * 64, TESTING=False, CLOCK_OFFSET_FILE=str(offset_file)
-    )
-    assert run(checked, "db", "upgrade").exit_code == 0
+def flask_check(tmp_path, **config) -> subprocess.CompletedProcess:
+    """`flask check` on a migrated database, each command in a process of its own, as an
+    operator runs them (alembic's logging setup, run in the test's process, would silence
+    the loggers other tests read)."""
+    database = f"sqlite:///{tmp_path / 'operator.sqlite3'}"
+    env = app_environment(database, {"SECRET_KEY": "x" * 64, **config})
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    run = {"cwd": ROOT, "env": env | {"FLASK_SKIP_DOTENV": "1"}, "capture_output": True}
+    subprocess.run([*flask, "db", "upgrade"], check=True, **run)
+    return subprocess.run([*flask, "check"], text=True, **run)
 
-    result = run(checked, "check")
 
-    assert result.exit_code != 0
-    assert "ERROR   CLOCK_OFFSET_FILE is set" in result.output
-    assert "1 problem(s) to fix" in result.output
+def test_check_refuses_the_offset_file_outside_testing(tmp_path, offset_file):
+    result = flask_check(tmp_path, TESTING=False, CLOCK_OFFSET_FILE=str(offset_file))
+
+    assert result.returncode != 0
+    assert "ERROR   CLOCK_OFFSET_FILE is set" in result.stdout
+    assert "1 problem(s) to fix" in result.stderr
 
 
-def test_check_accepts_the_offset_file_while_testing(app, tmp_path, offset_file):
-    checked = operators_app(
-        app, tmp_path, SECRET_KEY="x" * 64, TESTING=True, CLOCK_OFFSET_FILE=str(offset_file)
-    )
-    assert run(checked, "db", "upgrade").exit_code == 0
+def test_check_accepts_the_offset_file_while_testing(tmp_path, offset_file):
+    result = flask_check(tmp_path, TESTING=True, CLOCK_OFFSET_FILE=str(offset_file))
 
-    result = run(checked, "check")
-
-    assert result.exit_code == 0, result.output
-    assert "ok      the clock moves by CLOCK_OFFSET_FILE" in result.output
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok      the clock moves by CLOCK_OFFSET_FILE" in result.stdout
