@@ -220,6 +220,29 @@ def running_server(
     threads given here. config: app settings on top of app_environment's (e.g.
     {"MAIL_PORT": 2525}); extra_env: environment variables as they are, added last.
     """
+    serving = running_server_process(
+        database_url,
+        workers=workers,
+        threads=threads,
+        config=config,
+        extra_env=extra_env,
+        app=app,
+    )
+    with serving as (base_url, _):
+        yield base_url
+
+
+@contextmanager
+def running_server_process(
+    database_url: str,
+    *,
+    workers: int = 4,
+    threads: int = 4,
+    config: Mapping[str, Any] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    app: str = "wsgi:app",
+) -> Iterator[tuple[str, Process]]:
+    """running_server, yielding the server's Process too (what it logged, whether it runs)."""
     env = app_environment(database_url, config) | dict(extra_env or {})
     with _listening_socket() as sock:
         port = sock.getsockname()[1]
@@ -244,7 +267,7 @@ def running_server(
         with starting as process:
             sock.close()  # the server has its own copy now
             _wait_until_answering(process, base_url, time.monotonic() + START_TIMEOUT)
-            yield base_url
+            yield base_url, process
             process.check_running()  # a server that died during the test is a failure
 
 

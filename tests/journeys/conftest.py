@@ -27,7 +27,6 @@ from playwright.sync_api import Download, Page, expect
 
 from app import clock
 from app.config import ROOT
-from tests.browser.conftest import TIMEOUT_MS
 from tests.conftest import (
     PASSWORD,
     TEST_DATABASE_URL,
@@ -36,11 +35,19 @@ from tests.conftest import (
     csrf_token_in,
     skip_or_fail,
 )
-from tests.servers import Process, app_environment, running_mail_worker, running_server
+from tests.servers import (
+    Process,
+    app_environment,
+    running_mail_worker,
+    running_server_process,
+)
 
 MAIL_WAIT = 20.0  # seconds for a message to arrive once the app has planned it
 PUBLIC_BASE_URL = "http://kutsu.test"  # tests/servers.py: the links mail carries
 REQUEST_TIMEOUT = 30
+# Playwright's wait for a page or an element: a real server on a shared CI machine may take
+# longer than the 5 s of tests/browser, where the app runs in the test's own process.
+BROWSER_TIMEOUT_MS = 15_000
 
 
 def pytest_collection_modifyitems(items):
@@ -155,6 +162,7 @@ class Kutsu:
 
     url: str
     mailbox: Mailbox
+    server: Process
     worker: Process
     clock: SharedClock
     database_url: str
@@ -215,16 +223,19 @@ def recipient(message: EmailMessage) -> str:
 
 @pytest.fixture
 def kutsu(app, database_url, smtp_server, mailbox, shared_clock) -> Iterator[Kutsu]:
-    """Kutsu under gunicorn (2 processes x 2 threads) and its mail worker."""
+    """Kutsu under gunicorn (2 processes x 2 threads) and its mail worker. Neither may log
+    an error: one after a response has gone out (a download cut short) shows only there."""
     config = {"CLOCK_OFFSET_FILE": str(shared_clock.path)}
-    with (
-        running_server(database_url, workers=2, threads=2, config=config) as url,
-        running_mail_worker(database_url, smtp_port=smtp_server.port, config=config) as worker,
-    ):
-        running = Kutsu(url, mailbox, worker, shared_clock, database_url)
+    serving = running_server_process(database_url, workers=2, threads=2, config=config)
+    sending = running_mail_worker(database_url, smtp_port=smtp_server.port, config=config)
+    with serving as (url, server), sending as worker:
+        running = Kutsu(url, mailbox, server, worker, shared_clock, database_url)
         yield running
         for visitor in running.opened:
             visitor.close()
+        for process in (server, worker):
+            logged = process.output(limit=10**6)
+            assert "Traceback" not in logged, f"{process.name} logged an error:\n{logged[-6000:]}"
 
 
 # --- people over plain HTTP -----------------------------------------------------------
@@ -276,7 +287,7 @@ def new_page(browser, kutsu) -> Iterator[Callable]:
 
     def open_page(language: str = "en-GB"):
         context = browser.new_context(base_url=kutsu.url, locale=language, accept_downloads=True)
-        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 

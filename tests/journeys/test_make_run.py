@@ -27,6 +27,7 @@ URL = "http://127.0.0.1:5000"
 START_WAIT = 120.0  # seconds from `make run` to the first page (migrations, demo data)
 MAIL_WAIT = 30.0  # seconds from the sign-up to the confirmation at /dev/mail
 STOP_WAIT = 20.0  # seconds from Ctrl+C until every process is gone
+REQUEST_TIMEOUT = 30  # seconds for one page: the development server on a busy machine
 
 
 def port_is_free(port: int) -> bool:
@@ -65,8 +66,8 @@ def read(output) -> str:
 
 def answers(path: str) -> requests.Response | None:
     try:
-        return requests.get(URL + path, timeout=5, headers={"Accept-Language": "en"})
-    except requests.ConnectionError:
+        return requests.get(URL + path, timeout=REQUEST_TIMEOUT, headers={"Accept-Language": "en"})
+    except (requests.ConnectionError, requests.Timeout):
         return None
 
 
@@ -125,11 +126,11 @@ def test_make_run_in_a_fresh_clone_serves_a_sign_up_and_stops_on_ctrl_c(clone):
             # A person signs up for the monthly Teams meeting of the demo data.
             session = requests.Session()
             session.headers["Accept-Language"] = "en"
-            listing = session.get(URL + "/", timeout=10).text
+            listing = session.get(URL + "/", timeout=REQUEST_TIMEOUT).text
             slug = re.search(
                 r'href="/events/([^"]+)">(?:<[^>]+>)*Järjestöjen sote-ryhmän', listing
             ).group(1)
-            form = session.get(f"{URL}/events/{slug}/register", timeout=10).text
+            form = session.get(f"{URL}/events/{slug}/register", timeout=REQUEST_TIMEOUT).text
             region = re.search(r'name="(q_\d+)" type="radio" value="([^"]+)"', form)
             sent = session.post(
                 f"{URL}/events/{slug}/register",
@@ -140,7 +141,7 @@ def test_make_run_in_a_fresh_clone_serves_a_sign_up_and_stops_on_ctrl_c(clone):
                     "consent": "y",
                     region.group(1): region.group(2),
                 },
-                timeout=10,
+                timeout=REQUEST_TIMEOUT,
             )
             assert "You are registered" in sent.text
 

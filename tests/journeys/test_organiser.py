@@ -157,6 +157,7 @@ def test_organiser_creates_publishes_exports_checks_in_messages_moves_and_cancel
     # The attendee list: the counts and everyone, the diets left out.
     olli.goto(f"/organiser/events/{event_id}")
     olli.get_by_role("link", name="Attendees", exact=True).click()
+    expect(h1(olli)).to_have_text("Attendees")
     counts = page_text(olli.content())
     assert re.search(rf"Confirmed\s+{CAPACITY} / {CAPACITY}\s+Waiting list\s+1", counts), counts
     for name, *_ in PEOPLE:
