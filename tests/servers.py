@@ -205,35 +205,17 @@ def _wait_until_answering(process: Process, base_url: str, deadline: float) -> N
 
 
 @contextmanager
-def running_server(
-    database_url: str,
-    *,
-    workers: int = 4,
-    threads: int = 4,
-    config: Mapping[str, Any] | None = None,
-    extra_env: Mapping[str, str] | None = None,
-    app: str = "wsgi:app",
-) -> Iterator[str]:
+def running_server(database_url: str, **options) -> Iterator[str]:
     """Serve app with gunicorn, as deployed, on a free port of 127.0.0.1; yield its URL.
 
     The settings are deploy/gunicorn.conf.py's, with the port, the number of processes and
-    threads given here. config: app settings on top of app_environment's (e.g.
-    {"MAIL_PORT": 2525}); extra_env: environment variables as they are, added last.
-    """
-    serving = running_server_process(
-        database_url,
-        workers=workers,
-        threads=threads,
-        config=config,
-        extra_env=extra_env,
-        app=app,
-    )
-    with serving as (base_url, _):
+    threads given (see running_gunicorn)."""
+    with running_gunicorn(database_url, **options) as (base_url, _process):
         yield base_url
 
 
 @contextmanager
-def running_server_process(
+def running_gunicorn(
     database_url: str,
     *,
     workers: int = 4,
@@ -242,7 +224,10 @@ def running_server_process(
     extra_env: Mapping[str, str] | None = None,
     app: str = "wsgi:app",
 ) -> Iterator[tuple[str, Process]]:
-    """running_server, yielding the server's Process too (what it logged, whether it runs)."""
+    """Serve app with gunicorn on a free port of 127.0.0.1; yield its URL and its master
+    process (whose children are the workers). config: app settings on top of app_environment's (e.g.
+    {"MAIL_PORT": 2525}); extra_env: environment variables as they are, added last.
+    """
     env = app_environment(database_url, config) | dict(extra_env or {})
     with _listening_socket() as sock:
         port = sock.getsockname()[1]

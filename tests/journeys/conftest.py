@@ -38,8 +38,8 @@ from tests.conftest import (
 from tests.servers import (
     Process,
     app_environment,
+    running_gunicorn,
     running_mail_worker,
-    running_server_process,
 )
 
 MAIL_WAIT = 20.0  # seconds for a message to arrive once the app has planned it
@@ -226,7 +226,7 @@ def kutsu(app, database_url, smtp_server, mailbox, shared_clock) -> Iterator[Kut
     """Kutsu under gunicorn (2 processes x 2 threads) and its mail worker. Neither may log
     an error: one after a response has gone out (a download cut short) shows only there."""
     config = {"CLOCK_OFFSET_FILE": str(shared_clock.path)}
-    serving = running_server_process(database_url, workers=2, threads=2, config=config)
+    serving = running_gunicorn(database_url, workers=2, threads=2, config=config)
     sending = running_mail_worker(database_url, smtp_port=smtp_server.port, config=config)
     with serving as (url, server), sending as worker:
         running = Kutsu(url, mailbox, server, worker, shared_clock, database_url)
@@ -291,7 +291,9 @@ def new_page(browser, kutsu) -> Iterator[Callable]:
         contexts.append(context)
         return context.new_page()
 
+    expect.set_options(timeout=BROWSER_TIMEOUT_MS)
     yield open_page
+    expect.set_options(timeout=5_000)  # Playwright's default, as tests/browser expect it
     for context in contexts:
         context.close()
 

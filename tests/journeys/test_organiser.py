@@ -41,9 +41,14 @@ def h1(page: Page):
 
 def fill_date_and_time(page: Page, field: str, moment: datetime) -> None:
     """Type a moment, in Finnish time, into a date-and-time field of the event form (or the
-    message form). The only place that knows how those fields take a date and a time."""
+    message form). The only place that knows how those fields take a date and a time: as
+    two text inputs, the Finnish way (17.3.2026 and 17.00), or as one datetime-local."""
     local = clock.to_local(moment)
-    page.locator(f"#{field}").fill(local.strftime("%Y-%m-%dT%H:%M"))
+    if page.locator(f"#{field}-date").count():
+        page.locator(f"#{field}-date").fill(f"{local.day}.{local.month}.{local.year}")
+        page.locator(f"#{field}-time").fill(f"{local.hour}.{local.minute:02d}")
+    else:
+        page.locator(f"#{field}").fill(local.strftime("%Y-%m-%dT%H:%M"))
 
 
 def create_event(page: Page, starts: datetime) -> int:
