@@ -69,7 +69,8 @@ def flask_check(tmp_path, **config) -> subprocess.CompletedProcess:
     operator runs them (alembic's logging setup, run in the test's process, would silence
     the loggers other tests read)."""
     database = f"sqlite:///{tmp_path / 'operator.sqlite3'}"
-    env = app_environment(database, {"SECRET_KEY": "x" * 64, **config})
+    settled = {"SECRET_KEY": "x" * 64, "SERVICE_CONTACT_EMAIL": "it@example.fi"}
+    env = app_environment(database, {**settled, **config})
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     run = {"cwd": ROOT, "env": env | {"FLASK_SKIP_DOTENV": "1"}, "capture_output": True}
     subprocess.run([*flask, "db", "upgrade"], check=True, **run)
