@@ -120,7 +120,7 @@ def test_make_run_in_a_fresh_clone_serves_a_sign_up_and_stops_on_ctrl_c(clone):
                 lambda: answers("/") is not None, "answer at " + URL, START_WAIT, make, output
             )
             printed = read(output)
-            assert "Demo organiser: sara.demo@kutsu.example" in printed
+            assert "sara.demo@kutsu.example / password" in printed  # how to sign in
             assert (clone / "instance" / "kutsu.sqlite3").exists()  # the clone's own
 
             # A person signs up for the monthly Teams meeting of the demo data.
