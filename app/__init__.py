@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(exist_ok=True)
     configure_proxy_and_cookies(app)
+    configure_clock(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -59,6 +60,14 @@ def configure_proxy_and_cookies(app: Flask) -> None:
     if app.config["PUBLIC_BASE_URL"].startswith("https://"):
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def configure_clock(app: Flask) -> None:
+    """Tests that run the app in processes of their own move its clock through a file."""
+    if app.config["CLOCK_OFFSET_FILE"]:
+        from app import clock
+
+        clock.follow_offset_file(app.config["CLOCK_OFFSET_FILE"])
 
 
 def register_extensions(app: Flask) -> None:

@@ -59,3 +59,6 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Tests only: a file whose offset in seconds moves the clock of every process that
+    # reads it (app.clock); `flask check` refuses it outside testing.
+    CLOCK_OFFSET_FILE = None

@@ -202,6 +202,15 @@ def runner(app):
     return app.test_cli_runner()
 
 
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium for tests/browser and tests/journeys (tests.browser.conftest.chromium)."""
+    from tests.browser.conftest import chromium
+
+    with chromium() as browser:
+        yield browser
+
+
 # --- helpers tests share --------------------------------------------------------------
 
 CSRF_FIELD = re.compile(

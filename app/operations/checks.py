@@ -84,6 +84,13 @@ def configuration_findings(app: Flask) -> list[Finding]:
         f"AUDIT_LOG_RETENTION_DAYS is {days!r}: it must be a whole number of days, at least 1 "
         "(the daily retention run fails without one)",
     )
+    if config.get("CLOCK_OFFSET_FILE"):
+        check(
+            config["TESTING"],
+            "the clock moves by CLOCK_OFFSET_FILE, as tests need",
+            f"CLOCK_OFFSET_FILE is set ({config['CLOCK_OFFSET_FILE']}): it moves the clock "
+            "for tests only; remove it",
+        )
     reachable = database_reachable()
     check(reachable, "the database answers", "the database does not answer")
     if reachable:

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, sync_playwright
 from werkzeug.serving import make_server
 
 from app.database import writing
@@ -53,8 +53,11 @@ def pytest_terminal_summary(terminalreporter):
         )
 
 
-@pytest.fixture(scope="session")
-def browser():
+@contextmanager
+def chromium() -> Iterator[Browser]:
+    """Debian's Chromium, started by Playwright. One a process: Playwright's sync API
+    cannot start a second while one runs, so tests/conftest.py's session fixture `browser`
+    holds it for the browser tests and the journeys alike."""
     if not os.path.exists(CHROMIUM):
         skip_or_fail(f"{CHROMIUM} is not installed")
     with sync_playwright() as playwright:
