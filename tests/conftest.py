@@ -239,6 +239,13 @@ def typed_moment(name: str, day: str, time: str) -> dict:
     return {f"{name}-date": day, f"{name}-time": time}
 
 
+def typed_at(name: str, local) -> dict:
+    """A Helsinki wall-clock datetime typed into a date-and-time field, as typed_moment."""
+    return typed_moment(
+        name, f"{local.day}.{local.month}.{local.year}", f"{local.hour}.{local.minute:02d}"
+    )
+
+
 def sign_up(client, event, **overrides):
     """Fill in and send an event's sign-up form; the defaults are a valid sign-up."""
     data = {

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app import clock
 from app.extensions import db
 from app.models import EmailStatus, EventFormat, OutboundEmail
-from tests.conftest import Mailbox, deliver_mail, link_in, sign_up, submit
+from tests.conftest import Mailbox, deliver_mail, link_in, sign_up, submit, typed_at
 from tests.test_organiser import edit_event
 
 TEAMS = "https://teams.example.invalid/l/meetup-join/kutsu-demo"
@@ -174,8 +174,8 @@ def test_changing_the_time_tells_everyone_with_a_new_calendar_and_moves_reminder
     edit_event(
         client,
         event.id,
-        starts_at=new_start.strftime("%Y-%m-%dT%H:%M"),
-        ends_at=(new_start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        **typed_at("starts_at", new_start),
+        **typed_at("ends_at", new_start + timedelta(hours=2)),
     )
     deliver_mail(app)
 

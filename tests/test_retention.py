@@ -154,7 +154,7 @@ def test_a_retention_time_out_of_range_is_refused_at_the_field(client, login, pa
     login(past_event.owner)
     page = edit_event(client, past_event.id, retention_days="0")
     assert "Your changes were saved." not in text_of(page)
-    assert "Enter a number of days from 1 to 3650" in text_of(page)
+    assert "The days the personal data is kept must be from 1 to 3650" in text_of(page)
 
 
 def test_nominations_and_invitations_are_erased_too(app, runner, make_event):

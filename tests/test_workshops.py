@@ -220,6 +220,7 @@ def test_invitation_list_reports_bad_rows_by_line_and_imports_nothing_half():
 def test_moving_the_send_time_moves_invitations_not_yet_sent(
     app, client, login, make_organiser, make_event, mailbox
 ):
+    from tests.conftest import typed_at
     from tests.test_organiser import edit_event
 
     owner = make_organiser()
@@ -242,7 +243,7 @@ def test_moving_the_send_time_moves_invitations_not_yet_sent(
     login(owner)
     later = clock.to_local(workshop.invitations_send_at) + timedelta(days=5)
 
-    edit_event(client, workshop.id, invitations_send_at=later.strftime("%Y-%m-%dT%H:%M"))
+    edit_event(client, workshop.id, **typed_at("invitations_send_at", later))
 
     def invitations_received():
         return [m for m in mailbox.to("aino@example.fi") if "Invitation:" in m["Subject"]]
