@@ -35,3 +35,17 @@ def test_upgrade_on_an_empty_database_matches_the_models(backend, request, tmp_p
             db.create_all()
         db.engine.dispose()
     assert differences == []
+
+
+def test_a_migration_leaves_the_apps_own_logging_on(tmp_path):
+    """A process that migrates and goes on (a test run, a shell) keeps its loggers: alembic's
+    logging setup switched off every logger that existed, the app's among them."""
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'k.sqlite3'}", "SECRET_KEY": "t"}
+    )
+    app.logger.info("ready")  # as a running app's logger is made before any migration
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+    assert not app.logger.disabled
