@@ -483,14 +483,17 @@ def test_the_door_list_has_everyone_with_a_place_by_name_with_a_box_to_tick(
     attendees = client.get(f"/organiser/events/{event.id}/attendees")
     assert f'href="/organiser/events/{event.id}/door-list"' in attendees.text
     page = client.get(f"/organiser/events/{event.id}/door-list")
+    check_in = client.get(f"/organiser/events/{event.id}/check-in")
 
     rows = re.findall(r"<tr>\s*<td class=\"tick\">.*?</td>\s*<td>(.*?)</td>", page.text, re.S)
+    # The helper at the door finds people in the same order on the check-in page.
+    assert re.findall(r'<tr id="person-\d+">\s*<td>(.*?)</td>', check_in.text) == rows
     assert rows == ["aino Aalto", "Örjan Öhman"]
     assert page.text.count('class="tick-box"') == 2
     assert "2 people with a place" in text_of(page)
 
 
-def test_the_door_list_is_read_by_surname_with_å_ä_and_ö_after_z(
+def test_the_door_list_and_check_in_are_read_by_surname_with_å_ä_and_ö_after_z(
     client, login, make_event, make_organiser
 ):
     from app.signup.services import register_for_event
@@ -522,8 +525,11 @@ def test_the_door_list_is_read_by_surname_with_å_ä_and_ö_after_z(
     login(owner)
 
     page = client.get(f"/organiser/events/{event.id}/door-list")
+    check_in = client.get(f"/organiser/events/{event.id}/check-in")
 
     rows = re.findall(r"<tr>\s*<td class=\"tick\">.*?</td>\s*<td>(.*?)</td>", page.text, re.S)
+    # The helper at the door finds people in the same order on the check-in page.
+    assert re.findall(r'<tr id="person-\d+">\s*<td>(.*?)</td>', check_in.text) == rows
     assert rows == [
         "Örjan Aalto",
         "Jean Émond",

@@ -47,23 +47,16 @@ def attendee_page(event: Event, *, search: str = "", status: str = "", page: int
 
 
 def door_list(event: Event) -> list[Registration]:
-    """Everyone with a place, by surname: the list to tick at the door.
-
-    Sorted here, not by the database: neither SQLite nor PostgreSQL (without a Finnish
-    collation installed) puts å, ä and ö after z."""
-    people = db.session.scalars(
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.CONFIRMED,
-        )
-        .order_by(Registration.id)
-    )
-    return sorted(people, key=lambda person: surname_first_key(person.name))
+    """Everyone with a place, by surname: the list to tick at the door."""
+    return check_in_list(event)
 
 
 def check_in_list(event: Event, search: str = "") -> list[Registration]:
-    """Those with a place, by name, for marking arrivals; a search narrows it by name."""
+    """Those with a place, by surname as the door list, for marking arrivals; a search
+    narrows it by name.
+
+    Sorted here, not by the database: neither SQLite nor PostgreSQL (without a Finnish
+    collation installed) puts å, ä and ö after z."""
     query = sa.select(Registration).where(
         Registration.event_id == event.id,
         Registration.status == RegistrationStatus.CONFIRMED,
@@ -71,9 +64,8 @@ def check_in_list(event: Event, search: str = "") -> list[Registration]:
     if search.strip():
         pattern = f"%{_escape_like(search.strip().casefold())}%"
         query = query.where(sa.func.lower(Registration.name).like(pattern, escape="\\"))
-    return list(
-        db.session.scalars(query.order_by(sa.func.lower(Registration.name), Registration.id))
-    )
+    people = db.session.scalars(query.order_by(Registration.id))
+    return sorted(people, key=lambda person: surname_first_key(person.name))
 
 
 def arrivals(event: Event) -> tuple[int, int]:
