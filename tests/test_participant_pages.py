@@ -224,6 +224,28 @@ def test_after_cancelling_a_full_event_offers_its_waiting_list(client, app, make
     assert "Sign up again" not in cancelled
 
 
+def test_the_cancel_page_says_what_cancelling_gives_up(client, app, make_event, mailbox):
+    with_list = make_event(capacity=1)
+    sign_up(client, with_list, email="first@example.fi")
+    sign_up(client, with_list)  # waiting
+    without_list = make_event(title="Ilman jonoa", capacity=5, waiting_list=False)
+    sign_up(client, without_list, email="third@example.fi")
+    deliver_mail(app)
+
+    def cancel_page(address: str, event) -> str:
+        [mail] = [m for m in mailbox.to(address) if event.title in m["Subject"]]
+        return text_of(client.get(link_in(mail, "/manage/") + "/cancel"))
+
+    assert "You leave the waiting list and lose your place in its queue." in cancel_page(
+        "sara@example.fi", with_list
+    )
+    confirmed = cancel_page("first@example.fi", with_list)
+    assert "Your place goes to the next person on the waiting list." in confirmed
+    freed = cancel_page("third@example.fi", without_list)
+    assert "Your place is freed for someone else." in freed
+    assert "waiting list" not in freed
+
+
 @pytest.mark.parametrize("why", ["full", "closed"])
 def test_after_cancelling_nothing_is_offered_that_cannot_be_had(
     client, app, make_event, mailbox, why
