@@ -175,6 +175,35 @@ def test_declining_takes_one_click_with_an_optional_reason(app, client, workshop
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
 
 
+def test_an_invitation_to_a_full_event_without_a_waiting_list_says_so_before_the_form(
+    app, client, make_event, mailbox
+):
+    now = clock.now()
+    workshop = make_event(
+        capacity=1,
+        waiting_list=False,
+        participation=Participation.INVITATION,
+        nominations_close_at=now + timedelta(days=5),
+        starts_in=timedelta(days=30),
+    )
+    people = [invitations.Invitee(name, f"{name.lower()}@example.fi") for name in ("Aino", "Ville")]
+    first, _ = invitations.invite_list(workshop, people, send_at=now)
+    invitations.accept_invitation(first, name="Aino", organisation="", answers={}, locale="fi")
+    db.session.commit()  # the one place is Aino's
+    deliver_mail(app)
+    ville = link_in(mailbox.to("ville@example.fi")[0], "/invitations/").removesuffix("/accept")
+
+    invited = text_of(client.get(ville))
+    form = client.get(ville + "/accept")
+
+    assert "All places have been taken and there is no waiting list." in invited
+    assert "Accept" not in invited.replace("Accepted", "")
+    assert "Decline" in invited
+    assert form.status_code == 409
+    assert "The event is full" in text_of(form)
+    assert 'name="name"' not in form.get_data(as_text=True)
+
+
 def test_refusals_write_nothing(app, workshop):
     with pytest.raises(nominations.DuplicateNominee):
         nominate(workshop, "SOSTE ry", ("Aino", "aino@example.fi"), ("Aino A", "AINO@example.fi"))
