@@ -5,6 +5,8 @@ import os
 import re
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
 from urllib.parse import urlsplit, urlunsplit
@@ -60,13 +62,15 @@ def _with_database(url: str, name: str) -> str:
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
-@pytest.fixture(scope="session")
-def postgres_url():
-    """A database of our own on the PostgreSQL server TEST_DATABASE_URL names."""
+@contextmanager
+def own_postgres_database(prefix: str) -> Iterator[str]:
+    """An empty database of this test process's own on the PostgreSQL server that
+    TEST_DATABASE_URL names (a skip, or a failure under KUTSU_REQUIRE_ALL, without one);
+    dropped afterwards."""
     if not TEST_DATABASE_URL:
         skip_or_fail("TEST_DATABASE_URL is not set")
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"kutsu_test_{worker}_{os.getpid()}"
+    name = f"{prefix}_{worker}_{os.getpid()}"
     admin_url = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
     try:
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -74,14 +78,20 @@ def postgres_url():
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as exc:
         skip_or_fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {exc}")
-    url = _with_database(admin_url, name)
-    schema_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "schema"})
-    with schema_app.app_context():
-        db.create_all()
-        db.engine.dispose()
-    yield url
+    yield _with_database(admin_url, name)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A database of our own, its schema made from the models."""
+    with own_postgres_database("kutsu_test") as url:
+        schema_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "schema"})
+        with schema_app.app_context():
+            db.create_all()
+            db.engine.dispose()
+        yield url
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from email.message import EmailMessage
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 import requests
 import sqlalchemy as sa
@@ -29,11 +28,9 @@ from app import clock
 from app.config import ROOT
 from tests.conftest import (
     PASSWORD,
-    TEST_DATABASE_URL,
     Mailbox,
-    _with_database,
     csrf_token_in,
-    skip_or_fail,
+    own_postgres_database,
 )
 from tests.servers import (
     Process,
@@ -89,22 +86,9 @@ def migrated_sqlite(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def migrated_postgres_url() -> Iterator[str]:
     """A PostgreSQL database of the journeys' own, made by `flask db upgrade`."""
-    if not TEST_DATABASE_URL:
-        skip_or_fail("TEST_DATABASE_URL is not set")
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"kutsu_journeys_{worker}_{os.getpid()}"
-    admin_url = TEST_DATABASE_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.OperationalError as exc:
-        skip_or_fail(f"PostgreSQL at TEST_DATABASE_URL is not reachable: {exc}")
-    url = _with_database(admin_url, name)
-    flask_command(url, "db", "upgrade")
-    yield url
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with own_postgres_database("kutsu_journeys") as url:
+        flask_command(url, "db", "upgrade")
+        yield url
 
 
 @pytest.fixture
