@@ -1,6 +1,6 @@
 """Where to send someone back to after a form: only ever a path on this site."""
 
-from flask import url_for
+from flask import current_app, url_for
 
 from app.text import has_control_characters
 
@@ -20,3 +20,9 @@ def local_path_or(target: str | None, fallback_endpoint: str) -> str:
     ):
         return target
     return url_for(fallback_endpoint)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An address on the public site (PUBLIC_BASE_URL), as emails give it, whatever host
+    the current request came in by."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(endpoint, **values)

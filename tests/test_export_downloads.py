@@ -124,13 +124,11 @@ def test_attendee_downloads_through_gunicorn_have_every_row(event_with_people, d
     assert cells == rows  # the same rows as the CSV, cell for cell
 
 
-@pytest.mark.parametrize("server", ["gunicorn", "flask run --debug"])
-def test_attendee_csv_downloads_from_the_server_make_run_uses_too(
-    server, event_with_people, database_url
-):
+def test_attendee_csv_downloads_from_the_server_make_run_uses_too(event_with_people, database_url):
+    """gunicorn is the test above's; `make run` serves with `flask run --debug`."""
     owner, event = event_with_people
 
-    with served(server, database_url) as base_url:
+    with served("flask run --debug", database_url) as base_url:
         organiser = Organiser(base_url, owner.email)
         attendees = organiser.get(f"/organiser/events/{event.id}/attendees.csv")
 

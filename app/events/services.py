@@ -129,9 +129,9 @@ def availability(event: Event, at) -> str:
         return "closed"
     if event.seats_left is None:
         return "open"
-    if event.seats_left > 0:
-        return "seats_left"
-    return "waiting_list" if event.waiting_list else "full"
+    if event.is_full_without_waiting_list():
+        return "full"
+    return "seats_left" if event.seats_left > 0 else "waiting_list"
 
 
 def _workshop_availability(event: Event, at) -> str:

@@ -33,11 +33,6 @@ def _refused(invitation: Invitation, reason: Exception, token: str):
     ), 409
 
 
-def _no_place_left(event) -> bool:
-    """Every place taken and no waiting list: accepting could only be refused."""
-    return event.seats_left == 0 and not event.waiting_list
-
-
 @bp.get("/<token>")
 def show(token: str):
     invitation = _invitation_or_404(token)
@@ -49,7 +44,7 @@ def show(token: str):
         status=services.reply_status(invitation, clock.now()),
         registration=registration,
         position=waiting_position(registration) if registration else None,
-        no_place_left=_no_place_left(invitation.event),
+        no_place_left=invitation.event.is_full_without_waiting_list(),
         token=token,
     )
 
@@ -80,7 +75,7 @@ def accept(token: str):
         services.check_can_reply(invitation)
     except services.InvitationRefused as refusal:
         return _refused(invitation, refusal, token)
-    if _no_place_left(event):  # say so before the form, not after it is filled in
+    if event.is_full_without_waiting_list():  # say so before the form, not after it is filled in
         return _refused(invitation, EventFull(), token)
     return render_template("invitations/accept.html", invitation=invitation, event=event, form=form)
 

@@ -26,7 +26,7 @@ from app.models import (
     OutboundEmail,
     RegistrationStatus,
 )
-from app.signup.services import issue_manage_link_token, waiting_position
+from app.signup.services import has_a_place, issue_manage_link_token, waiting_position
 
 SUBJECTS = {
     "registration_confirmed": _l("You are registered: %(title)s"),
@@ -221,10 +221,7 @@ def _context(email: OutboundEmail) -> dict:
     }
     if registration is not None:
         # The join link goes only to people with a place at an event that will happen.
-        context["is_confirmed"] = (
-            registration.status == RegistrationStatus.CONFIRMED
-            and event.status == EventStatus.PUBLISHED
-        )
+        context["is_confirmed"] = has_a_place(registration)
         context["position"] = waiting_position(registration)
     if email.kind in WITH_MANAGE_LINK and registration is not None:
         raw = issue_manage_link_token(registration)

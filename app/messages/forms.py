@@ -201,6 +201,4 @@ class MessageForm(KutsuForm):
 
     def send_after(self) -> datetime | None:
         """When the message is due, in UTC; None for now."""
-        if self.when.data != "later" or self.send_at.data is None:
-            return None
-        return clock.from_local(self.send_at.data)
+        return self.send_at.utc() if self.when.data == "later" else None

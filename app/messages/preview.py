@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from flask import current_app, render_template, url_for
+from flask import render_template
 from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -17,13 +17,13 @@ from app.messages.services import KIND, recipients_filter, recipients_query
 from app.models import (
     Audience,
     Event,
-    EventStatus,
     MessageBatch,
     Organiser,
     Registration,
-    RegistrationStatus,
 )
 from app.models.content import Shown
+from app.navigation import public_url
+from app.signup.services import has_a_place
 
 BY_NAME = (sa.func.lower(Registration.name), Registration.id)
 
@@ -111,13 +111,8 @@ def email_preview(
             batch=message,
             message_body=Shown(place, body.lang),
             locale=locale,
-            event_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-            + url_for("events.show", slug=event.slug),
-            is_confirmed=(
-                person is not None
-                and person.status == RegistrationStatus.CONFIRMED
-                and event.status == EventStatus.PUBLISHED
-            ),
+            event_url=public_url("events.show", slug=event.slug),
+            is_confirmed=person is not None and has_a_place(person),
             manage_url=gettext("[a personal link for each person]"),
             position=None,
             payload={},

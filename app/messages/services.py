@@ -22,6 +22,7 @@ from app.models import (
     Registration,
     RegistrationStatus,
 )
+from app.organiser.services import registration_counts
 
 KIND = "organiser_message"
 AUDIENCE_STATUSES = {
@@ -57,14 +58,9 @@ def recipients_filter(event: Event, audience: Audience) -> tuple:
 
 def audience_sizes(event: Event) -> dict[Audience, int]:
     """How many people each audience has now: one grouped query."""
-    rows = db.session.execute(
-        sa.select(Registration.status, sa.func.count())
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    ).all()
-    by_status = {status: count for status, count in rows}
+    by_status = registration_counts(event)
     return {
-        audience: sum(by_status.get(status, 0) for status in statuses)
+        audience: sum(by_status[status] for status in statuses)
         for audience, statuses in AUDIENCE_STATUSES.items()
     }
 

@@ -66,6 +66,11 @@ class EventRules:
             return None
         return max(self.capacity - self.confirmed_count, 0)
 
+    def is_full_without_waiting_list(self) -> bool:
+        """Every place taken and no waiting list: a sign-up, or an invitation accepted,
+        could only be refused."""
+        return self.seats_left == 0 and not self.waiting_list
+
     def registration_is_open(self, at: datetime) -> bool:
         return self._window_is_open(
             Participation.OPEN, self.registration_opens_at, self.registration_closes_at, at

@@ -133,7 +133,7 @@ def _answer_value(field) -> Any:
     return (field.data or "").strip()
 
 
-def _question_field(question: Question, locale: str):
+def _question_field(question: Question, locale: str, event_language: str):
     label = question.label_in(locale)
     shown_hint = question.hint_in(locale)
     hint = shown_hint.text
@@ -156,7 +156,7 @@ def _question_field(question: Question, locale: str):
     }
     if question.is_choice:
         translated_options = option_labels != list(question.options)
-        kind_attr["data-options-lang"] = locale if translated_options else question.event.language
+        kind_attr["data-options-lang"] = locale if translated_options else event_language
     if question.sensitive:
         # Its note is shown apart from the hint (templates/_forms.html): the hint is the
         # organiser's words, perhaps in another language, and may end without a stop.
@@ -267,7 +267,10 @@ def _make_form_class(base, event, locale, after):
     # Fields keep the order they were made in: the `after` fields, made last, follow the
     # questions on the page and in the error summary.
     questions = _questions_of(event)
-    fields = {f"q_{question.id}": _question_field(question, locale) for question in questions}
+    fields = {
+        f"q_{question.id}": _question_field(question, locale, event.language)
+        for question in questions
+    }
     if any(question.sensitive for question in questions):
         fields["sensitive_consent"] = sensitive_consent_field()
     fields.update({name: make() for name, make in after.items()})

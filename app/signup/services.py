@@ -345,7 +345,8 @@ def manage_token_expiry(event: Event):
 
 
 def has_a_place(registration: Registration) -> bool:
-    """A confirmed place at an event that will take place: what a calendar entry is for."""
+    """A confirmed place at an event that will take place: what a calendar entry and the
+    join link are for."""
     return (
         registration.status == RegistrationStatus.CONFIRMED
         and registration.event.status == EventStatus.PUBLISHED

@@ -2,7 +2,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -25,6 +24,7 @@ from app.events.services import (
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Registration
+from app.navigation import public_url
 from app.pagecache import cached_page
 from app.ratelimits import public_form
 from app.signup import services
@@ -167,9 +167,7 @@ def calendar(token: str):
 def _calendar_download(registration: Registration, *, with_join_link: bool) -> Response:
     event = registration.event
     # The event's address as emails give it: the file is the one the email carries.
-    event_url = current_app.config["PUBLIC_BASE_URL"].rstrip("/") + url_for(
-        "events.show", slug=event.slug
-    )
+    event_url = public_url("events.show", slug=event.slug)
     data = services.calendar_for(registration, event_url=event_url, with_join_link=with_join_link)
     if data is None:
         abort(404, description=_("You have no place at this event to add to a calendar."))
