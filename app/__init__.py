@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     configure_proxy_and_cookies(app)
     configure_clock(app)
+    configure_routing(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -68,6 +69,13 @@ def configure_clock(app: Flask) -> None:
         from app import clock
 
         clock.follow_offset_file(app.config["CLOCK_OFFSET_FILE"])
+
+
+def configure_routing(app: Flask) -> None:
+    """Every `<int:…>` in a route refuses ids the database cannot hold (app.bounds)."""
+    from app.bounds import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

@@ -133,6 +133,8 @@ def email_address_field(label, *, required_message=ENTER_EMAIL, **kwargs) -> Ema
 # 17.3.2026 or 17.03.2026 (a final full stop allowed), or 2026-03-17.
 _FINNISH_DATE = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})\.?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+# 1.1.0001 would overflow when turned into UTC, and 9999 when its retention time is added
+# (and no event is that far): a date outside these years is refused at its field.
 YEARS = (2000, 2199)
 # 17.00, 17:00, 9.05 or just 17.
 _TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
@@ -147,8 +149,6 @@ def parse_date(text: str) -> date | None:
         year, month, day = found.groups()
     else:
         return None
-    if not YEARS[0] <= int(year) <= YEARS[1]:
-        return None  # 0001 would overflow when turned into UTC; no event is that far
     try:
         return date(int(year), int(month), int(day))
     except ValueError:
@@ -219,6 +219,15 @@ class DateAndTimeField(Field):
         if (on := parse_date(day)) is None:
             raise ValueError(
                 _("Enter %(date)s as day.month.year, for example 17.3.2026", date=self.date_name)
+            )
+        if not YEARS[0] <= on.year <= YEARS[1]:
+            raise ValueError(
+                _(
+                    "Enter %(date)s as a date from %(first)s to %(last)s",
+                    date=self.date_name,
+                    first=f"1.1.{YEARS[0]}",
+                    last=f"31.12.{YEARS[1]}",
+                )
             )
         self.wrong_part = "time"
         if not moment:

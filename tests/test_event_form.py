@@ -114,7 +114,14 @@ def test_the_form_asks_for_a_date_and_a_time_in_two_labelled_text_inputs(
             "1.1.0001",
             "0.00",
             "date",
-            "Enter the start date as day.month.year, for example 17.3.2026",
+            "Enter the start date as a date from 1.1.2000 to 31.12.2199",
+        ),
+        (
+            "ends_at",
+            "31.12.9999",
+            "23.59",
+            "date",
+            "Enter the end date as a date from 1.1.2000 to 31.12.2199",
         ),
         (
             "registration_opens_at",

@@ -148,7 +148,9 @@ def test_csv_export_opens_in_finnish_excel_with_every_registration(
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
     assert re.fullmatch(
-        r'attachment; filename="[a-z0-9-]+-\d{8}\.csv"', response.headers["Content-Disposition"]
+        r'attachment; filename="[a-z0-9-]+-attendees-\d{8}\.csv"; '
+        r"filename\*=UTF-8''Hyvinvointi%20ja%20sote%20Kanta-H%C3%A4meess%C3%A4-attendees-\d{8}\.csv",
+        response.headers["Content-Disposition"],
     )
     assert data.startswith(b"\xef\xbb\xbf")
     rows = csv_rows(data)
@@ -222,7 +224,9 @@ def test_xlsx_export_has_the_same_rows_as_the_csv(client, login, signed_up):
     )
     assert response.headers["Cache-Control"] == "no-store"
     assert re.fullmatch(
-        r'attachment; filename="?[a-z0-9-]+-\d{8}\.xlsx"?', response.headers["Content-Disposition"]
+        r'attachment; filename="[a-z0-9-]+-attendees-\d{8}\.xlsx"; '
+        r"filename\*=UTF-8''\S+-attendees-\d{8}\.xlsx",
+        response.headers["Content-Disposition"],
     )
     sheet = xlsx_sheet(xlsx_data)
     assert sheet.title == "Attendees"

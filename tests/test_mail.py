@@ -278,7 +278,7 @@ def test_the_dev_mail_page_shows_the_html_as_sent_apart_from_the_site_and_gives_
     link = re.search(r'<a href="([^"]+)" download="invite.ics">Download invite.ics</a>', html)
     assert link, "a download link for the .ics"
     download = client.get(link.group(1))
-    assert download.headers["Content-Disposition"] == "attachment; filename=invite.ics"
+    assert download.headers["Content-Disposition"] == 'attachment; filename="invite.ics"'
     assert download.mimetype == "text/calendar"
     [entry] = icalendar.Calendar.from_ical(download.data).walk("VEVENT")
     assert entry["SUMMARY"] == "POPup-aamukahvit"

@@ -832,7 +832,8 @@ def test_the_nominations_export_opens_as_csv_and_in_excel(client, login, owner, 
     assert response.mimetype == "text/csv"
     assert response.headers["Cache-Control"] == "no-store"
     assert re.fullmatch(
-        r'attachment; filename="[a-z0-9-]+-nominations-\d{8}\.csv"',
+        r'attachment; filename="[a-z0-9-]+-nominations-\d{8}\.csv"'
+        r"(; filename\*=UTF-8''\S+-nominations-\d{8}\.csv)?",
         response.headers["Content-Disposition"],
     )
     rows = csv_rows(csv_data)

@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 
 from app import audit, clock
 from app.admin.forms import EraseForm, PersonForm
+from app.bounds import page_number
+from app.downloads import attachment
 from app.extensions import db
 from app.models import AuditAction
 from app.privacy import services
@@ -48,7 +50,7 @@ def export_person():
     return Response(
         json.dumps(data, ensure_ascii=False, indent=2),
         mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": attachment(name)},
     )
 
 
@@ -76,7 +78,7 @@ def erase_person():
 
 @bp.get("/audit")
 def audit_log():
-    page = audit.audit_page(request.args.get("page", 1, type=int))
+    page = audit.audit_page(request.args.get("page", 1, type=page_number))
     return render_template("admin/audit.html", page=page, labels=AUDIT_LABELS)
 
 

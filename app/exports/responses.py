@@ -6,7 +6,6 @@ its first rows, so a failure there is an error page. A failure after that is log
 in the audit log, and breaks the connection, so the browser reports a failed download."""
 
 import os
-import re
 import socket
 import struct
 import tempfile
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 from flask import Response, current_app, request, send_file, stream_with_context
 
 from app import audit, clock
+from app.downloads import attachment
 from app.exports.services import CHUNK_ROWS, csv_chunks, write_xlsx
 from app.extensions import db
 from app.models import Event
@@ -29,11 +29,14 @@ Rows = Callable[[sa.Connection], Iterator[list[str]]]
 
 
 def export_name(event: Event, what: str, extension: str) -> str:
-    stem = re.sub(r"[^A-Za-z0-9-]+", "-", event.slug)[:60]
-    return f"{stem}-{what}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
+    """The Content-Disposition of an event's export: saved under the event's title and
+    `what` it holds (in the organiser's language), with the slug for browsers that read
+    only ASCII names."""
+    ending = f"{what}-{clock.to_local(clock.now()):%Y%m%d}.{extension}"
+    return attachment(f"{event.title[:80]}-{ending}", ascii_name=f"{event.slug}-{ending}")
 
 
-def csv_download(rows: Rows, filename: str, *, noted: audit.Note) -> Response:
+def csv_download(rows: Rows, disposition: str, *, noted: audit.Note) -> Response:
     """The rows as a CSV download, streamed from a connection of the download's own: the
     request's session is closed when the view returns, while the rows are still coming."""
     connection = db.engine.connect()
@@ -49,7 +52,7 @@ def csv_download(rows: Rows, filename: str, *, noted: audit.Note) -> Response:
         stream_with_context(csv_chunks(body)),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": disposition,
             "Cache-Control": "no-store",
         },
     )
@@ -90,7 +93,7 @@ def _break_the_transfer() -> None:
         client.shutdown(socket.SHUT_RDWR)
 
 
-def xlsx_download(rows: Rows, filename: str, *, sheet_name: str) -> Response:
+def xlsx_download(rows: Rows, disposition: str, *, sheet_name: str) -> Response:
     """The rows as an XLSX file, written whole before the first byte is sent."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
@@ -99,6 +102,7 @@ def xlsx_download(rows: Rows, filename: str, *, sheet_name: str) -> Response:
         stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
     finally:
         os.unlink(path)  # the open handle keeps the data until it has been sent
-    response = send_file(stream, mimetype=XLSX_TYPE, as_attachment=True, download_name=filename)
+    response = send_file(stream, mimetype=XLSX_TYPE)
+    response.headers["Content-Disposition"] = disposition
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -12,6 +12,7 @@ from email_validator import EmailNotValidError
 from flask_babel import lazy_gettext as _l
 
 from app import clock, tokens
+from app.bounds import later
 from app.extensions import db
 from app.mail.outbox import queue_email
 from app.models import (
@@ -319,7 +320,7 @@ def issue_invitation_token(invitation: Invitation) -> str:
     return tokens.issue_token(
         TokenPurpose.INVITATION,
         invitation=invitation,
-        expires_at=max(expires, invitation.event.starts_at) + timedelta(days=1),
+        expires_at=later(max(expires, invitation.event.starts_at), timedelta(days=1)),
     )
 
 

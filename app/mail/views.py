@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template
 
+from app import downloads
 from app.mail.catcher import caught_messages, read_attachment, read_html, read_message
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mail")
@@ -63,5 +64,5 @@ def attachment(message_id: str, number: int):
     if found is None:
         abort(404)
     response = Response(found.data, mimetype=found.content_type)
-    response.headers.set("Content-Disposition", "attachment", filename=found.filename)
+    response.headers["Content-Disposition"] = downloads.attachment(found.filename)
     return response

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
+from app.bounds import page_number
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.messages import outbox as event_outbox
@@ -159,7 +160,7 @@ def outbox(event_id: int):
     status = request.args.get("status", "")
     if status not in {member.value for member in EmailStatus}:
         status = ""
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     return render_template(
         "messages/outbox.html",
         event=event,

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.bounds import number_order
 from app.forms import (
     CheckboxesField,
     EmailAddress,
@@ -209,11 +210,12 @@ def renumbered(formdata: MultiDict, *, remove: int | None = None) -> MultiDict:
     Keys for nominee blocks that are not ASCII-numbered are dropped: WTForms would take
     "nominees-²-name" for a number and fail on it.
     """
-    blocks: dict[int, list[tuple[str, str]]] = {}
+    blocks: dict[tuple[int, str], list[tuple[str, str]]] = {}
     others = []
     for key, value in formdata.items(multi=True):
         if match := _NOMINEE_KEY.fullmatch(key):
-            blocks.setdefault(int(match.group(1)), []).append((match.group(2), value))
+            # Ordered as numbers, but never made one: int() fails on 5,000 digits.
+            blocks.setdefault(number_order(match.group(1)), []).append((match.group(2), value))
         elif not key.startswith(f"{PREFIX}-"):
             others.append((key, value))
     kept = [blocks[index] for index in sorted(blocks)]

@@ -21,6 +21,7 @@ from wtforms.validators import (
 )
 
 from app import clock
+from app.bounds import database_id
 from app.forms import (
     LANGUAGE_CHOICES,
     CheckboxesField,
@@ -387,7 +388,7 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
             **self.workshop_details(),
             questions=[
                 QuestionDetails(
-                    id=int(entry.form.id.data) if (entry.form.id.data or "").isdigit() else None,
+                    id=database_id(entry.form.id.data),
                     label=entry.form.label.data.strip(),
                     hint=(entry.form.hint.data or "").strip(),
                     kind=QuestionKind(entry.form.kind.data),

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import audit, clock
+from app.bounds import page_number
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import attendee_rows
 from app.extensions import db
@@ -220,7 +221,7 @@ def attendees(event_id: int):
     shown = [name for name, on in (("search", search), ("sensitive", sensitive)) if on]
     audit.record(AuditAction.VIEWED_ATTENDEES, event=event, detail=" ".join(shown))
     status = request.args.get("status", "")
-    page = request.args.get("page", 1, type=int)
+    page = request.args.get("page", 1, type=page_number)
     return render_template(
         "organiser/attendees.html",
         event=event,
@@ -283,7 +284,7 @@ def export_csv(event_id: int):
     detail = "csv sensitive" if sensitive else "csv"
     noted = audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
     rows = partial(attendee_rows, event, sensitive=sensitive)
-    return csv_download(rows, export_name(event, "attendees", "csv"), noted=noted)
+    return csv_download(rows, export_name(event, _("attendees"), "csv"), noted=noted)
 
 
 @bp.get("/events/<int:event_id>/attendees.xlsx")
@@ -292,6 +293,6 @@ def export_xlsx(event_id: int):
     sensitive = request.args.get("sensitive") == "1"
     detail = "xlsx sensitive" if sensitive else "xlsx"
     audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
-    name = export_name(event, "attendees", "xlsx")
+    name = export_name(event, _("attendees"), "xlsx")
     rows = partial(attendee_rows, event, sensitive=sensitive)
     return xlsx_download(rows, name, sheet_name=_("Attendees"))

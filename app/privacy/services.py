@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app import audit, clock
+from app.bounds import later
 from app.extensions import db
 from app.models import (
     Answer,
@@ -43,7 +44,7 @@ class Erased:
 
 
 def erase_after(event: Event) -> datetime:
-    return event.ends_at + timedelta(days=event.retention_days)
+    return later(event.ends_at, timedelta(days=event.retention_days))
 
 
 def events_past_retention(now: datetime) -> list[Event]:

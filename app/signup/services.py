@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from app import clock, tokens
+from app.bounds import later
 from app.events.services import EventRow
 from app.extensions import db
 from app.mail.calendar import registration_calendar
@@ -341,7 +342,7 @@ def _store_answers(registration: Registration, answers: dict[int, Any]) -> None:
 
 def manage_token_expiry(event: Event):
     days = event.retention_days or 90
-    return event.ends_at + timedelta(days=days)
+    return later(event.ends_at, timedelta(days=days))
 
 
 def has_a_place(registration: Registration) -> bool:

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from app import clock
 from app.database import reading
+from app.downloads import attachment
 from app.events.services import (
     availability,
     clock_changes,
@@ -175,7 +176,7 @@ def _calendar_download(registration: Registration, *, with_join_link: bool) -> R
         data,
         mimetype="text/calendar",
         headers={
-            "Content-Disposition": f'attachment; filename="{event.slug}.ics"',
+            "Content-Disposition": attachment(f"{event.slug}.ics"),
             "Cache-Control": "no-store",
         },
     )

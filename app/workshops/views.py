@@ -142,13 +142,13 @@ def _nominations_export(event_id: int, kind: str):
 @bp.get("/events/<int:event_id>/nominations.csv")
 def nominations_csv(event_id: int):
     event, rows, noted = _nominations_export(event_id, "csv")
-    return csv_download(rows, export_name(event, "nominations", "csv"), noted=noted)
+    return csv_download(rows, export_name(event, _("nominations"), "csv"), noted=noted)
 
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
     event, rows, _noted = _nominations_export(event_id, "xlsx")
-    name = export_name(event, "nominations", "xlsx")
+    name = export_name(event, _("nominations"), "xlsx")
     return xlsx_download(rows, name, sheet_name=_("Nominations"))
 
 
