@@ -37,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(exist_ok=True)
+    configure_logging(app)
     configure_proxy_and_cookies(app)
     configure_clock(app)
     configure_routing(app)
@@ -48,6 +49,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     register_commands(app)
     return app
+
+
+def configure_logging(app: Flask) -> None:
+    """No token in any log line (app.redaction)."""
+    from app import redaction
+
+    redaction.install(app)
 
 
 def configure_proxy_and_cookies(app: Flask) -> None:

@@ -37,6 +37,7 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 accesslog = None
 errorlog = "-"
 loglevel = "info"
+logger_class = "app.redaction.RedactingGunicornLogger"  # no tokens in its lines either
 # gunicorn's run-time control socket is not used; two servers on one host would share it.
 control_socket_disable = True
 proc_name = "kutsu"

@@ -374,3 +374,18 @@ COFFEE_QUESTION = {
     "kind": QuestionKind.YES_NO,
     "required": True,
 }
+
+
+@pytest.fixture
+def live_manage_token(make_event):
+    """A live manage token of a confirmed sign-up, as its confirmation email carries it."""
+    from app.signup.services import issue_manage_link_token, register_for_event
+
+    event = make_event(capacity=10)
+    result = register_for_event(
+        event, name="Sara", email="sara@example.fi", organisation="", answers={}, locale="en"
+    )
+    raw = issue_manage_link_token(result.registration)
+    db.session.commit()
+    db.session.close()
+    return raw

@@ -293,6 +293,15 @@ def running_dev_server(
 ) -> Iterator[str]:
     """Serve the app as `make run` does (`flask run --debug`: Werkzeug's server with its
     debugger and reloader) on port; yield its URL."""
+    with running_flask_run(database_url, port=port, config=config) as (base_url, _process):
+        yield base_url
+
+
+@contextmanager
+def running_flask_run(
+    database_url: str, *, port: int, config: Mapping[str, Any] | None = None
+) -> Iterator[tuple[str, Process]]:
+    """running_dev_server, yielding its process too (whose output is what it logged)."""
     env = app_environment(database_url, config) | {"FLASK_SKIP_DOTENV": "1"}
     env.pop("FLASK_DEBUG", None)  # --debug says it
     base_url = f"http://{HOST}:{port}"
@@ -300,5 +309,5 @@ def running_dev_server(
     args += ["--host", HOST, "--port", str(port)]
     with running_process(f"flask run at {base_url}", args, env) as process:
         _wait_until_answering(process, base_url, time.monotonic() + START_TIMEOUT)
-        yield base_url
+        yield base_url, process
         process.check_running()
