@@ -230,7 +230,7 @@ def attendees(event_id: int):
         sensitive=sensitive,
         questions=[q for q in event.questions if sensitive or not q.sensitive],
         counts=services.registration_counts(event),
-        summary=answer_summary(event),
+        summary=answer_summary(event, sensitive=sensitive),
     )
 
 
