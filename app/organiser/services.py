@@ -225,6 +225,10 @@ def cancel_event(event: Event) -> int:
     event.status = EventStatus.CANCELLED
     event.cancelled_at = clock.now()
     event.sequence += 1
+    # Written before the people are read: a sign-up still being written holds the event's
+    # row (app.signup.storage), so the UPDATE waits for it to commit, and the read below
+    # finds it; a sign-up after this one finds the event cancelled and is refused.
+    db.session.flush()
     people = db.session.scalars(
         sa.select(Registration).where(
             Registration.event_id == event.id,
