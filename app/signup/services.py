@@ -254,15 +254,17 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def cancel_registration(registration: Registration) -> None:
-    """Cancel, free the seat and promote the first person waiting, in one transaction."""
+def cancel_registration(registration: Registration, *, tell: bool = True) -> None:
+    """Cancel, free the seat and promote the first person waiting, in one transaction.
+    tell: mail the person that it is cancelled (not when their data is being erased)."""
     if registration.status == RegistrationStatus.CANCELLED:
         return
     had_seat = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = clock.now()
     registration.sequence += 1
-    queue_registration_email("registration_cancelled", registration)
+    if tell:
+        queue_registration_email("registration_cancelled", registration)
     if had_seat:
         release_seat(registration.event)
         promote_from_waiting_list(registration.event)
