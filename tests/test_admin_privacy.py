@@ -133,3 +133,38 @@ def test_an_admin_erases_an_address_and_its_place_goes_to_the_next_in_line(
     assert mailbox.to("sara@example.fi") == []  # no "you were cancelled" after erasure
     assert len(mailbox.to("pekka@example.fi")) == 1  # a place became free
     assert "Erased one person's data" in audit_lines(client)
+
+
+def test_erasing_a_nominator_leaves_their_name_out_of_the_nominees_mail_still_to_go(
+    app, make_event, mailbox
+):
+    from datetime import timedelta
+
+    from app import clock
+    from app.models import Participation
+    from app.nominations.services import NomineeDetails, submit_nominations
+    from app.privacy.services import erase_person
+
+    workshop = make_event(
+        title="Työpaja",
+        participation=Participation.INVITATION,
+        nominations_close_at=clock.now() + timedelta(days=5),
+        starts_in=timedelta(days=20),
+    )
+    submit_nominations(
+        workshop,
+        nominator_name="Nomss Nominoija",
+        nominator_email="Nomss@Straße.de",
+        nominator_organisation="Straßen ry",
+        nominees=[NomineeDetails(name="Cecilia", email="cecilia@example.fi")],
+        locale="en",
+    )
+    db.session.commit()
+    erase_person("NOMSS@STRASSE.DE")  # the same address, as the person may write it
+    db.session.commit()
+    deliver_mail(app)
+    [told] = mailbox.to("cecilia@example.fi")
+    text = mailbox.text(told)
+    assert "You have been proposed as a participant in this event." in text
+    assert "Nomss" not in text and "Straßen" not in text
+    assert [m for m in mailbox.messages if "nomss" in m["To"].casefold()] == []

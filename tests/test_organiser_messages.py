@@ -994,7 +994,7 @@ def test_another_organiser_gets_not_found_for_every_messages_page_and_changes_no
 def test_co_organisers_and_admins_may_message_and_retry(
     client, app, login, owner, event, people, make_organiser, mailbox
 ):
-    from app.organiser.services import add_co_organiser
+    from app.accounts.services import add_co_organiser
 
     kaisa = make_organiser(email="kaisa@example.fi", name="Kaisa Kumppani")
     add_co_organiser(event, "kaisa@example.fi")

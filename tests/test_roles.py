@@ -7,6 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.accounts.services import add_co_organiser
 from app.extensions import db
 from app.messages.services import plan_message
 from app.models import (
@@ -19,7 +20,6 @@ from app.models import (
     RegistrationStatus,
 )
 from app.nominations import services as nominations
-from app.organiser.services import add_co_organiser
 from app.security import PRIVATE_BLUEPRINTS
 from tests.conftest import PASSWORD, csrf_token_in, submit
 

@@ -27,7 +27,7 @@ from app.models import (
     RegistrationSource,
     TokenPurpose,
 )
-from app.signup.services import SignupResult, enrol
+from app.signup.services import RegistrationClosed, SignupResult, enrol
 from app.text import (
     LettersMailCannotCarry,
     check_email,
@@ -363,16 +363,19 @@ def accept_invitation(
     source = (
         RegistrationSource.NOMINATION if invitation.candidate_id else RegistrationSource.INVITATION
     )
-    result = enrol(
-        invitation.event,
-        name=name,
-        email=invitation.email,
-        organisation=organisation,
-        answers=answers,
-        locale=locale,
-        source=source,
-        sensitive_consent=sensitive_consent,
-    )
+    try:
+        result = enrol(
+            invitation.event,
+            name=name,
+            email=invitation.email,
+            organisation=organisation,
+            answers=answers,
+            locale=locale,
+            source=source,
+            sensitive_consent=sensitive_consent,
+        )
+    except RegistrationClosed:
+        raise EventOver from None  # cancelled after the reply was checked
     invitation.status = InvitationStatus.ACCEPTED
     invitation.replied_at = clock.now()
     invitation.registration = result.registration

@@ -17,6 +17,7 @@ from app.models import (
     OutboundEmail,
     Registration,
 )
+from app.text import normalise_email
 
 
 def queue_email(
@@ -91,6 +92,7 @@ def new_email(
     return {
         "kind": kind,
         "recipient": recipient,
+        "recipient_normalised": normalise_email(recipient),
         "locale": locale,
         "dedupe_key": dedupe_key,
         "event_id": event_id,

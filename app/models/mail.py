@@ -10,7 +10,14 @@ from app.extensions import db
 from app.models.content import Shown, translated
 from app.models.events import Event, Organiser
 from app.models.registrations import Registration
-from app.models.types import Audience, EmailStatus, TokenPurpose, UTCDateTime, _enum
+from app.models.types import (
+    Audience,
+    EmailStatus,
+    TokenPurpose,
+    UTCDateTime,
+    _enum,
+    normalised,
+)
 from app.models.workshops import Candidate, Invitation
 
 
@@ -79,6 +86,11 @@ class OutboundEmail(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(50))
     recipient: Mapped[str] = mapped_column(sa.String(254))
+    # normalise_email(recipient): how a person's request for their data finds their mail.
+    # Given by new_email() where rows are written without the ORM.
+    recipient_normalised: Mapped[str] = mapped_column(
+        sa.String(254), default=normalised("recipient"), index=True
+    )
     locale: Mapped[str] = mapped_column(sa.String(5), default="fi")
     event_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("event.id", ondelete="CASCADE"), index=True

@@ -5,6 +5,8 @@ from datetime import UTC
 
 import sqlalchemy as sa
 
+from app.text import normalise_email
+
 
 class UTCDateTime(sa.TypeDecorator):
     """Aware UTC datetimes on every database (SQLite keeps no zone)."""
@@ -21,6 +23,16 @@ class UTCDateTime(sa.TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+def normalised(column: str):
+    """A column default: normalise_email() of the address in `column` of the same row, so
+    an address is stored in the one form it is matched in wherever the ORM writes it."""
+
+    def default(context) -> str:
+        return normalise_email(context.get_current_parameters()[column])
+
+    return default
 
 
 def _enum(cls: type[enum.Enum], name: str) -> sa.Enum:

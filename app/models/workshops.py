@@ -9,7 +9,13 @@ from app import clock
 from app.extensions import db
 from app.models.events import Event
 from app.models.registrations import Registration
-from app.models.types import InvitationStatus, NominationStatus, UTCDateTime, _enum
+from app.models.types import (
+    InvitationStatus,
+    NominationStatus,
+    UTCDateTime,
+    _enum,
+    normalised,
+)
 
 
 class Candidate(db.Model):
@@ -53,6 +59,10 @@ class Nomination(db.Model):
     )
     nominator_name: Mapped[str] = mapped_column(sa.String(200))
     nominator_email: Mapped[str] = mapped_column(sa.String(254))
+    # normalise_email(nominator_email): how a person's request for their data finds it.
+    nominator_email_normalised: Mapped[str] = mapped_column(
+        sa.String(254), default=normalised("nominator_email"), index=True
+    )
     nominator_organisation: Mapped[str] = mapped_column(sa.String(200))
     # The organisation as matched for the per-organisation limit (case-insensitive).
     organisation_key: Mapped[str] = mapped_column(sa.String(200))

@@ -160,6 +160,11 @@ def _candidate_for(event: Event, details: NomineeDetails, locale: str) -> Candid
     return candidate
 
 
+def nominee_informed_key(nomination_id: int) -> str:
+    """The nominee's mail about one nomination, which names its nominator."""
+    return f"nominee_informed:{nomination_id}"
+
+
 def _tell_about_nominations(event: Event, nominations: list[Nomination]) -> None:
     """The nominator gets a list of whom they proposed; each nominee is told (GDPR art. 14)."""
     first = nominations[0]
@@ -180,7 +185,7 @@ def _tell_about_nominations(event: Event, nominations: list[Nomination]) -> None
             "nominee_informed",
             recipient=candidate.email,
             locale=candidate.locale,
-            dedupe_key=f"nominee_informed:{nomination.id}",
+            dedupe_key=nominee_informed_key(nomination.id),
             event=event,
             candidate=candidate,
             payload={

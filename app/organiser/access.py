@@ -3,8 +3,8 @@
 from flask import abort
 from flask_login import current_user
 
+from app.accounts.services import event_for
 from app.models import Event
-from app.organiser.services import event_for
 
 
 def event_or_404(event_id: int, *, helper_ok: bool = False) -> Event:

@@ -107,10 +107,14 @@ class QuestionSummary:
     counts: list[tuple[str, int]] = field(default_factory=list)
     texts: list[tuple[str, int]] = field(default_factory=list)
     answered: int = 0
+    # A sensitive question's written answers, not asked for: only how many answered.
+    texts_withheld: bool = False
 
 
-def answer_summary(event: Event) -> list[QuestionSummary]:
-    """Answers of confirmed people only: the ones who are coming."""
+def answer_summary(event: Event, *, sensitive: bool) -> list[QuestionSummary]:
+    """Answers of confirmed people only: the ones who are coming. What they wrote to a
+    sensitive question only when asked for (`sensitive`, audited by the caller); else
+    only how many answered it."""
     rows = db.session.execute(
         sa.select(Answer.question_id, Answer.value)
         .join(Registration)
@@ -122,10 +126,13 @@ def answer_summary(event: Event) -> list[QuestionSummary]:
     by_question: dict[int, list] = {}
     for question_id, value in rows:
         by_question.setdefault(question_id, []).append(value)
-    return [_summarise(question, by_question.get(question.id, [])) for question in event.questions]
+    return [
+        _summarise(question, by_question.get(question.id, []), sensitive=sensitive)
+        for question in event.questions
+    ]
 
 
-def _summarise(question: Question, values: list) -> QuestionSummary:
+def _summarise(question: Question, values: list, *, sensitive: bool) -> QuestionSummary:
     summary = QuestionSummary(question)
     tally: Counter = Counter()
     for value in values:
@@ -137,6 +144,8 @@ def _summarise(question: Question, values: list) -> QuestionSummary:
         summary.counts = [("yes", tally[True]), ("no", tally[False])]
     elif question.is_choice:
         summary.counts = [(option, tally[option]) for option in question.options]
+    elif question.sensitive and not sensitive:
+        summary.texts_withheld = True
     else:
         summary.texts = sorted(tally.items(), key=lambda item: (-item[1], item[0].casefold()))
     return summary

@@ -28,7 +28,6 @@ from app.models import (
     RegistrationStatus,
 )
 from app.signup.services import promote_from_waiting_list
-from app.text import normalise_email
 
 
 @dataclass
@@ -97,10 +96,6 @@ NOTIFIED_FIELDS = {
     "place": ("format", "venue_name", "venue_address"),
     "link": ("join_link",),
 }
-
-
-class OrganiserNotFound(Exception):
-    pass
 
 
 class CapacityBelowConfirmed(Exception):
@@ -225,6 +220,10 @@ def cancel_event(event: Event) -> int:
     event.status = EventStatus.CANCELLED
     event.cancelled_at = clock.now()
     event.sequence += 1
+    # Written before the people are read: a sign-up still being written holds the event's
+    # row (app.signup.storage), so the UPDATE waits for it to commit, and the read below
+    # finds it; a sign-up after this one finds the event cancelled and is refused.
+    db.session.flush()
     people = db.session.scalars(
         sa.select(Registration).where(
             Registration.event_id == event.id,
@@ -254,43 +253,6 @@ def events_for(organiser: Organiser) -> list[Event]:
 def all_events() -> list[Event]:
     """Every event, for an admin, who may open any of them."""
     return list(db.session.scalars(_events_newest_first()))
-
-
-def role_in(organiser: Organiser, event: Event) -> OrganiserRole | None:
-    """The organiser's part in the event; an admin counts as a co-organiser of every one."""
-    for link in event.organiser_links:
-        if link.organiser_id == organiser.id:
-            return link.role
-    return OrganiserRole.CO_ORGANISER if organiser.is_admin else None
-
-
-def event_for(organiser: Organiser, event_id: int, *, helper_ok: bool = False) -> Event | None:
-    """The event if this organiser may open this page of it, else None: owners,
-    co-organisers and admins every page; check-in helpers only the check-in."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        return None
-    role = role_in(organiser, event)
-    if role is None or (role == OrganiserRole.HELPER and not helper_ok):
-        return None
-    return event
-
-
-def add_co_organiser(
-    event: Event, email: str, role: OrganiserRole = OrganiserRole.CO_ORGANISER
-) -> Organiser:
-    """Give another organiser account a part in the event (or change it; never the owner's)."""
-    organiser = db.session.scalar(
-        sa.select(Organiser).where(Organiser.email == normalise_email(email))
-    )
-    if organiser is None or not organiser.active:
-        raise OrganiserNotFound(email)
-    link = next((link for link in event.organiser_links if link.organiser_id == organiser.id), None)
-    if link is None:
-        event.organiser_links.append(EventOrganiser(organiser=organiser, role=role))
-    elif link.role != OrganiserRole.OWNER:
-        link.role = role
-    return organiser
 
 
 def registration_counts(event: Event) -> dict[RegistrationStatus, int]:

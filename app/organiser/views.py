@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import audit, clock
+from app.accounts.services import role_in
 from app.bounds import page_number
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import attendee_rows
@@ -38,7 +39,6 @@ from app.organiser.attendees import (
     mark_arrival,
 )
 from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
-from app.organiser.forms import CoOrganiserForm
 from app.organiser.preview import as_the_public_will_see
 from app.signup.forms import signup_form_for
 
@@ -54,11 +54,7 @@ def require_login():
 @bp.get("/")
 def dashboard():
     events = services.events_for(current_user)
-    helping = {
-        event.id
-        for event in events
-        if services.role_in(current_user, event) == OrganiserRole.HELPER
-    }
+    helping = {event.id for event in events if role_in(current_user, event) == OrganiserRole.HELPER}
     return render_template(
         "organiser/dashboard.html",
         events=events,
@@ -186,32 +182,6 @@ def cancel(event_id: int):
     return render_template("organiser/cancel.html", event=event, form=form, counts=counts)
 
 
-@bp.route("/events/<int:event_id>/organisers", methods=["GET", "POST"])
-def organisers(event_id: int):
-    event = event_or_404(event_id)
-    form = CoOrganiserForm()
-    if form.validate_on_submit():
-        try:
-            role = OrganiserRole(form.role.data)
-            added = services.add_co_organiser(event, form.email.data, role)
-            audit.record(AuditAction.ADDED_ORGANISER, event=event, detail=f"{added.email} {role}")
-        except services.OrganiserNotFound:
-            form.email.errors.append(
-                _(
-                    "There is no organiser account with that email address. "
-                    "Ask an administrator to create one."
-                )
-            )
-        else:
-            db.session.commit()
-            if role == OrganiserRole.HELPER:
-                flash(_("%(name)s can now check people in.", name=added.name), "success")
-            else:
-                flash(_("%(name)s is now a co-organiser.", name=added.name), "success")
-            return redirect(url_for("organiser.organisers", event_id=event.id), code=303)
-    return render_template("organiser/organisers.html", event=event, form=form)
-
-
 @bp.get("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
     event = event_or_404(event_id)
@@ -231,7 +201,7 @@ def attendees(event_id: int):
         sensitive=sensitive,
         questions=[q for q in event.questions if sensitive or not q.sensitive],
         counts=services.registration_counts(event),
-        summary=answer_summary(event),
+        summary=answer_summary(event, sensitive=sensitive),
     )
 
 
@@ -258,7 +228,7 @@ def check_in(event_id: int):
         arrived=arrived,
         total=total,
         form=ConfirmForm(),
-        is_helper=services.role_in(current_user, event) == OrganiserRole.HELPER,
+        is_helper=role_in(current_user, event) == OrganiserRole.HELPER,
     )
 
 

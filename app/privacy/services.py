@@ -23,6 +23,7 @@ from app.models import (
     Registration,
     Token,
 )
+from app.nominations.services import nominee_informed_key
 from app.signup.services import cancel_registration
 from app.text import normalise_email
 
@@ -154,6 +155,7 @@ _PERSONAL_FIELDS = {
     Nomination: (
         "nominator_name",
         "nominator_email",
+        "nominator_email_normalised",
         "nominator_organisation",
         "organisation_key",
         "justification",
@@ -189,9 +191,9 @@ def held_about(email: str) -> HeldAbout:
         email=address,
         registrations=rows(Registration, Registration.email_normalised == address),
         candidates=rows(Candidate, Candidate.email_normalised == address),
-        nominations_made=rows(Nomination, sa.func.lower(Nomination.nominator_email) == address),
+        nominations_made=rows(Nomination, Nomination.nominator_email_normalised == address),
         invitations=rows(Invitation, Invitation.email_normalised == address),
-        emails=rows(OutboundEmail, sa.func.lower(OutboundEmail.recipient) == address),
+        emails=rows(OutboundEmail, OutboundEmail.recipient_normalised == address),
     )
 
 
@@ -290,6 +292,18 @@ def _invitation(row: Invitation) -> dict:
     }
 
 
+def _forget_nominator_in_mail(nominations: list[Nomination]) -> None:
+    """The nominees' mail names who proposed them: no longer (sent or still to go, when it
+    says only that they were proposed)."""
+    keys = [nominee_informed_key(nomination.id) for nomination in nominations]
+    db.session.execute(
+        sa.update(OutboundEmail)
+        .where(OutboundEmail.dedupe_key.in_(keys))
+        .values(payload={"nominator": "", "organisation": ""}),
+        execution_options={"synchronize_session": False},
+    )
+
+
 def erase_person(email: str) -> HeldAbout:
     """Erase everything held about the address (GDPR art. 17), in the caller's transaction.
 
@@ -298,23 +312,31 @@ def erase_person(email: str) -> HeldAbout:
     held = held_about(email)
     for registration in held.registrations:
         if registration.event.ends_at > clock.now():
-            cancel_registration(registration)
+            cancel_registration(registration, tell=False)  # nothing goes to the erased
     db.session.flush()
     registration_ids = [row.id for row in held.registrations]
     invitation_ids = [row.id for row in held.invitations]
+    candidate_ids = [row.id for row in held.candidates]
     _forget_links_and_mail(
         registration_ids,
         invitation_ids,
-        sa.func.lower(OutboundEmail.recipient) == held.email,
+        # Their mail, sent or still to go: to the address, or about what they were.
+        sa.or_(
+            OutboundEmail.recipient_normalised == held.email,
+            OutboundEmail.registration_id.in_(registration_ids),
+            OutboundEmail.invitation_id.in_(invitation_ids),
+            OutboundEmail.candidate_id.in_(candidate_ids),
+        ),
     )
+    _forget_nominator_in_mail(held.nominations_made)
     _anonymise(Registration, Registration.id.in_(registration_ids))
-    _anonymise(Candidate, Candidate.id.in_([row.id for row in held.candidates]))
+    _anonymise(Candidate, Candidate.id.in_(candidate_ids))
     _anonymise(Nomination, Nomination.id.in_([row.id for row in held.nominations_made]))
     _anonymise(Invitation, Invitation.id.in_(invitation_ids))
     # What others wrote about them when nominating them is about them too.
     db.session.execute(
         sa.update(Nomination)
-        .where(Nomination.candidate_id.in_([row.id for row in held.candidates]))
+        .where(Nomination.candidate_id.in_(candidate_ids))
         .values(justification=""),
         execution_options={"synchronize_session": False},
     )

@@ -31,6 +31,7 @@ from app.models import (
 from app.signup.storage import (
     NEW_REGISTRATION,
     TAKE_SEAT,
+    EventNotPublished,
     for_registration,
     write_new_registration,
 )
@@ -113,18 +114,21 @@ def enrol(
     answer_rows = [{"question_id": question, "value": value} for question, value in answers.items()]
     # Someone already registered is found by the unique index, where the insert does
     # nothing, rather than by a look-up that every new sign-up would pay for.
-    while (
-        written := write_new_registration(
-            event.id,
-            person | {"status": status},
-            answer_rows,
-            _new_registration_mail(event, NEW_REGISTRATION, person, status),
-        )
-    ) is None:
-        existing = find_live_registration(event, email)
-        if existing is not None:
-            return _already_registered(existing)
-        # else it was cancelled in the moment between the two: the insert goes through now
+    try:
+        while (
+            written := write_new_registration(
+                event.id,
+                person | {"status": status},
+                answer_rows,
+                _new_registration_mail(event, NEW_REGISTRATION, person, status),
+            )
+        ) is None:
+            existing = find_live_registration(event, email)
+            if existing is not None:
+                return _already_registered(existing)
+            # else it was cancelled in the moment between the two: the insert goes through
+    except EventNotPublished:
+        raise RegistrationClosed from None  # cancelled since the event was read
     _forget_seat_count(event)
     if not written.seated and not event.waiting_list:
         raise EventFull  # the caller rolls back what was written above
@@ -251,15 +255,17 @@ def waiting_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def cancel_registration(registration: Registration) -> None:
-    """Cancel, free the seat and promote the first person waiting, in one transaction."""
+def cancel_registration(registration: Registration, *, tell: bool = True) -> None:
+    """Cancel, free the seat and promote the first person waiting, in one transaction.
+    tell: mail the person that it is cancelled (not when their data is being erased)."""
     if registration.status == RegistrationStatus.CANCELLED:
         return
     had_seat = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = clock.now()
     registration.sequence += 1
-    queue_registration_email("registration_cancelled", registration)
+    if tell:
+        queue_registration_email("registration_cancelled", registration)
     if had_seat:
         release_seat(registration.event)
         promote_from_waiting_list(registration.event)

@@ -5,9 +5,17 @@ seat's UPDATE): each round trip to the database cost a sign-up more CPU time, in
 and in the database's process, than the SQL it carried (three of them: 0.4 ms). SQLite has
 no data-modifying WITH, and no round trips: there it is one statement per table.
 
-The outcome is the same on both: nothing is written when the person already has a live
-registration for the event; otherwise every row is, and the seat is taken last, only for
-a row that was written.
+The outcome is the same on both: nothing is written when the event is no longer
+published, or the person already has a live registration for it; otherwise every row is,
+and the seat is taken last, only for a row that was written.
+
+Whether the event is still published is read inside the writing transaction, holding what
+its cancellation waits for: the event as the sign-up's form was checked against may have
+been cancelled since. On SQLite the transaction holds the database's one write lock
+(BEGIN IMMEDIATE); on PostgreSQL the statement first locks the event's row, as the
+cancellation's UPDATE does, and so reads it as committed. A cancellation therefore comes
+wholly before a sign-up (which is refused) or wholly after it (and finds the registration
+to tell).
 """
 
 from dataclasses import dataclass
@@ -18,7 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app import clock
 from app.database import insert_rows
 from app.extensions import db
-from app.models import LIVE, Answer, Event, OutboundEmail, Registration
+from app.models import LIVE, Answer, Event, EventStatus, OutboundEmail, Registration
 
 # Stands for the new registration's id in its planned mail (registration_id, and within
 # the dedupe key) until the row exists.
@@ -37,6 +45,10 @@ TAKE_SEAT = (
 )
 
 
+class EventNotPublished(Exception):
+    """The event was cancelled between the form's check and the writing: nothing written."""
+
+
 @dataclass(frozen=True)
 class Written:
     registration_id: int
@@ -48,7 +60,7 @@ def write_new_registration(
 ) -> Written | None:
     """person: the registration's values; answers: {question_id, value} each; emails: rows
     for queue_new_emails, with NEW_REGISTRATION for the registration's id. None when the
-    person is already registered: then nothing was written."""
+    person is already registered: then nothing was written. Raises EventNotPublished."""
     if db.session.get_bind().dialect.name == "postgresql":
         return _in_one_statement(event_id, person, answers, emails)
     return _table_by_table(event_id, person, answers, emails)
@@ -67,6 +79,9 @@ def for_registration(emails: list[dict], registration_id: int) -> list[dict]:
 
 
 def _table_by_table(event_id, person, answers, emails) -> Written | None:
+    # The first statement of the transaction, which holds the write lock (BEGIN IMMEDIATE).
+    if db.session.scalar(_STATUS, {"event_id": event_id}) != EventStatus.PUBLISHED:
+        raise EventNotPublished
     registration_id = db.session.scalar(_SQLITE_REGISTRATION, person)
     if registration_id is None:
         return None
@@ -76,6 +91,7 @@ def _table_by_table(event_id, person, answers, emails) -> Written | None:
     return Written(registration_id, seated)
 
 
+_STATUS = sa.select(_EVENTS.c.status).where(_EVENTS.c.id == sa.bindparam("event_id"))
 _SQLITE_REGISTRATION = (
     sqlite.insert(_REGISTRATIONS)
     .on_conflict_do_nothing(
@@ -88,15 +104,17 @@ _SQLITE_REGISTRATION = (
 def _in_one_statement(event_id, person, answers, emails) -> Written | None:
     emails = [{k: v for k, v in email.items() if k != "registration_id"} for email in emails]
     values = {"event_id": event_id, "now": clock.now()}
-    values |= {f"p_{name}": value for name, value in person.items()}
+    values |= {f"p0_{name}": value for name, value in person.items()}
     for prefix, rows in (("a", answers), ("m", emails)):
         values |= {f"{prefix}{n}_{k}": v for n, row in enumerate(rows) for k, v in row.items()}
     shape = (tuple(person), len(answers), tuple(emails[0]), len(emails))
     statement = _statements.get(shape)
     if statement is None:
         statement = _statements[shape] = _statement(*shape)
-    row = db.session.execute(statement, values).first()
-    return None if row is None else Written(row[0], row[1])
+    registration_id, seated, published = db.session.execute(statement, values).one()
+    if not published:
+        raise EventNotPublished
+    return None if registration_id is None else Written(registration_id, seated)
 
 
 _statements: dict[tuple, sa.TextClause] = {}
@@ -106,8 +124,13 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
     """The WITH for one shape of sign-up: its columns and its numbers of answers and mails.
     Only the tables' own column names go into the SQL (table.c[name] fails for others)."""
     parts = [
+        # The event's row locked as its cancellation's UPDATE locks it, so whichever comes
+        # second waits for the first to commit, and then reads the row as committed.
+        "e AS (SELECT id FROM event WHERE id = :event_id"
+        f" AND status = '{EventStatus.PUBLISHED.value}' FOR NO KEY UPDATE)",
         f"r AS (INSERT INTO registration ({_names(_REGISTRATIONS, person)})"
-        f" VALUES ({', '.join(f':p_{name}' for name in person)})"
+        f" SELECT v.* FROM e, ({_values(_REGISTRATIONS, 'p', person, 1)})"
+        f" AS v ({_names(_REGISTRATIONS, person)})"
         f" ON CONFLICT (event_id, email_normalised) WHERE {LIVE} DO NOTHING RETURNING id)",
     ]
     if answer_count:
@@ -133,11 +156,15 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
         f" WHERE id = :event_id AND ({_SEAT_FREE})"
         " AND EXISTS (SELECT FROM r) RETURNING id)",
     ]
-    sql = "WITH " + ",\n".join(parts) + "\nSELECT r.id, EXISTS (SELECT FROM s) FROM r"
+    sql = (
+        "WITH "
+        + ",\n".join(parts)
+        + ("\nSELECT (SELECT id FROM r), EXISTS (SELECT FROM s), EXISTS (SELECT FROM e)")
+    )
     binds = [sa.bindparam("event_id", type_=_EVENTS.c.id.type)]
     binds.append(sa.bindparam("now", type_=_EVENTS.c.updated_at.type))
-    binds += [sa.bindparam(f"p_{name}", type_=_REGISTRATIONS.c[name].type) for name in person]
     for prefix, table, columns, count in (
+        ("p", _REGISTRATIONS, person, 1),
         ("a", _ANSWERS, ("question_id", "value"), answer_count),
         ("m", _EMAILS, email_columns, email_count),
     ):

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from app import clock, create_app
+from app.accounts.services import add_co_organiser
 from app.config import ROOT
 from app.extensions import db
 from app.invitations import services as invitations
@@ -29,7 +30,7 @@ from app.models import (
     QuestionKind,
 )
 from app.nominations import services as nominations
-from app.organiser.services import add_co_organiser, cancel_event
+from app.organiser.services import cancel_event
 from app.signup import services
 from tests.browser.axe import AUDITED, AxeAudit, ServedPages, screenshot
 from tests.browser.conftest import write_beside_server

@@ -4,18 +4,23 @@ first one waiting, and their own link stops working."""
 
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from app import clock
 from app.models import Participation, QuestionKind
+from app.text import normalise_email
 from tests.journeys.conftest import (
+    MAIL_WAIT,
     Kutsu,
     create_account,
     download_by_button,
     page_text,
+    recipient,
     sign_in,
 )
 
@@ -108,3 +113,98 @@ def test_admin_downloads_and_erases_a_persons_data(kutsu: Kutsu, new_page, make_
     [promoted] = kutsu.wait_for_mail("bertta@example.fi", subject="A place became free")
     assert "Pienryhmä" in promoted["Subject"]
     assert kutsu.visitor().get(aino_manage).status_code == 404
+
+
+NOMSS = "Nomss@Straße.de"  # lower() keeps the ß, case-folding makes it "ss"
+
+
+def test_a_request_finds_and_erases_an_address_whose_case_folding_differs_from_lower(
+    kutsu: Kutsu, new_page, make_event
+):
+    create_account(kutsu, "anna@example.fi", "Anna Admin", admin=True)
+    small = make_event(title="Pienryhmä", capacity=1, waiting_list=True)
+    workshop = make_event(
+        title="Sidosryhmätyöpaja",
+        participation=Participation.INVITATION,
+        nominations_close_at=clock.now() + timedelta(days=5),
+        starts_in=timedelta(days=20),
+    )
+    answer = kutsu.visitor().submit(
+        f"/events/{small.slug}/register", {"name": "Nomss", "email": NOMSS, "consent": "y"}
+    )
+    assert "You are registered" in page_text(answer.text)
+    sign_up(kutsu, small, "Bertta Berg", "bertta@example.fi")  # waits for Nomss's place
+    nominated = kutsu.visitor().submit(
+        f"/events/{workshop.slug}/nominate",
+        {
+            "name": "Nomss Nominoija",
+            "email": NOMSS,
+            "organisation": "Straßen ry",
+            "nominees-0-name": "Cecilia Candidate",
+            "nominees-0-email": "cecilia@example.fi",
+            "nominees-0-justification": "Nomss knows her work well.",
+            "confirm": "y",
+        },
+    )
+    assert nominated.url.endswith("/nominated"), nominated.url
+    # The confirmation and the nominations received; the mail goes to the domain written
+    # in ASCII, as IDNA 2003 writes it (xn-- for IDNA 2008): strasse.de.
+    deadline = time.monotonic() + MAIL_WAIT
+    while len(mail_to_nomss(kutsu)) < 2:
+        assert time.monotonic() < deadline, kutsu.mailbox.messages
+        time.sleep(0.05)
+    before = len(mail_to_nomss(kutsu))
+
+    anna = new_page()
+    sign_in(anna, "anna@example.fi")
+    anna.goto("/admin/people")
+    anna.locator("#email").fill(NOMSS)
+    anna.get_by_role("button", name="Look up").click()
+    held = anna.locator("h2 + ul")
+    expect(held.locator("li")).to_have_count(2)
+    expect(held).to_contain_text("Registration: Pienryhmä")
+    expect(held).to_contain_text("Nominated someone for: Sidosryhmätyöpaja")
+
+    data = json.loads(download_by_button(anna, "Download everything (JSON)"))
+    assert [r["event"]["title"] for r in data["registrations"]] == ["Pienryhmä"]
+    [made] = data["nominations_made"]
+    assert (made["your_email"], made["justification"]) == (NOMSS, "Nomss knows her work well.")
+    assert {email["kind"] for email in data["emails"]} == {
+        "registration_confirmed",
+        "reminder",  # planned, two days before the start
+        "nomination_received",
+    }
+
+    anna.get_by_label("I understand that this cannot be undone").check()
+    anna.get_by_role("button", name=re.compile("Erase everything about")).click()
+    expect(
+        anna.get_by_text("Erased: 1 registration, 0 nominations of them, 1 nomination by them")
+    ).to_be_visible()
+    anna.locator("#email").fill(NOMSS)
+    anna.get_by_role("button", name="Look up").click()
+    expect(anna.get_by_text("Nothing is held about this address.")).to_be_visible()
+
+    # Nothing of the address is left in any row the database holds.
+    for table in ("registration", "nomination", "outbound_email", "candidate", "invitation"):
+        rows = kutsu_rows(kutsu, table)
+        assert not [row for row in rows if "nomss" in row.casefold()], (table, rows)
+    # Bertta is told of the place Nomss had; Nomss, whose data is gone, gets nothing.
+    kutsu.wait_for_mail("bertta@example.fi", subject="A place became free")
+    assert len(mail_to_nomss(kutsu)) == before
+
+
+def mail_to_nomss(kutsu: Kutsu) -> list:
+    with kutsu.mailbox.lock:
+        messages = list(kutsu.mailbox.messages)
+    return [m for m in messages if normalise_email(recipient(m)) == normalise_email(NOMSS)]
+
+
+def kutsu_rows(kutsu: Kutsu, table: str) -> list[str]:
+    """Every row of a table on the running Kutsu's database, each as one line of text."""
+    engine = sa.create_engine(kutsu.database_url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text(f"SELECT * FROM {table}")).all()  # noqa: S608
+    finally:
+        engine.dispose()
+    return [" ".join(map(str, row)) for row in rows]

@@ -1,5 +1,4 @@
-"""Forms for organisers: co-organisers. The event form and its questions are in
-app.organiser.event_form and app.organiser.question_form; messages in app.messages."""
+"""Forms for an event's team: co-organisers and check-in helpers."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
