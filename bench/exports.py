@@ -114,11 +114,11 @@ def fill(url: str, rows: int) -> int:
 def export(url: str, event_id: int, kind: str) -> dict:
     """One download, as an organiser gets it: signed in, over HTTP, from a fresh gunicorn
     (one worker, so its peak memory is the export's)."""
-    from tests.servers import running_gunicorn
+    from tests.servers import children_of, running_gunicorn
 
     with running_gunicorn(url, workers=1, threads=2) as (base_url, server):
         session = signed_in(base_url)
-        [worker] = _children(server.pid)
+        [worker] = children_of(server.pid)
         before = _memory_mb(worker, "VmRSS")
         # The peak so far is the worker's start (templates compiled): from here, the export's.
         Path(f"/proc/{worker}/clear_refs").write_text("5")
@@ -170,18 +170,6 @@ def _rows_in(kind: str, received: io.BytesIO) -> int:
 
     received.seek(0)
     return openpyxl.load_workbook(received, read_only=True).active.max_row - 1
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
 
 
 def _memory_mb(pid: int, which: str) -> float:
