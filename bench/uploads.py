@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.exports import ORGANISER, _memory_mb, make_app, signed_in  # noqa: E402
+from bench.exports import ORGANISER, make_app, signed_in  # noqa: E402
 from tests import bombs  # noqa: E402
 
 UPLOAD_TIMEOUT = 180  # seconds: the slowest "before" took 101 s on the review's machine
@@ -103,14 +103,14 @@ def sign_ups(base_url: str, slug: str, stop: threading.Event, results: list) -> 
 def upload(url: str, workshop: int, slug: str, path: Path) -> dict:
     import requests
 
-    from tests.servers import children_of, running_gunicorn
+    from tests.servers import children_of, memory_mb, running_gunicorn
 
     with running_gunicorn(url, workers=1, threads=4) as (base_url, server):
         session = signed_in(base_url)
         page_url = f"{base_url}/organiser/events/{workshop}/invitations/list"
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', session.get(page_url).text)
         [worker] = children_of(server.pid)
-        before = _memory_mb(worker, "VmRSS")
+        before = memory_mb(worker, "VmRSS")
         Path(f"/proc/{worker}/clear_refs").write_text("5")
         stop, signed = threading.Event(), []
         visitor = threading.Thread(target=sign_ups, args=(base_url, slug, stop, signed))
@@ -129,7 +129,7 @@ def upload(url: str, workshop: int, slug: str, path: Path) -> dict:
             status, text = type(error).__name__, ""
         elapsed = time.perf_counter() - started
         try:
-            peak = _memory_mb(worker, "VmHWM")
+            peak = memory_mb(worker, "VmHWM")
         except FileNotFoundError:  # the worker was replaced
             peak = float("nan")
         stop.set()

@@ -181,6 +181,15 @@ def children_of(pid: int) -> set[int]:
     return found
 
 
+def memory_mb(pid: int, which: str = "VmRSS") -> float:
+    """A process's resident memory now (VmRSS) or at its peak (VmHWM), in MiB. Writing 5 to
+    /proc/<pid>/clear_refs starts the peak again from now."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{which}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _listening_socket() -> socket.socket:
     """A socket bound to a free port on 127.0.0.1, for gunicorn to take over (fd://).
 
