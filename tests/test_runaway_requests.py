@@ -12,6 +12,7 @@ import threading
 import time
 
 import pytest
+import requests
 
 from tests.servers import HOST, children_of, running_gunicorn
 
@@ -67,3 +68,28 @@ def test_a_runaway_request_ends_with_its_process_and_others_are_answered(app, da
     assert f"(pid {first}): GET /manage/…/runaway" in logged
     assert token not in logged
     assert "Aino" not in logged  # nor the query, which may name a person
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_a_long_statement_is_cancelled_and_its_process_lives_on(app, database_url):
+    """On PostgreSQL the app servers' statements stop after KUTSU_STATEMENT_TIMEOUT: the
+    request gets the error page, and the same process answers the next one."""
+    serving = running_gunicorn(
+        database_url,
+        workers=1,
+        threads=2,
+        app="tests.runaway_app:app",
+        extra_env={"KUTSU_STATEMENT_TIMEOUT": "1"},
+    )
+    with serving as (url, server):
+        [process] = children_of(server.pid)
+        answer = requests.get(
+            f"{url}/slow-statement", headers={"Accept-Language": "en"}, timeout=WAIT
+        )
+
+        assert answer.status_code == 500
+        assert "Something went wrong on our side. Nothing was saved." in answer.text
+        assert children_of(server.pid) == {process}
+        assert get(int(url.rsplit(":", 1)[1]), "/") == 200
+        assert "canceling statement due to statement timeout" in server.output(limit=10**6)
