@@ -24,7 +24,7 @@ def read_rows(data: bytes, *, max_rows: int) -> list[list[str]]:
             if len(rows) >= max_rows:
                 break
             if any(len(value) > MAX_CELL_CHARACTERS for value in row):
-                raise UploadRefused(too_long_on_line(line))
+                raise UploadRefused(_too_long_on_line(line))
             rows.append(row[:MAX_COLUMNS])
             line = reader.line_num + 1
     except csv.Error as error:  # a quotation mark never closed, say
@@ -47,7 +47,7 @@ def decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def too_long_on_line(line: int):
+def _too_long_on_line(line: int):
     return _l(
         "Line %(line)d has a value of more than %(max)d characters: no name, email address "
         "or organisation is that long. Nothing was imported.",

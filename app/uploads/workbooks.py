@@ -77,10 +77,15 @@ def check_workbook(data: bytes) -> None:
             budget = MAX_UNPACKED_BYTES
             for member in members:
                 budget -= _check_member(archive, member, budget)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         # Not a zip, a damaged one, or encrypted or compressed in a way zipfile cannot open.
-        raise UploadRefused(NOT_A_WORKBOOK) from error
-    except (OSError, EOFError, ValueError) as error:
         raise UploadRefused(NOT_A_WORKBOOK) from error
 
 
