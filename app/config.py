@@ -11,6 +11,10 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     # PostgreSQL: a pooled connection unused this long is checked before use (app.database).
     DATABASE_CHECK_AFTER_IDLE_SECONDS = 1.0
+    # PostgreSQL: seconds one statement may run before the server cancels it (None: no
+    # limit). deploy/gunicorn.conf.py sets it for the app servers; migrations, backups and
+    # the mail worker keep none.
+    DATABASE_STATEMENT_TIMEOUT_SECONDS: float | None = None
     # Absolute links in emails: the worker sends outside any request.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

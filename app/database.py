@@ -34,7 +34,13 @@ def configure(app: Flask) -> None:
     elif uri.startswith("postgresql"):
         from app.postgresql import Cursor  # psycopg only where it is used: 9 MB a process
 
-        options["connect_args"] = {"cursor_factory": Cursor, **options.get("connect_args", {})}
+        connect_args = {"cursor_factory": Cursor}
+        seconds = app.config.get("DATABASE_STATEMENT_TIMEOUT_SECONDS")
+        if seconds:
+            # A statement running past it is cancelled: its request fails with an error
+            # page, and its process lives on (deploy/gunicorn.conf.py: runaway requests).
+            connect_args["options"] = f"-c statement_timeout={int(float(seconds) * 1000)}"
+        options["connect_args"] = {**connect_args, **options.get("connect_args", {})}
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 

@@ -39,7 +39,10 @@ def _message(error: HTTPException) -> str:
         404: _("Page not found. Check the address, or the link may have expired."),
         405: _("That action is not available here."),
         409: _("That cannot be done now."),
-        413: _("What you sent is too large."),
+        413: _(
+            "What you sent is too large. A file you upload can be at most 1 MB: go back "
+            "and choose a smaller one. Nothing was saved."
+        ),
         429: _("Too many tries in a short time. Wait a minute, then go back and try again."),
     }
     default = messages.get(error.code or 500, _("Something went wrong."))

@@ -114,12 +114,12 @@ def fill(url: str, rows: int) -> int:
 def export(url: str, event_id: int, kind: str) -> dict:
     """One download, as an organiser gets it: signed in, over HTTP, from a fresh gunicorn
     (one worker, so its peak memory is the export's)."""
-    from tests.servers import running_gunicorn
+    from tests.servers import children_of, memory_mb, running_gunicorn
 
     with running_gunicorn(url, workers=1, threads=2) as (base_url, server):
         session = signed_in(base_url)
-        [worker] = _children(server.pid)
-        before = _memory_mb(worker, "VmRSS")
+        [worker] = children_of(server.pid)
+        before = memory_mb(worker, "VmRSS")
         # The peak so far is the worker's start (templates compiled): from here, the export's.
         Path(f"/proc/{worker}/clear_refs").write_text("5")
         address = f"{base_url}/organiser/events/{event_id}/attendees.{kind}?sensitive=1"
@@ -133,7 +133,7 @@ def export(url: str, event_id: int, kind: str) -> dict:
                     first_byte = time.perf_counter() - started
                 received.write(chunk)
         elapsed = time.perf_counter() - started
-        peak = _memory_mb(worker, "VmHWM")
+        peak = memory_mb(worker, "VmHWM")
     return {
         "kind": kind,
         "seconds": round(elapsed, 2),
@@ -170,26 +170,6 @@ def _rows_in(kind: str, received: io.BytesIO) -> int:
 
     received.seek(0)
     return openpyxl.load_workbook(received, read_only=True).active.max_row - 1
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _memory_mb(pid: int, which: str) -> float:
-    """A process's resident memory now (VmRSS) or at its peak (VmHWM)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(f"{which}:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import IO, Any
 
 from app.config import ROOT, Defaults
@@ -165,6 +166,28 @@ def running_process(
             raise
         finally:
             process.stop()
+
+
+def children_of(pid: int) -> set[int]:
+    """The processes whose parent is pid (a gunicorn master's: its workers)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def memory_mb(pid: int, which: str = "VmRSS") -> float:
+    """A process's resident memory now (VmRSS) or at its peak (VmHWM), in MiB. Writing 5 to
+    /proc/<pid>/clear_refs starts the peak again from now."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{which}:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 def _listening_socket() -> socket.socket:

@@ -7,6 +7,7 @@ A real SMTP server receives the mail; app.clock.travel moves time."""
 import csv
 import io
 import re
+import sqlite3
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,7 @@ from werkzeug.test import encode_multipart
 
 from app import clock
 from app.extensions import db
+from app.invitations import services as invitation_services
 from app.invitations.services import invitations as invitations_of
 from app.models import (
     Candidate,
@@ -668,6 +670,40 @@ def test_an_uploaded_csv_and_xlsx_become_planned_invitations(
     assert "Line 3: no email address" in text_of(bad)
     assert "1 line has a problem. Nothing was imported" in text_of(bad)
     assert len(invitations_of(workshop)) == 4
+
+
+def test_an_uploaded_list_is_read_while_others_can_write(
+    app, client, login, owner, workshop, database_url, monkeypatch
+):
+    """On SQLite the post's transaction takes the one write lock (BEGIN IMMEDIATE): the
+    file must be read before it begins, or sign-ups wait for the parse."""
+    others_could_write = []
+
+    def reading_the_file(filename, data):
+        other = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.rollback()
+            others_could_write.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            others_could_write.append(False)
+        finally:
+            other.close()
+        return read_the_file(filename, data)
+
+    read_the_file = invitation_services.read_uploaded_list
+    monkeypatch.setattr(invitation_services, "read_uploaded_list", reading_the_file)
+    login(owner)
+
+    done = submit(
+        client,
+        url(workshop, "/invitations/list"),
+        {"upload": (io.BytesIO(b"aino@example.fi\n"), "a.csv")},
+        follow_redirects=True,
+    )
+
+    assert "1 invitation will go out on" in text_of(done)
+    assert others_could_write == [True]
 
 
 def test_nominees_not_chosen_are_told_once(app, client, login, owner, nominated, mailbox):

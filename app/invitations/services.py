@@ -1,8 +1,6 @@
 """Invitations: planned for selected nominees or a pasted list, sent at a set time closer
 to the date, answered by accept or decline links."""
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +33,7 @@ from app.text import (
     has_control_characters,
     normalise_email,
 )
+from app.uploads import read_table
 
 MAX_LIST_ROWS = 2000
 
@@ -227,42 +226,9 @@ def read_pasted_list(text: str) -> tuple[list[Invitee], list[ListProblem]]:
 
 def read_uploaded_list(filename: str, data: bytes) -> tuple[list[Invitee], list[ListProblem]]:
     """A CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file whose columns
-    are name, email and organisation; a header row is recognised and skipped."""
-    if filename.lower().endswith(".xlsx"):
-        rows = _xlsx_rows(data)
-    else:
-        text = _decode(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-        except csv.Error:  # one column, or nothing at all: nothing to split on
-            dialect = csv.excel
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    return _read_rows(rows, header=True)
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); else Windows-1252, which Excel's plain "CSV" writes
-    on Finnish and Swedish Windows."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # not a workbook at all
-        return [["", "", ""]]
-    sheet = workbook.worksheets[0]
-    rows = [
-        ["" if value is None else str(value) for value in row]
-        for row in sheet.iter_rows(values_only=True, max_row=MAX_LIST_ROWS + 1)
-    ]
-    workbook.close()
-    return rows
+    are name, email and organisation; a header row is recognised and skipped. Raises
+    app.uploads.UploadRefused for a file past the bounds of an upload."""
+    return _read_rows(read_table(filename, data, max_rows=MAX_LIST_ROWS + 1), header=True)
 
 
 def _read_rows(rows: list[list[str]], *, header: bool) -> tuple[list[Invitee], list[ListProblem]]:

@@ -7,9 +7,10 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import LANGUAGE_CHOICES, KutsuForm, NoControlCharacters, RadiosField
 from app.models import NominationStatus
+from app.uploads import MAX_FILE_BYTES
 from app.workshops.services import STATUS_LABELS
 
-MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 MAX_PASTED_CHARACTERS = 200_000
 
 STATUS_CHOICES = [SelectChoice(status.value, STATUS_LABELS[status]) for status in NominationStatus]

@@ -6,6 +6,7 @@ from functools import partial
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -14,9 +15,10 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import login_required
+from flask_login import current_user
 
 from app import audit, clock
+from app.database import reading
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import nomination_rows
 from app.extensions import db
@@ -27,8 +29,10 @@ from app.models import AuditAction, Event, InvitationStatus, NominationStatus
 from app.nominations import services as nomination_services
 from app.organiser.access import event_or_404
 from app.templating import local_datetime
+from app.uploads import UploadRefused
 from app.workshops import services
 from app.workshops.forms import (
+    MAX_UPLOAD_BYTES,
     BulkStatusForm,
     CandidateForm,
     InviteListForm,
@@ -41,9 +45,14 @@ FILTERS = ("region", "organisation", "theme", "status")
 
 
 @bp.before_request
-@login_required
 def require_login():
-    """Every workshop page needs a signed-in organiser."""
+    """Every workshop page needs a signed-in organiser. Finding them only reads: a form
+    post's write transaction (on SQLite, the one write lock) begins when it first writes,
+    not before what comes between, such as reading an uploaded file."""
+    with reading():
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+    return None
 
 
 @bp.after_request
@@ -223,8 +232,14 @@ def _read_list(form: InviteListForm):
         form.pasted.errors.append(_("Paste a list or upload a file, not both"))
         return [], [], None
     if upload:
-        people, problems = invitation_services.read_uploaded_list(upload.filename, upload.read())
         field = form.upload
+        try:
+            people, problems = invitation_services.read_uploaded_list(
+                upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)
+            )
+        except UploadRefused as refused:
+            field.errors.append(str(refused))
+            return [], [], field
     elif pasted:
         people, problems = invitation_services.read_pasted_list(form.pasted.data)
         field = form.pasted
@@ -248,42 +263,49 @@ def _read_list(form: InviteListForm):
 
 @bp.route("/events/<int:event_id>/invitations/list", methods=["GET", "POST"])
 def invite_from_list(event_id: int):
-    event = event_or_404(event_id)
-    now = clock.now()
-    refusal = services.invitation_refusal(event, now)
-    form = InviteListForm(language=event.language)
-    problems = []
-    if not refusal and form.validate_on_submit():
-        people, problems, field = _read_list(form)
-        if field is not None and not field.errors:
-            send_now = form.send_now.data
-            known = services.already_invited(event, [person.email for person in people])
-            planned = invitation_services.invite_list(
-                event,
-                people,
-                send_at=now if send_now else None,
-                locale=form.language.data or event.language,
+    # The list is read, and a file parsed, before the write transaction begins: on SQLite
+    # that transaction holds the database's one write lock, which every sign-up waits for.
+    with reading():
+        event = event_or_404(event_id)
+        now = clock.now()
+        refusal = services.invitation_refusal(event, now)
+        form = InviteListForm(language=event.language)
+        people, problems, field = [], [], None
+        if not refusal and form.validate_on_submit():
+            people, problems, field = _read_list(form)
+        if field is None or field.errors:
+            return render_template(
+                "workshops/invite_list.html",
+                event=event,
+                form=form,
+                problems=problems,
+                refusal=refusal,
+                send_at=services.send_time(event, now),
+                now=now,
             )
-            db.session.commit()
-            send_at = services.send_time(event, now, send_now=send_now)
-            message = _planned_message(len(planned), send_at, now)
-            if known:
-                message += " " + ngettext(
-                    "%(num)d person on the list had been invited already.",
-                    "%(num)d people on the list had been invited already.",
-                    known,
-                )
-            flash(message, "success")
-            return redirect(url_for("workshops.invitations", event_id=event.id), code=303)
-    return render_template(
-        "workshops/invite_list.html",
-        event=event,
-        form=form,
-        problems=problems,
-        refusal=refusal,
-        send_at=services.send_time(event, now),
-        now=now,
+    return _invite_list(event, form, people, now)
+
+
+def _invite_list(event: Event, form: InviteListForm, people, now):
+    """The list read: its invitations planned, in one short transaction."""
+    send_now = form.send_now.data
+    known = services.already_invited(event, [person.email for person in people])
+    planned = invitation_services.invite_list(
+        event,
+        people,
+        send_at=now if send_now else None,
+        locale=form.language.data or event.language,
     )
+    db.session.commit()
+    message = _planned_message(len(planned), services.send_time(event, now, send_now=send_now), now)
+    if known:
+        message += " " + ngettext(
+            "%(num)d person on the list had been invited already.",
+            "%(num)d people on the list had been invited already.",
+            known,
+        )
+    flash(message, "success")
+    return redirect(url_for("workshops.invitations", event_id=event.id), code=303)
 
 
 @bp.route("/events/<int:event_id>/invitations/not-selected", methods=["GET", "POST"])
