@@ -17,6 +17,7 @@ from app.organiser.services import cancel_event
 from app.signup.services import register_for_event
 from tests.conftest import deliver_mail
 
+
 def sign_up(event, email: str) -> None:
     register_for_event(
         event, name="Buy cheap pills", email=email, organisation="", answers={}, locale="fi"
