@@ -1,6 +1,8 @@
 """Public forms cannot flood an inbox: mail they cause to one address is limited per hour,
 in the outbox (shared by every worker), and no subject carries what a form was given."""
 
+import time
+from contextlib import ExitStack
 from datetime import timedelta
 
 import pytest
@@ -16,6 +18,7 @@ from app.models import EmailStatus, OutboundEmail
 from app.organiser.services import cancel_event
 from app.signup.services import register_for_event
 from tests.conftest import deliver_mail
+from tests.servers import running_mail_worker
 
 
 def sign_up(event, email: str) -> None:
@@ -87,3 +90,44 @@ def test_no_subject_carries_text_a_public_form_was_given(app):
                     # Any other field than the title would be a KeyError here.
                     written = str(subject) % {"title": "TITLE"}
                     assert "TITLE" in written or kind == "password_reset", (locale, kind)
+
+
+@pytest.mark.slow
+@pytest.mark.postgresql
+@pytest.mark.parametrize("backend", ["postgresql"])
+def test_two_workers_share_the_limit(app, database_url, make_event, mailbox, smtp_server):
+    """Claims of one message each, by two workers at once: the count is the database's."""
+    limit = app.config["MAIL_PUBLIC_FORM_LIMIT_PER_HOUR"]
+    for n in range(3 * limit):
+        sign_up(make_event(title=f"Tapahtuma {n}"), "victim@example.fi")
+    db.session.close()
+
+    config = {"MAIL_BATCH_SIZE": 1}
+    with ExitStack() as stack:
+        workers = [
+            stack.enter_context(
+                running_mail_worker(database_url, smtp_port=smtp_server.port, config=config)
+            )
+            for _ in range(2)
+        ]
+        deadline = time.monotonic() + 45
+        while pending():
+            for worker in workers:
+                worker.check_running()
+            assert time.monotonic() < deadline, "the workers took every message"
+            time.sleep(0.05)
+
+    assert len(mailbox.to("victim@example.fi")) == limit
+    assert len(failed()) == 2 * limit
+
+
+def pending() -> int:
+    db.session.rollback()
+    try:
+        return db.session.scalar(
+            sa.select(sa.func.count()).where(
+                OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.kind != "reminder"
+            )
+        )
+    finally:
+        db.session.rollback()

@@ -189,7 +189,7 @@ def test_an_admin_sends_a_refused_password_reset_again_from_undelivered_email(
     assert reset.status_code == 200
     assert "No undelivered email." in page_text(admin.get("/admin/mail/").text)
     log = page_text(admin.get("/admin/audit").text)
-    line = f"Anna Admin Sent undelivered email again password_reset #{email_id} to olli@example.fi"
+    line = f"Anna Admin Sent undelivered email again password_reset #{email_id}"
     assert line in log.replace("&lt;anna@example.fi&gt; ", ""), log
 
 
