@@ -17,7 +17,7 @@ from app.mail.worker import retry_messages
 from app.models import EmailStatus, OutboundEmail
 from app.organiser.services import cancel_event
 from app.signup.services import register_for_event
-from tests.conftest import deliver_mail
+from tests.conftest import deliver_mail, pending_mail
 from tests.servers import running_mail_worker
 
 
@@ -111,7 +111,7 @@ def test_two_workers_share_the_limit(app, database_url, make_event, mailbox, smt
             for _ in range(2)
         ]
         deadline = time.monotonic() + 45
-        while pending():
+        while pending_mail():
             for worker in workers:
                 worker.check_running()
             assert time.monotonic() < deadline, "the workers took every message"
@@ -119,15 +119,3 @@ def test_two_workers_share_the_limit(app, database_url, make_event, mailbox, smt
 
     assert len(mailbox.to("victim@example.fi")) == limit
     assert len(failed()) == 2 * limit
-
-
-def pending() -> int:
-    db.session.rollback()
-    try:
-        return db.session.scalar(
-            sa.select(sa.func.count()).where(
-                OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.kind != "reminder"
-            )
-        )
-    finally:
-        db.session.rollback()

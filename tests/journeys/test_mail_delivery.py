@@ -20,7 +20,7 @@ from aiosmtpd.controller import Controller
 from app import clock
 from app.extensions import db
 from app.models import EmailStatus, OutboundEmail
-from tests.conftest import PASSWORD, Mailbox, free_port
+from tests.conftest import PASSWORD, Mailbox, free_port, pending_mail
 from tests.journeys.conftest import Kutsu, create_account, page_text
 from tests.servers import running_gunicorn, running_mail_worker
 
@@ -90,19 +90,6 @@ def outbox_row(kind: str) -> OutboundEmail:
     [row] = db.session.scalars(sa.select(OutboundEmail).where(OutboundEmail.kind == kind))
     db.session.rollback()
     return row
-
-
-def pending_mail() -> int:
-    """Mail still to send now (reminders are due days later)."""
-    db.session.rollback()
-    try:
-        return db.session.scalar(
-            sa.select(sa.func.count()).where(
-                OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.kind != "reminder"
-            )
-        )
-    finally:
-        db.session.rollback()
 
 
 def wait_until(condition, what: str, kutsu: Kutsu) -> None:
