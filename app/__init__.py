@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from app.organiser.views import bp as organiser_bp
     from app.pages.views import bp as pages_bp
     from app.signup.views import bp as signup_bp
+    from app.undelivered.views import bp as undelivered_bp
     from app.workshops.views import bp as workshops_bp
 
     app.register_blueprint(events_bp)
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(workshops_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(undelivered_bp)
     app.register_blueprint(operations_bp)
 
 

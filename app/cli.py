@@ -106,8 +106,9 @@ PURGE_RETRY_SECONDS = 3600
 @click.option("--once", is_flag=True, help="Send what is due now, then exit (for cron).")
 @click.option("--interval", default=2.0, show_default=True, help="Seconds between polls.")
 def mail_work_command(once: bool, interval: float):
-    """Send due messages from the outbox until stopped (SIGTERM finishes the message in hand)."""
-    from app.mail.worker import send_due_messages
+    """Send due messages from the outbox until stopped (SIGTERM finishes the message in hand).
+    A locked or unreachable database, or mail server, is waited for (app.mail.loop)."""
+    from app.mail.loop import run_worker
 
     stopping = False
 
@@ -118,22 +119,12 @@ def mail_work_command(once: bool, interval: float):
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     purged = None
-    while not stopping:
+
+    def purge() -> None:
+        nonlocal purged
         purged = purge_when_due(purged)
-        sent = send_due_messages(should_stop=lambda: stopping)
-        db.session.remove()
-        if sent:
-            click.echo(f"sent {sent} message(s)")
-        if once and not sent:
-            break
-        if not sent:
-            _sleep_unless(lambda: stopping, interval)
 
-
-def _sleep_unless(stopped, seconds: float) -> None:
-    deadline = time.monotonic() + seconds
-    while not stopped() and time.monotonic() < deadline:
-        time.sleep(0.1)
+    run_worker(lambda: stopping, interval=interval, once=once, each_round=purge, said=click.echo)
 
 
 @mail_cli.command("catch")

@@ -28,7 +28,20 @@ class Defaults:
     MAIL_TIMEOUT = 30  # seconds for connecting and for each SMTP reply
     MAIL_TLS_CA_FILE = None  # None: the system's certificate authorities
     MAIL_BATCH_SIZE = 50
-    MAIL_MAX_ATTEMPTS = 8
+    # Tries of a message the mail server answers with a temporary refusal (4xx), 1, 2, 4 …
+    # minutes apart and then every MAIL_RETRY_MAX_DELAY_SECONDS: 21 span more than three
+    # days. A connection that cannot be made uses up no message's tries (app.mail.worker).
+    MAIL_MAX_ATTEMPTS = 21
+    MAIL_RETRY_MAX_DELAY_SECONDS = 6 * 3600
+    # While the mail server cannot be reached, due mail waits this long before the next
+    # connection, doubling up to the most.
+    MAIL_OUTAGE_FIRST_DELAY_SECONDS = 30
+    MAIL_OUTAGE_MAX_DELAY_SECONDS = 900
+    # The worker's wait after the database failed it (locked, unreachable), doubling.
+    MAIL_WORKER_DATABASE_RETRY_MAX_SECONDS = 60
+    # Mail that a public form sends (sign-up, nomination, password reset) to one address
+    # within an hour; more is not sent, and marked failed with the reason (0: no limit).
+    MAIL_PUBLIC_FORM_LIMIT_PER_HOUR = 5
     MAIL_LEASE_SECONDS = 300
     # Where `flask mail catch` keeps caught messages; the /dev/mail page reads them.
     DEV_MAIL_DIR = str(ROOT / "instance" / "caught-mail")

@@ -288,6 +288,22 @@ def deliver_mail(app) -> int:
     return total
 
 
+def pending_mail() -> int:
+    """Mail still to send now, as other processes committed it (reminders, due days later,
+    aside); the session holds no snapshot afterwards."""
+    from app.models import EmailStatus, OutboundEmail
+
+    db.session.rollback()
+    try:
+        return db.session.scalar(
+            sa.select(sa.func.count()).where(
+                OutboundEmail.status == EmailStatus.PENDING, OutboundEmail.kind != "reminder"
+            )
+        )
+    finally:
+        db.session.rollback()
+
+
 def link_in(message, path_start: str) -> str:
     """The path of the first link in an email's text that starts with path_start."""
     found = re.search(

@@ -92,4 +92,5 @@ AUDIT_LABELS = {
     AuditAction.ADDED_ORGANISER: _l("Added a co-organiser"),
     AuditAction.EXPORTED_PERSON: _l("Exported one person's data"),
     AuditAction.ERASED_PERSON: _l("Erased one person's data"),
+    AuditAction.RETRIED_MAIL: _l("Sent undelivered email again"),
 }

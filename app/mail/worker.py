@@ -16,7 +16,7 @@ from app import clock
 from app.database import writing
 from app.extensions import db
 from app.invitations.services import mark_sent
-from app.mail import transport
+from app.mail import limits, transport
 from app.mail.render import render_message, still_relevant
 from app.models import EmailStatus, OutboundEmail
 from app.text import LettersMailCannotCarry
@@ -38,6 +38,11 @@ def claim_due_messages(limit: int) -> list[OutboundEmail]:
         .limit(limit)
         .with_for_update(skip_locked=True)
     ).all()
+    over = limits.over_limit(list(rows), now)
+    for email in over:
+        _give_up(email, EmailStatus.FAILED, limits.OVER_LIMIT)
+        limits.note_over_limit(email)
+    rows = [row for row in rows if row not in over]
     lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
     for row in rows:
         row.locked_until = now + lease
@@ -46,13 +51,38 @@ def claim_due_messages(limit: int) -> list[OutboundEmail]:
     return rows
 
 
-def send_due_messages(should_stop: Callable[[], bool] = lambda: False) -> int:
+class Outage:
+    """The mail server this worker could not reach, connection after connection: due mail
+    waits before the next try, doubling from MAIL_OUTAGE_FIRST_DELAY_SECONDS up to
+    MAIL_OUTAGE_MAX_DELAY_SECONDS. An outage uses up no message's tries, however long it
+    lasts: nothing about a message was learnt."""
+
+    def __init__(self) -> None:
+        self.failures = 0
+
+    def next_delay(self) -> timedelta:
+        self.failures += 1
+        config = current_app.config
+        first, most = (
+            config["MAIL_OUTAGE_FIRST_DELAY_SECONDS"],
+            config["MAIL_OUTAGE_MAX_DELAY_SECONDS"],
+        )
+        return timedelta(seconds=min(first * 2 ** min(self.failures - 1, 30), most))
+
+    def ended(self) -> None:
+        self.failures = 0
+
+
+def send_due_messages(
+    should_stop: Callable[[], bool] = lambda: False, outage: Outage | None = None
+) -> int:
     """Send one batch of due messages; returns how many were sent.
 
     `should_stop` is asked between messages: the message in hand is finished, the rest of
-    the batch is handed back to the queue at once."""
+    the batch is handed back to the queue at once. `outage`: the worker's own, kept from
+    batch to batch (by default one that starts with this batch)."""
     with writing():
-        return _send_batch(should_stop)
+        return _send_batch(should_stop, outage or Outage())
 
 
 # Messages are rendered a group at a time, and the group's tokens committed together before
@@ -84,6 +114,7 @@ class GroupSent(NamedTuple):
     outcomes: list[Outcome]
     untried: list[Rendered]  # the thread was told to stop, or the connection failed
     error: Exception | None = None  # how the connection failed
+    in_hand: bool = False  # it failed while sending the first untried message
 
 
 NOTHING_SENT = GroupSent([], [])
@@ -95,7 +126,7 @@ def longest_send() -> timedelta:
     return timedelta(seconds=4 * current_app.config["MAIL_TIMEOUT"])
 
 
-def _send_batch(should_stop: Callable[[], bool]) -> int:
+def _send_batch(should_stop: Callable[[], bool], outage: Outage) -> int:
     # A message is started only while this worker's lease has room for it to finish: after
     # the lease, another worker may claim the same message and send it too. What is left
     # (a very slow mail server) is handed back.
@@ -130,16 +161,32 @@ def _send_batch(should_stop: Callable[[], bool]) -> int:
                 sending = smtp.submit(_send_group, connection, ready, may_start)
                 ready = []
     except (OSError, smtplib.SMTPException) as exc:  # could not connect
-        sent_before = GroupSent([], [], exc)
+        _wait_for_the_server([rendered.email for rendered in ready] + waiting, exc, outage)
+        return sent
     unsent = [rendered.email for rendered in sent_before.untried + ready] + waiting
     if sent_before.error is None:
+        outage.ended()
         _hand_back(unsent)
         return sent
-    log.warning("SMTP unavailable: %s", sent_before.error)
-    for email in unsent:
-        _retry_later(email, f"SMTP unavailable: {sent_before.error}")
-    db.session.commit()
+    if sent_before.in_hand:
+        # The connection broke while a message was in hand: that message used a try (it
+        # may be the very message that breaks it); the rest wait for the server as above.
+        _retry_later(unsent.pop(0), f"SMTP connection lost: {sent_before.error}")
+    _wait_for_the_server(unsent, sent_before.error, outage)
     return sent
+
+
+def _wait_for_the_server(emails: list[OutboundEmail], error: Exception, outage: Outage) -> None:
+    """No connection, or it broke: the mail waits for the server, its tries given back."""
+    delay = outage.next_delay()
+    log.warning("SMTP unavailable: %s; the mail waits %d s", error, delay.total_seconds())
+    due = clock.now() + delay
+    for email in emails:
+        email.attempts -= 1
+        email.locked_until = None
+        email.send_after = due
+        email.last_error = f"SMTP unavailable: {error}"[:1000]
+    db.session.commit()
 
 
 def _send_group(connection, group: list[Rendered], may_start: Callable[[], bool]) -> GroupSent:
@@ -148,10 +195,19 @@ def _send_group(connection, group: list[Rendered], may_start: Callable[[], bool]
     for rendered in group:
         if not may_start():
             break
+        if connection.host is not None and connection.host.sock is None:
+            # Closed by the server after its last reply (a 421 does that): no message
+            # was in hand when it went.
+            closed = smtplib.SMTPServerDisconnected("the server closed the connection")
+            return GroupSent(outcomes, group[len(outcomes) :], closed)
         try:
             refusal = _send_one(connection, rendered.envelope)
         except (OSError, smtplib.SMTPException) as exc:
-            return GroupSent(outcomes, group[len(outcomes) :], exc)
+            # Flask-Mail's connection greets the server (EHLO) with the first message: a
+            # server that never answered that had no message in hand.
+            host = connection.host
+            greeted = host is not None and (host.ehlo_resp is not None or bool(host.helo_resp))
+            return GroupSent(outcomes, group[len(outcomes) :], exc, in_hand=greeted)
         outcomes.append((rendered, refusal, clock.now()))
     return GroupSent(outcomes, group[len(outcomes) :])
 
@@ -242,8 +298,10 @@ def _retry_later(email: OutboundEmail, error: str) -> None:
     if email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         _give_up(email, EmailStatus.DEAD, error)
         return
-    # Exponential backoff with jitter: 1, 2, 4 … minutes, at most six hours.
-    delay = min(60 * 2 ** (email.attempts - 1), 6 * 3600) * random.uniform(0.8, 1.2)
+    # Exponential backoff with jitter: 1, 2, 4 … minutes, at most MAIL_RETRY_MAX_DELAY_SECONDS;
+    # the jitter only lengthens, so the tries span at least what MAIL_MAX_ATTEMPTS promises.
+    most = current_app.config["MAIL_RETRY_MAX_DELAY_SECONDS"]
+    delay = min(60 * 2 ** min(email.attempts - 1, 30), most) * random.uniform(1.0, 1.2)
     email.send_after = clock.now() + timedelta(seconds=delay)
     email.locked_until = None
     email.last_error = error[:1000]

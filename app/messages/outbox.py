@@ -29,6 +29,7 @@ KIND_NAMES = {
     "nomination_received": _l("Nomination received"),
     "nominee_informed": _l("Nominee told of the nomination"),
     "not_selected": _l("Not selected"),
+    "password_reset": _l("Password reset"),
 }
 
 

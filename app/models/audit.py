@@ -23,6 +23,7 @@ class AuditAction(enum.StrEnum):
     ADDED_ORGANISER = "added_organiser"  # or a check-in helper
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
+    RETRIED_MAIL = "retried_mail"  # an admin sent undelivered email again
 
 
 class AuditEntry(db.Model):

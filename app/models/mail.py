@@ -117,7 +117,8 @@ class OutboundEmail(db.Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(sa.String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Indexed for the public forms' hourly limit, which counts what went within the hour.
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
     event: Mapped[Event | None] = relationship()
     registration: Mapped[Registration | None] = relationship()

@@ -553,6 +553,29 @@ def test_admin_pages_have_no_axe_violations(page: Page, audit, language, event, 
     expect(page.get_by_role("cell", name=t(language, "Erased one person's data"))).to_be_visible()
     audit.check("audit log")
 
+    with write_beside_server():  # a password reset the mail server refused
+        db.session.add(
+            OutboundEmail(
+                kind="password_reset",
+                recipient="anna@example.fi",
+                locale=language,
+                dedupe_key="password_reset:refused",
+                payload={"organiser_id": admin.id},
+                status=EmailStatus.FAILED,
+                attempts=1,
+                last_error="550 5.1.1 Mailbox unavailable",
+            )
+        )
+    page.get_by_role("link", name=t(language, "Undelivered email")).click()
+    expect(h1(page)).to_have_text(t(language, "Undelivered email"))
+    expect(page.get_by_role("cell", name=t(language, "Password reset"))).to_be_visible()
+    audit.check("undelivered email")
+    page.get_by_role("button", name=t(language, "Retry all failed") + " (1)").click()
+    expect(page.get_by_role("alert")).to_contain_text(
+        t(language, "%(num)d email will be sent again.", num=1)
+    )
+    audit.check("undelivered email, sent again")
+
     audit.assert_clean()
 
 
