@@ -99,3 +99,42 @@ def test_an_idle_session_ends_and_none_outlives_its_maximum(
         # And a new sign-in works as ever.
         assert sign_in(idle, organiser.email).status_code == 303
         assert sees_organiser_pages(idle)
+
+
+def test_retention_deletes_sessions_a_month_after_their_last_use(app, backend, make_organiser):
+    from app.auth.sessions import start_session
+    from app.privacy.services import run_retention
+
+    organiser = make_organiser()
+    start_session(organiser)
+    db.session.commit()
+    clock.travel(clock.now() + timedelta(days=31))
+    start_session(organiser)
+    db.session.commit()
+
+    done = run_retention(clock.now())
+    db.session.commit()
+
+    assert done.sign_in_sessions == 1
+    [kept] = db.session.scalars(sa.select(SignInSession)).all()
+    assert kept.created_at > clock.now() - timedelta(minutes=1)
+
+
+def test_a_persons_export_lists_their_sign_ins_and_erasure_ends_them(
+    app, backend, client, login, make_organiser
+):
+    from app.privacy.services import erase_person, export_person
+
+    organiser = make_organiser(email="olli@example.fi")
+    login(organiser)
+    assert client.get("/organiser/").status_code == 200
+
+    exported = export_person("OLLI@example.fi", clock.now())
+    [signed_in] = exported["sign_ins"]
+    assert signed_in["ended_at"] is None and signed_in["signed_in_at"]
+    erase_person("olli@example.fi")
+    db.session.commit()
+
+    assert db.session.scalar(sa.select(sa.func.count(SignInSession.id))) == 0
+    after = client.get("/organiser/")
+    assert after.status_code == 302 and after.headers["Location"].startswith("/login")
