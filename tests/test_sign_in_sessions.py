@@ -105,6 +105,7 @@ def test_retention_deletes_sessions_a_month_after_their_last_use(app, backend, m
     from app.auth.sessions import start_session
     from app.privacy.services import run_retention
 
+    app.config |= {"SIGN_IN_IDLE_MINUTES": 8 * 60, "SIGN_IN_MAX_DAYS": 7}  # as deployed
     organiser = make_organiser()
     start_session(organiser)
     db.session.commit()

@@ -10,7 +10,6 @@ from functools import cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 10
 MAX_LENGTH = 200
@@ -67,6 +66,8 @@ def _dummy_hash() -> str:
 
 def weakness(password: str, *, name: str = "", email: str = "") -> str | None:
     """Why a new password should not be used (a message for the person), or None."""
+    from zxcvbn import zxcvbn  # 13 MB and 0.1 s: loaded where a password is set, not by all
+
     own = _own_words(name, email)
     folded = password.casefold()
     if any(word in folded for word in own):

@@ -779,7 +779,6 @@ def test_workshop_review_and_invitation_pages_have_no_axe_violations(
     audit.check("workshop attendees")
 
     clock.travel(workshop.reply_by + timedelta(minutes=1))
-    sign_in(page, organiser, language)  # weeks later: the session ended after 8 idle hours
     page.goto(f"/organiser/events/{workshop.id}/invitations")
     no_reply = t(language, "No reply by the reply-by date")
     expect(page.get_by_role("heading", name=no_reply)).to_be_visible()
