@@ -107,9 +107,10 @@ def register_extensions(app: Flask) -> None:
     # Flask-Login flashes it through localize_callback, in the page's language.
     login_manager.login_message = N_("Sign in to see this page.")
     login_manager.localize_callback = gettext
-    from app.auth import services as auth_services
+    from app.auth import sessions
 
-    login_manager.user_loader(auth_services.load_organiser)
+    login_manager.user_loader(sessions.load_organiser)
+    app.teardown_request(sessions.touch_after_page)
     pagecache.init_app(app)
 
 

@@ -27,14 +27,21 @@ translations_cli = AppGroup("translations", help="The Finnish and Swedish catalo
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_organiser_command(email: str, name: str, admin: bool, password_stdin: bool):
     """Create an organiser account."""
+    from flask_babel import force_locale
+
+    from app.auth.passwords import MIN_LENGTH, weakness
     from app.auth.services import AccountExists, create_organiser
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        raise click.ClickException("The password must be at least 10 characters.")
+    if len(password) < MIN_LENGTH:
+        raise click.ClickException(f"The password must be at least {MIN_LENGTH} characters.")
+    with force_locale("en"):
+        problem = weakness(password, name=name, email=email)
+    if problem:
+        raise click.ClickException(problem)
     try:
         with writing():
             organiser = create_organiser(email, name, password, admin=admin)
@@ -73,6 +80,9 @@ def privacy_purge_command(dry_run: bool):
         days = current_app.config["AUDIT_LOG_RETENTION_DAYS"]
         forget = "Would forget" if dry_run else "Forgot"
         click.echo(f"{forget} {done.audit_entries} audit log lines older than {days} days.")
+    if done.sign_in_sessions:
+        forget = "Would forget" if dry_run else "Forgot"
+        click.echo(f"{forget} {done.sign_in_sessions} ended organiser sign-in sessions.")
 
 
 def purge_when_due(last_run: float | None) -> float | None:
@@ -95,6 +105,8 @@ def purge_when_due(last_run: float | None) -> float | None:
         click.echo(f"retention: erased the personal data of event {item.event.id}")
     if done.audit_entries:
         click.echo(f"retention: forgot {done.audit_entries} old audit log lines")
+    if done.sign_in_sessions:
+        click.echo(f"retention: forgot {done.sign_in_sessions} ended sign-in sessions")
     return time.monotonic()
 
 

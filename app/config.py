@@ -68,9 +68,18 @@ class Defaults:
     # Every public form together (sign-up, answers, cancelling, nominating, replying to an
     # invitation), per client address: generous enough for an office behind one address.
     RATELIMIT_PUBLIC_FORMS = "30 per minute; 300 per hour"
-    # Signing in: per client address, and per account whatever the address.
+    # Signing in: per client address; per account from one address (someone guessing from
+    # elsewhere does not lock the owner out); per account from every address together, a
+    # ceiling against guessing spread over many. The owner is mailed when either account
+    # limit is reached (app.auth.alerts), once in ALERT_INTERVAL.
     RATELIMIT_LOGIN = "10 per minute; 100 per hour"
-    RATELIMIT_LOGIN_PER_ACCOUNT = "10 per 15 minutes"
+    RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"
+    RATELIMIT_LOGIN_PER_ACCOUNT = "100 per 15 minutes; 300 per day"
+    # Organisers' sign-in sessions (app.auth.sessions): one unused this long ends, and none
+    # lasts longer than the maximum; ended ones are kept this many days, then deleted.
+    SIGN_IN_IDLE_MINUTES = 8 * 60
+    SIGN_IN_MAX_DAYS = 7
+    SIGN_IN_SESSION_RETENTION_DAYS = 30
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none).
     PROXY_FIX_X_FOR = 0
     SESSION_COOKIE_HTTPONLY = True

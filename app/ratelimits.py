@@ -1,6 +1,11 @@
-"""Rate limits on what the public can post, and on signing in (Flask-Limiter)."""
+"""Rate limits on what the public can post, and on signing in (Flask-Limiter).
+
+With RATELIMIT_STORAGE_URI "memory://" each server process counts on its own (gunicorn's
+four workers allow four times the limit); with Redis every process shares the counts."""
 
 from flask import current_app, request
+from flask_limiter import RequestLimit
+from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
 from app.text import normalise_email
@@ -14,6 +19,10 @@ def _login() -> str:
     return current_app.config["RATELIMIT_LOGIN"]
 
 
+def _login_per_account_and_address() -> str:
+    return current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS"]
+
+
 def _login_per_account() -> str:
     return current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"]
 
@@ -22,7 +31,33 @@ def _account() -> str:
     return "login:" + normalise_email(request.form.get("email", ""))
 
 
+def _account_and_address() -> str:
+    return f"{_account()}:{get_remote_address()}"
+
+
+def _tell_the_owner(limit: RequestLimit) -> None:
+    """Someone is guessing an account's password: its owner hears of it (app.auth.alerts)."""
+    from app.auth.alerts import warn_of_guessing
+
+    warn_of_guessing(request.form.get("email", ""))
+
+
 # One allowance shared by every public form: a script cannot spread itself over them.
 public_form = limiter.shared_limit(_public_forms, scope="public-forms", methods=["POST"])
-login_attempts = limiter.limit(_login, methods=["POST"])
-login_attempts_per_account = limiter.limit(_login_per_account, key_func=_account, methods=["POST"])
+# Signing in: per client address (whatever the accounts); per account from one address,
+# so that guessing from elsewhere does not lock its owner out; and per account from
+# everywhere, a ceiling much higher, against guessing spread over many addresses.
+_per_address = limiter.limit(_login, methods=["POST"])
+_per_account_and_address = limiter.limit(
+    _login_per_account_and_address,
+    key_func=_account_and_address,
+    methods=["POST"],
+    on_breach=_tell_the_owner,
+)
+_per_account = limiter.limit(
+    _login_per_account, key_func=_account, methods=["POST"], on_breach=_tell_the_owner
+)
+
+
+def login_attempts(view):
+    return _per_address(_per_account_and_address(_per_account(view)))

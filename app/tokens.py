@@ -19,6 +19,18 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode("ascii")).hexdigest()
 
 
+def new_secret() -> tuple[str, str]:
+    """A raw 256-bit value and the SHA-256 to store, for secrets that are not Tokens (a
+    sign-in session's id, kept in its cookie)."""
+    raw = secrets.token_urlsafe(32)
+    return raw, _digest(raw)
+
+
+def digest_of(raw: str) -> str | None:
+    """The stored form of a raw value, or None when it cannot be one of ours."""
+    return _digest(raw) if _RAW_SHAPE.fullmatch(raw or "") else None
+
+
 def issue_token(
     purpose: TokenPurpose,
     *,

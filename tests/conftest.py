@@ -183,6 +183,10 @@ def app(database_url, smtp_server, tmp_path):
             "DEV_MAIL_DIR": str(tmp_path / "caught-mail"),
             # Tests post far faster than people; tests/test_rate_limits.py turns them on.
             "RATELIMIT_ENABLED": False,
+            # Tests move the clock weeks on with an organiser signed in; a session's own
+            # expiry is tested in tests/test_sign_in_sessions.py (through gunicorn).
+            "SIGN_IN_IDLE_MINUTES": 10 * 365 * 24 * 60,
+            "SIGN_IN_MAX_DAYS": 10 * 365,
         }
     )
     # Test-client requests share the test's app context, and with it `g`, where

@@ -105,3 +105,36 @@ def test_a_new_password_signs_out_every_session(app, client, make_organiser, mai
 
     after = elsewhere.get("/organiser/")
     assert after.status_code == 302 and after.headers["Location"].startswith("/login")
+
+
+def test_known_and_unknown_addresses_get_the_same_page_and_the_same_work(
+    app, client, make_organiser, mailbox
+):
+    """The same page, and the same work behind it: each ask plans one message (so neither
+    answer comes sooner), and the mail worker sends only the known address's."""
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.models import EmailStatus, OutboundEmail
+
+    make_organiser(email="olli@example.fi")
+    known = ask_for_a_link(client, "olli@example.fi")
+    unknown = ask_for_a_link(client, "nobody@example.fi")
+
+    assert known.status_code == unknown.status_code == 200
+    assert known.text.replace("olli@example.fi", "@") == unknown.text.replace(
+        "nobody@example.fi", "@"
+    ).replace(csrf_in(unknown.text), csrf_in(known.text))
+    planned = db.session.scalars(sa.select(OutboundEmail).order_by(OutboundEmail.id)).all()
+    assert [row.recipient for row in planned] == ["olli@example.fi", "nobody@example.fi"]
+    deliver_mail(app)
+    assert len(mailbox.to("olli@example.fi")) == 1 and mailbox.to("nobody@example.fi") == []
+    db.session.expire_all()
+    assert [row.status for row in planned] == [EmailStatus.SENT, EmailStatus.SKIPPED]
+
+
+def csrf_in(html: str) -> str:
+    from tests.conftest import CSRF_FIELD
+
+    match = CSRF_FIELD.search(html)
+    return next(group for group in match.groups() if group) if match else ""

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+from app.auth.passwords import MAX_LENGTH, MIN_LENGTH, weakness
 from app.forms import KutsuForm, email_address_field
 
 
@@ -24,18 +25,20 @@ class ForgotPasswordForm(KutsuForm):
     email = _email_field()
 
 
-MIN_PASSWORD = 10
-
-
 class NewPasswordForm(KutsuForm):
+    """A new password for an account (its name and address are not allowed in it)."""
+
     password = PasswordField(
         _l("New password"),
-        description=_l("At least 10 characters. A few unrelated words make a good one."),
+        description=_l(
+            "At least 10 characters, not a common password, and not your name or email "
+            "address. A few unrelated words make a good one."
+        ),
         validators=[
             InputRequired(_l("Enter a new password")),
             Length(
-                min=MIN_PASSWORD,
-                max=200,
+                min=MIN_LENGTH,
+                max=MAX_LENGTH,
                 message=_l("Use from %(min)d to %(max)d characters"),
             ),
         ],
@@ -47,3 +50,14 @@ class NewPasswordForm(KutsuForm):
             EqualTo("password", _l("The passwords are not the same")),
         ],
     )
+
+    def __init__(self, *args, account, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def validate_password(self, field) -> None:
+        if field.errors:  # too short or too long: that is said first
+            return
+        problem = weakness(field.data, name=self.account.name, email=self.account.email)
+        if problem:
+            raise ValidationError(problem)

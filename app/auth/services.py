@@ -1,27 +1,18 @@
-"""Organiser accounts: argon2 password hashes and sign-in."""
+"""Organiser accounts: passwords (app.auth.passwords), sign-in and password resets."""
 
+import hashlib
 from datetime import timedelta
-from functools import cache
 
 import sqlalchemy as sa
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from app import clock, tokens
+from app.auth import passwords
+from app.auth.sessions import end_all_sessions, start_session
+from app.database import reading
 from app.extensions import db
 from app.mail.outbox import queue_email
 from app.models import Organiser, TokenPurpose
 from app.text import clean_text, normalise_email
-
-_hasher = PasswordHasher()
-
-
-@cache
-def _dummy_hash() -> str:
-    """Verified against when the email is unknown, so both paths take the same time.
-
-    Made on first use: an argon2 hash takes 64 MiB, which start-up should not pay."""
-    return _hasher.hash("kutsu-timing-equaliser")
 
 
 class AccountExists(Exception):
@@ -35,7 +26,7 @@ def create_organiser(email: str, name: str, password: str, *, admin: bool = Fals
     organiser = Organiser(
         email=address,
         name=clean_text(name),
-        password_hash=_hasher.hash(password),
+        password_hash=passwords.hash_password(password),
         is_admin=admin,
     )
     db.session.add(organiser)
@@ -47,50 +38,46 @@ def find_organiser(email: str) -> Organiser | None:
     return db.session.scalar(sa.select(Organiser).where(Organiser.email == normalise_email(email)))
 
 
-def authenticate(email: str, password: str) -> Organiser | None:
-    organiser = find_organiser(email)
-    try:
-        _hasher.verify(organiser.password_hash if organiser else _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if organiser is None or not organiser.active:
-        return None
-    if _hasher.check_needs_rehash(organiser.password_hash):
-        organiser.password_hash = _hasher.hash(password)
-    return organiser
+def sign_in(email: str, password: str) -> Organiser | None:
+    """The organiser, now with a new sign-in session, if the password is theirs.
 
-
-def load_organiser(session_id: str) -> Organiser | None:
-    """The signed-in organiser, unless their password changed since they signed in."""
-    organiser_id, _, version = session_id.partition(":")
-    if not (organiser_id.isdigit() and version.isdigit()):
+    The password is checked with no write transaction open: argon2 takes about 100 ms, and
+    on SQLite a write transaction held that long holds back every sign-up meanwhile. Only a
+    right password writes, and briefly: the session, and a new hash if argon2's parameters
+    changed (made before the write begins)."""
+    with reading():
+        organiser = find_organiser(email)
+    stored = organiser.password_hash if organiser is not None else None
+    if not passwords.verify_password(stored, password) or not organiser.active:
         return None
-    organiser = db.session.get(Organiser, int(organiser_id))
-    if organiser is None or organiser.session_version != int(version):
-        return None
+    if passwords.needs_rehash(organiser.password_hash):
+        organiser.password_hash = passwords.hash_password(password)
+    start_session(organiser)
     return organiser
 
 
 # --- password reset -----------------------------------------------------------------------
 
 RESET_LINK_LIFETIME = timedelta(hours=1)
-# At most one reset email per account in this time, however often it is asked for.
+# At most one reset email per address in this time, however often it is asked for.
 RESET_EMAIL_INTERVAL = timedelta(minutes=15)
 
 
 def request_password_reset(email: str, locale: str) -> None:
-    """Email a reset link to the account's address; for an unknown address, nothing
-    (and the caller says the same either way, so accounts cannot be discovered)."""
-    organiser = find_organiser(email)
-    if organiser is None or not organiser.active:
-        return
+    """Plan a reset email to the address, known or not: the same lookup and the same
+    write either way, so that how long the answer takes does not tell whether there is an
+    account. The worker sends it only to an active account's address, minting the link
+    then (app.mail.render), and skips the rest."""
+    address = normalise_email(email)
+    organiser = find_organiser(address)
     window = int(clock.now().timestamp() // RESET_EMAIL_INTERVAL.total_seconds())
+    asked = hashlib.sha256(address.encode()).hexdigest()[:32]
     queue_email(
         "password_reset",
-        recipient=organiser.email,
+        recipient=address,
         locale=locale,
-        dedupe_key=f"password_reset:{organiser.id}:{window}",
-        payload={"organiser_id": organiser.id},
+        dedupe_key=f"password_reset:{asked}:{window}",
+        payload={"organiser_id": organiser.id if organiser is not None else 0},
     )
 
 
@@ -112,12 +99,14 @@ def organiser_for_reset(raw: str) -> Organiser | None:
 
 
 def reset_password(raw: str, password: str) -> Organiser | None:
-    """Set a new password with a reset link, once; every session and other link ends."""
+    """Set a new password with a reset link, once; every session and other link ends.
+    The hash is made before anything is read, so not inside a form post's write."""
+    new_hash = passwords.hash_password(password)
     organiser = organiser_for_reset(raw)
     if organiser is None:
         return None
-    organiser.password_hash = _hasher.hash(password)
-    organiser.session_version += 1
+    organiser.password_hash = new_hash
+    end_all_sessions(organiser)
     tokens.revoke_tokens(TokenPurpose.PASSWORD_RESET, organiser=organiser)
     db.session.flush()
     return organiser

@@ -1,29 +1,30 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.auth.services import (
-    authenticate,
     organiser_for_reset,
     request_password_reset,
     reset_password,
+    sign_in,
 )
+from app.auth.sessions import end_session
+from app.database import reading
 from app.extensions import db
 from app.navigation import local_path_or
-from app.ratelimits import login_attempts, login_attempts_per_account, public_form
+from app.ratelimits import login_attempts, public_form
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_attempts
-@login_attempts_per_account
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = authenticate(form.email.data, form.password.data)
+        organiser = sign_in(form.email.data, form.password.data)
         if organiser is not None:
             db.session.commit()
             login_user(organiser)
@@ -31,12 +32,15 @@ def login():
             return redirect(next_page, code=303)
         # One message for an unknown email and a wrong password alike.
         form.password.errors.append(_("The email address or password is not right"))
-    return render_template("auth/login.html", form=form)
+    with reading():  # a wrong password writes nothing
+        return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    end_session(current_user.sign_in_id)
+    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("events.index"), code=303)
@@ -57,9 +61,11 @@ def forgot_password():
 @bp.route("/login/reset/<token>", methods=["GET", "POST"])
 @public_form
 def reset_password_page(token: str):
-    if organiser_for_reset(token) is None:
+    with reading():
+        organiser = organiser_for_reset(token)
+    if organiser is None:
         return render_template("auth/reset_expired.html"), 404
-    form = NewPasswordForm()
+    form = NewPasswordForm(account=organiser)
     if form.validate_on_submit():
         reset_password(token, form.password.data)
         db.session.commit()

@@ -6,7 +6,8 @@ from enum import Enum, auto
 import sqlalchemy as sa
 
 from app import clock
-from app.auth.services import authenticate, create_organiser, find_organiser
+from app.auth.passwords import verify_password
+from app.auth.services import create_organiser, find_organiser
 from app.extensions import db
 from app.models import Event, EventFormat, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
@@ -261,6 +262,6 @@ def demo_account() -> DemoAccount:
         return DemoAccount.MISSING
     if not organiser.active:
         return DemoAccount.DEACTIVATED
-    if authenticate(DEMO_EMAIL, DEMO_PASSWORD) is None:
+    if not verify_password(organiser.password_hash, DEMO_PASSWORD):
         return DemoAccount.PASSWORD_CHANGED
     return DemoAccount.READY

@@ -43,6 +43,7 @@ SUBJECTS = {
     "nominee_informed": _l("You have been nominated: %(title)s"),
     "not_selected": _l("Not selected this time: %(title)s"),
     "password_reset": _l("Set a new password for Kutsu"),
+    "sign_in_attempts": _l("Many wrong passwords for your Kutsu account"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -79,7 +80,7 @@ CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
 
 
 def still_relevant(email: OutboundEmail) -> bool:
-    if email.kind == "password_reset":
+    if email.kind in ("password_reset", "sign_in_attempts"):
         organiser = db.session.get(Organiser, email.payload.get("organiser_id", 0))
         return organiser is not None and organiser.active
     if email.kind in WITH_REPLY_LINKS:
@@ -233,6 +234,8 @@ def _context(email: OutboundEmail) -> dict:
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
+    if email.kind == "sign_in_attempts":
+        context["forgot_url"] = url_for("auth.forgot_password", _external=True)
     if email.batch is not None:
         context["message_subject"] = email.batch.subject_in(email.locale)
         context["message_body"] = email.batch.body_in(email.locale)

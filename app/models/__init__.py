@@ -17,6 +17,7 @@ from app.models.registrations import (  # noqa: F401
     Answer,
     Registration,
 )
+from app.models.sessions import SignInSession  # noqa: F401
 from app.models.types import (  # noqa: F401
     Audience,
     EmailStatus,

@@ -28,17 +28,18 @@ class Organiser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
-    # Raised when the password changes: every session signed in before then ends.
-    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     @property
     def is_active(self) -> bool:
         return self.active
 
-    def get_id(self) -> str:
-        """What the session remembers: the account and the password's generation."""
-        return f"{self.id}:{self.session_version}"
+    # The raw id of the sign-in session this request belongs to (app.auth.sessions): what
+    # Flask-Login keeps in the session cookie. Set on sign-in and when a session is loaded.
+    sign_in_id = None  # str: not a column
+
+    def get_id(self) -> str | None:
+        return self.sign_in_id
 
 
 class EventOrganiser(db.Model):

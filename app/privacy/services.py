@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from app import audit, clock
 from app.bounds import later
+from app.auth.sessions import forget_old_sessions
 from app.extensions import db
 from app.models import (
     Answer,
@@ -19,8 +20,10 @@ from app.models import (
     Event,
     Invitation,
     Nomination,
+    Organiser,
     OutboundEmail,
     Registration,
+    SignInSession,
     Token,
 )
 from app.nominations.services import nominee_informed_key
@@ -61,6 +64,7 @@ def events_past_retention(now: datetime) -> list[Event]:
 class RetentionRun:
     erased: list[Erased]
     audit_entries: int  # lines of the audit log past their own retention time
+    sign_in_sessions: int = 0  # organisers' sessions ended or expired long since
 
 
 # PostgreSQL's advisory lock for retention runs: any number, the same in every process.
@@ -77,7 +81,11 @@ def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
     if not dry_run and db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(RETENTION_LOCK)))
     erased = purge_expired(now, dry_run=dry_run)
-    return RetentionRun(erased, audit.forget_old_entries(now, dry_run=dry_run))
+    return RetentionRun(
+        erased,
+        audit.forget_old_entries(now, dry_run=dry_run),
+        forget_old_sessions(now, dry_run=dry_run),
+    )
 
 
 def purge_expired(now: datetime, *, dry_run: bool = False) -> list[Erased]:
@@ -175,10 +183,20 @@ class HeldAbout:
     nominations_made: list[Nomination]
     invitations: list[Invitation]
     emails: list[OutboundEmail]
+    # An organiser's account with this address: when they signed in (no address or browser).
+    sign_ins: list[SignInSession]
 
     @property
     def anything(self) -> bool:
-        return any((self.registrations, self.candidates, self.nominations_made, self.invitations))
+        return any(
+            (
+                self.registrations,
+                self.candidates,
+                self.nominations_made,
+                self.invitations,
+                self.sign_ins,
+            )
+        )
 
 
 def held_about(email: str) -> HeldAbout:
@@ -194,6 +212,13 @@ def held_about(email: str) -> HeldAbout:
         nominations_made=rows(Nomination, Nomination.nominator_email_normalised == address),
         invitations=rows(Invitation, Invitation.email_normalised == address),
         emails=rows(OutboundEmail, OutboundEmail.recipient_normalised == address),
+        emails=rows(OutboundEmail, sa.func.lower(OutboundEmail.recipient) == address),
+        sign_ins=rows(
+            SignInSession,
+            SignInSession.organiser_id.in_(
+                sa.select(Organiser.id).where(Organiser.email == address)
+            ),
+        ),
     )
 
 
@@ -215,6 +240,14 @@ def export_person(email: str, now: datetime) -> dict:
                 "sent_at": _iso(row.sent_at),
             }
             for row in held.emails
+        ],
+        "sign_ins": [
+            {
+                "signed_in_at": _iso(row.created_at),
+                "last_seen_at": _iso(row.last_seen_at),
+                "ended_at": _iso(row.ended_at),
+            }
+            for row in held.sign_ins
         ],
     }
 
@@ -339,6 +372,10 @@ def erase_person(email: str) -> HeldAbout:
         .where(Nomination.candidate_id.in_(candidate_ids))
         .values(justification=""),
         execution_options={"synchronize_session": False},
+    )
+    # An organiser's sessions are about them: they go, and any still open ends with them.
+    db.session.execute(
+        sa.delete(SignInSession).where(SignInSession.id.in_([row.id for row in held.sign_ins]))
     )
     db.session.flush()
     db.session.expire_all()

@@ -224,7 +224,10 @@ def test_organiser_creates_publishes_exports_checks_in_messages_moves_and_cancel
     expect(olli.get_by_text(re.compile(f"will be sent to {CAPACITY} people on"))).to_be_visible()
     expect(olli.get_by_text(re.compile("^Scheduled for"))).to_be_visible()
     kutsu.clock.travel(morning - timedelta(hours=1))
+    # A month on, his session has ended (unused for 8 hours): he is asked to sign in again.
     olli.reload()
+    expect(olli).to_have_url(re.compile("/login"))
+    sign_in(olli, "olli@example.fi")
     assert not kutsu.mail_to(COMING[0], subject="Today")
     kutsu.clock.travel(morning + timedelta(minutes=1))
     for email in COMING[:CAPACITY]:
