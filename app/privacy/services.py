@@ -212,7 +212,6 @@ def held_about(email: str) -> HeldAbout:
         nominations_made=rows(Nomination, Nomination.nominator_email_normalised == address),
         invitations=rows(Invitation, Invitation.email_normalised == address),
         emails=rows(OutboundEmail, OutboundEmail.recipient_normalised == address),
-        emails=rows(OutboundEmail, sa.func.lower(OutboundEmail.recipient) == address),
         sign_ins=rows(
             SignInSession,
             SignInSession.organiser_id.in_(
