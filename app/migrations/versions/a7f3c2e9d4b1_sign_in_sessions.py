@@ -1,7 +1,7 @@
 """sign_in_session: sessions kept on the server; organiser.session_version goes
 
 Revision ID: a7f3c2e9d4b1
-Revises: c4d2a8e6f1b3
+Revises: d7e3f9a1b5c2
 Create Date: 2026-12-06 19:40:00.000000
 
 """
@@ -13,7 +13,7 @@ import app.models
 
 # revision identifiers, used by Alembic.
 revision = 'a7f3c2e9d4b1'
-down_revision = 'c4d2a8e6f1b3'
+down_revision = 'd7e3f9a1b5c2'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """audit: an admin's retry of undelivered mail; outbound_email.sent_at indexed
 
 Revision ID: d7e3f9a1b5c2
-Revises: c4d2a8e6f1b3
+Revises: d7e3a1f5b9c2
 Create Date: 2026-12-06 19:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7e3f9a1b5c2'
-down_revision = 'c4d2a8e6f1b3'
+down_revision = 'd7e3a1f5b9c2'
 branch_labels = None
 depends_on = None
 
