@@ -1,6 +1,6 @@
 """Clear error pages instead of stack traces; a failed request leaves nothing half-written."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -39,13 +39,15 @@ def _message(error: HTTPException) -> str:
         404: _("Page not found. Check the address, or the link may have expired."),
         405: _("That action is not available here."),
         409: _("That cannot be done now."),
-        413: _(
-            "What you sent is too large. A file you upload can be at most 1 MB: go back "
-            "and choose a smaller one. Nothing was saved."
-        ),
+        413: _("What you sent is too large."),
         429: _("Too many tries in a short time. Wait a minute, then go back and try again."),
     }
     default = messages.get(error.code or 500, _("Something went wrong."))
+    if error.code == 413 and request.mimetype == "multipart/form-data":  # a file was sent
+        default = _(
+            "What you sent is too large. A file you upload can be at most 1 MB: go back "
+            "and choose a smaller one. Nothing was saved."
+        )
     # Our own abort(404, description=...) messages are written for people; Werkzeug's are not.
     # (A rate limit's description is the limit itself, "30 per 1 minute": not for people.)
     if error.code != 429 and error.description and error.description != type(error).description:

@@ -32,6 +32,7 @@ def get(port: int, path: str, timeout: float = WAIT) -> int | str:
         connection.close()
 
 
+@pytest.mark.slow
 @pytest.mark.both_databases
 def test_a_runaway_request_ends_with_its_process_and_others_are_answered(app, database_url):
     token = secrets.token_urlsafe(32)
@@ -70,6 +71,7 @@ def test_a_runaway_request_ends_with_its_process_and_others_are_answered(app, da
     assert "Aino" not in logged  # nor the query, which may name a person
 
 
+@pytest.mark.slow
 @pytest.mark.postgresql
 @pytest.mark.parametrize("backend", ["postgresql"])
 def test_a_long_statement_is_cancelled_and_its_process_lives_on(app, database_url):

@@ -29,11 +29,16 @@ from app.uploads import (
 )
 
 CHUNK = 64 * 1024
-SPREADSHEET = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+# SpreadsheetML's namespaces: Excel's usual one, and that of "Strict Open XML".
+SPREADSHEET = (
+    "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "http://purl.oclc.org/ooxml/spreadsheetml/main",
+)
 # Elements whose characters are a cell's value: text (<t>, also in rich-text runs) and values.
-VALUE_ELEMENTS = {f"{SPREADSHEET} t", f"{SPREADSHEET} v"}
+VALUE_ELEMENTS = {f"{namespace} {name}" for namespace in SPREADSHEET for name in ("t", "v")}
 # Each of these starts one value to measure: a shared string, a cell.
-VALUE_HOLDERS = {f"{SPREADSHEET} si", f"{SPREADSHEET} c"}
+VALUE_HOLDERS = {f"{namespace} {name}" for namespace in SPREADSHEET for name in ("si", "c")}
+ROWS = {f"{namespace} row" for namespace in SPREADSHEET}
 
 NOT_A_WORKBOOK = _l(
     "The file cannot be read as an Excel workbook (.xlsx). Open it in Excel and save it "
@@ -168,7 +173,7 @@ class _Counter:
                 self._count_cell()
         elif name in VALUE_ELEMENTS:
             self.in_value += 1
-        elif name == f"{SPREADSHEET} row":
+        elif name in ROWS:
             self.row_cells = 0
 
     def _count_cell(self) -> None:
