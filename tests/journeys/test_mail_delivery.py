@@ -138,6 +138,10 @@ def test_mail_waits_out_a_mail_server_outage_longer_than_its_tries_and_arrives(
     kutsu.clock.travel(outbox_row("registration_confirmed").send_after + timedelta(seconds=1))
     [message] = kutsu.wait_for_mail("aino@example.fi", subject="Verkostokokous")
     assert "Aino Aalto" in Mailbox.text(message)
+    # The worker writes what became of a group once it has been sent.
+    wait_until(
+        lambda: outbox_row("registration_confirmed").status == EmailStatus.SENT, "SENT", kutsu
+    )
     delivered = outbox_row("registration_confirmed")
     assert (delivered.status, delivered.attempts) == (EmailStatus.SENT, 1)
 
