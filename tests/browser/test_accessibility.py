@@ -37,7 +37,9 @@ from tests.browser.conftest import write_beside_server
 from tests.browser.language import LANGUAGES, t
 from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, PASSWORD, deliver_mail, link_in
 
-pytestmark = pytest.mark.browser
+# One process runs every walk: the checks that every page had one count this process's walks
+# (make test: pytest-xdist --dist loadgroup).
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("axe")]
 
 WORKSHOP_QUESTION = {
     "label": "Työpaja",
