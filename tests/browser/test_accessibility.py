@@ -378,6 +378,12 @@ def test_organiser_pages_have_no_axe_violations(
     expect_errors(page, language)
     audit.check("co-organisers with errors")
 
+    remove = t(language, "Remove") + " Coco Co-organiser"
+    page.get_by_role("link", name=remove).click()
+    remove_heading = t(language, "Remove %(name)s?", name="Coco Co-organiser")
+    expect(h1(page)).to_have_text(remove_heading)
+    audit.check("remove a co-organiser, confirm")
+
     page.goto(f"/organiser/events/{event.id}/cancel")
     audit.check("cancel event, confirm")
 
@@ -552,6 +558,13 @@ def test_admin_pages_have_no_axe_violations(page: Page, audit, language, event, 
     expect(h1(page)).to_have_text(t(language, "Audit log"))
     expect(page.get_by_role("cell", name=t(language, "Erased one person's data"))).to_be_visible()
     audit.check("audit log")
+
+    page.goto(f"/organiser/events/{event.id}/owner")
+    expect(h1(page)).to_have_text(t(language, "Give the event to another owner"))
+    audit.check("give the event to another owner")
+    page.get_by_role("button", name=t(language, "Make them the owner")).click()
+    expect_errors(page, language)
+    audit.check("give the event to another owner with errors")
 
     audit.assert_clean()
 
