@@ -13,6 +13,7 @@ from app.messages.services import plan_message
 from app.models import (
     Audience,
     MessageBatch,
+    Organiser,
     OrganiserRole,
     OutboundEmail,
     Participation,
@@ -28,6 +29,10 @@ ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "adm
 HELPER_PAGES = {"organiser.check_in", "organiser.mark_arrived"}
 # Pages of the organiser's own, not of an event: every signed-in organiser has them.
 OWN_PAGES = {"organiser.dashboard", "organiser.new_event"}
+# Removing a co-organiser or helper: the owner and admins only.
+TEAM_PAGES = {"accounts.remove"}
+# Giving the event to another owner: admins only.
+ADMIN_EVENT_PAGES = {"accounts.transfer"}
 
 
 def routes(app):
@@ -51,6 +56,10 @@ def expected(role: str, endpoint: str) -> str:
         return "refused"
     if role == "helper":
         return "open" if endpoint in HELPER_PAGES else "refused"
+    if endpoint in ADMIN_EVENT_PAGES:
+        return "open" if role == "admin" else "refused"
+    if endpoint in TEAM_PAGES:
+        return "open" if role in ("owner", "admin") else "refused"
     return "open"
 
 
@@ -104,6 +113,9 @@ def fill(rule, event, nominee, participant) -> str:
     values = {
         "event_id": event.id,
         "candidate_id": nominee.id,
+        "organiser_id": db.session.scalar(  # the co-organiser: one who can be removed
+            sa.select(Organiser.id).where(Organiser.email == "co@example.fi")
+        ),
         "registration_id": participant.id,
         "email_id": email,
         "batch_id": db.session.scalar(

@@ -28,3 +28,10 @@ class CoOrganiserForm(KutsuForm):
     email = email_address_field(
         _l("Their email address"), description=_l("They need an organiser account in Kutsu.")
     )
+
+
+class NewOwnerForm(KutsuForm):
+    email = email_address_field(
+        _l("Email address of the new owner"),
+        description=_l("They need an organiser account in Kutsu."),
+    )

@@ -11,12 +11,23 @@ class OrganiserNotFound(Exception):
     pass
 
 
+class AlreadyOwner(Exception):
+    """The organiser named to take the event over owns it already."""
+
+
 def role_in(organiser: Organiser, event: Event) -> OrganiserRole | None:
-    """The organiser's part in the event; an admin counts as a co-organiser of every one."""
-    for link in event.organiser_links:
-        if link.organiser_id == organiser.id:
-            return link.role
-    return OrganiserRole.CO_ORGANISER if organiser.is_admin else None
+    """The organiser's part in the event. An admin's rights always win: an admin is at least
+    a co-organiser of every event, even one where an organiser added them as a helper."""
+    link = _link_of(event, organiser.id)
+    role = link.role if link else None
+    if organiser.is_admin and role != OrganiserRole.OWNER:
+        return OrganiserRole.CO_ORGANISER
+    return role
+
+
+def may_change_team(organiser: Organiser, event: Event) -> bool:
+    """Removing co-organisers and helpers: the event's owner, and admins."""
+    return organiser.is_admin or role_in(organiser, event) == OrganiserRole.OWNER
 
 
 def event_for(organiser: Organiser, event_id: int, *, helper_ok: bool = False) -> Event | None:
@@ -35,14 +46,60 @@ def add_co_organiser(
     event: Event, email: str, role: OrganiserRole = OrganiserRole.CO_ORGANISER
 ) -> Organiser:
     """Give another organiser account a part in the event (or change it; never the owner's)."""
-    organiser = db.session.scalar(
-        sa.select(Organiser).where(Organiser.email == normalise_email(email))
-    )
-    if organiser is None or not organiser.active:
-        raise OrganiserNotFound(email)
-    link = next((link for link in event.organiser_links if link.organiser_id == organiser.id), None)
+    organiser = _active_organiser(email)
+    link = _link_of(event, organiser.id)
     if link is None:
         event.organiser_links.append(EventOrganiser(organiser=organiser, role=role))
     elif link.role != OrganiserRole.OWNER:
         link.role = role
     return organiser
+
+
+def _active_organiser(email: str) -> Organiser:
+    organiser = db.session.scalar(
+        sa.select(Organiser).where(Organiser.email == normalise_email(email))
+    )
+    if organiser is None or not organiser.active:
+        raise OrganiserNotFound(email)
+    return organiser
+
+
+def _link_of(event: Event, organiser_id: int) -> EventOrganiser | None:
+    return next((link for link in event.organiser_links if link.organiser_id == organiser_id), None)
+
+
+def removable_link(event: Event, organiser_id: int) -> EventOrganiser | None:
+    """A co-organiser's or helper's part in the event; None for the owner, or nobody."""
+    link = _link_of(event, organiser_id)
+    return None if link is None or link.role == OrganiserRole.OWNER else link
+
+
+def remove_from_event(event: Event, link: EventOrganiser) -> None:
+    """They lose the event at once: every page of it looks their part up again."""
+    event.organiser_links.remove(link)
+    db.session.flush()
+
+
+def owner_of(event: Event) -> Organiser | None:
+    return next(
+        (link.organiser for link in event.organiser_links if link.role == OrganiserRole.OWNER),
+        None,
+    )
+
+
+def transfer_ownership(event: Event, email: str) -> tuple[Organiser, Organiser | None]:
+    """Make another organiser the owner; the one before stays on as a co-organiser (the new
+    owner, or an admin, may remove them). Returns the new owner and the one before."""
+    new_owner = _active_organiser(email)
+    before = owner_of(event)
+    if before is not None and before.id == new_owner.id:
+        raise AlreadyOwner(email)
+    if before is not None:
+        _link_of(event, before.id).role = OrganiserRole.CO_ORGANISER
+    link = _link_of(event, new_owner.id)
+    if link is None:
+        event.organiser_links.append(EventOrganiser(organiser=new_owner, role=OrganiserRole.OWNER))
+    else:
+        link.role = OrganiserRole.OWNER
+    db.session.flush()
+    return new_owner, before

@@ -90,6 +90,8 @@ AUDIT_LABELS = {
     AuditAction.VIEWED_NOMINEE: _l("Viewed a nominee"),
     AuditAction.EXPORTED_NOMINATIONS: _l("Downloaded the nominations"),
     AuditAction.ADDED_ORGANISER: _l("Added a co-organiser"),
+    AuditAction.REMOVED_ORGANISER: _l("Removed a co-organiser or helper"),
+    AuditAction.TRANSFERRED_OWNER: _l("Gave the event to another owner"),
     AuditAction.EXPORTED_PERSON: _l("Exported one person's data"),
     AuditAction.ERASED_PERSON: _l("Erased one person's data"),
     AuditAction.RETRIED_MAIL: _l("Sent undelivered email again"),

@@ -21,6 +21,8 @@ class AuditAction(enum.StrEnum):
     VIEWED_NOMINEE = "viewed_nominee"
     EXPORTED_NOMINATIONS = "exported_nominations"
     ADDED_ORGANISER = "added_organiser"  # or a check-in helper
+    REMOVED_ORGANISER = "removed_organiser"  # or a check-in helper
+    TRANSFERRED_OWNER = "transferred_owner"
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
     RETRIED_MAIL = "retried_mail"  # an admin sent undelivered email again

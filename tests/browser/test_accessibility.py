@@ -380,6 +380,12 @@ def test_organiser_pages_have_no_axe_violations(
     expect_errors(page, language)
     audit.check("co-organisers with errors")
 
+    remove = t(language, "Remove") + " Coco Co-organiser"
+    page.get_by_role("link", name=remove).click()
+    remove_heading = t(language, "Remove %(name)s?", name="Coco Co-organiser")
+    expect(h1(page)).to_have_text(remove_heading)
+    audit.check("remove a co-organiser, confirm")
+
     page.goto(f"/organiser/events/{event.id}/cancel")
     audit.check("cancel event, confirm")
 
@@ -577,6 +583,12 @@ def test_admin_pages_have_no_axe_violations(page: Page, audit, language, event, 
         t(language, "%(num)d email will be sent again.", num=1)
     )
     audit.check("undelivered email, sent again")
+    page.goto(f"/organiser/events/{event.id}/owner")
+    expect(h1(page)).to_have_text(t(language, "Give the event to another owner"))
+    audit.check("give the event to another owner")
+    page.get_by_role("button", name=t(language, "Make them the owner")).click()
+    expect_errors(page, language)
+    audit.check("give the event to another owner with errors")
 
     audit.assert_clean()
 
