@@ -1,7 +1,7 @@
 """audit: an admin's retry of undelivered mail; outbound_email.sent_at indexed
 
 Revision ID: d7e3f9a1b5c2
-Revises: d7e3a1f5b9c2
+Revises: e5f1c3a7d9b4
 Create Date: 2026-12-06 19:30:00.000000
 
 """
@@ -10,14 +10,14 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd7e3f9a1b5c2'
-down_revision = 'd7e3a1f5b9c2'
+down_revision = 'e5f1c3a7d9b4'
 branch_labels = None
 depends_on = None
 
 ACTIONS = [
     'viewed_attendees', 'viewed_door_list', 'viewed_check_in', 'exported_attendees',
     'viewed_nominations', 'viewed_nominee', 'exported_nominations', 'added_organiser',
-    'exported_person', 'erased_person',
+    'exported_person', 'erased_person', 'removed_organiser', 'transferred_owner',
 ]
 
 
