@@ -2,8 +2,12 @@
 
 A streamed download must never end as a file that looks complete but is not. Whatever can
 fail is done before the first byte: the header is made and every query has run and given
-its first rows, so a failure there is an error page. A failure after that is logged, noted
-in the audit log, and breaks the connection, so the browser reports a failed download."""
+its first rows, so a failure there is an error page. A failure after that is logged and
+breaks the connection, so the browser reports a failed download.
+
+Its audit line is written before the first byte ("not finished") and says at the end how
+the download ended: complete, stopped after N rows (the browser went away), or failed
+after N rows. N counts the rows handed to the server to send."""
 
 import os
 import socket
@@ -44,12 +48,14 @@ def csv_download(rows: Rows, disposition: str, *, noted: audit.Note) -> Response
         made = rows(connection)
         # The header and the first chunk: every query has run once these are read.
         first = list(islice(made, CHUNK_ROWS + 1))
-    except BaseException:
+    except BaseException as exc:
         connection.close()
+        _conclude(noted, f"failed before the first byte: {type(exc).__name__}")
         raise
-    body = _delivered(chain(first, made), connection, noted)
+    read = _Counted(chain(first, made))
+    body = _delivered(csv_chunks(read), read, connection, noted)
     response = Response(
-        stream_with_context(csv_chunks(body)),
+        stream_with_context(body),
         mimetype="text/csv",
         headers={
             "Content-Disposition": disposition,
@@ -62,21 +68,57 @@ def csv_download(rows: Rows, disposition: str, *, noted: audit.Note) -> Response
     return response
 
 
-def _delivered(
-    rows: Iterator[list[str]], connection: sa.Connection, noted: audit.Note
-) -> Iterator[list[str]]:
-    count = -1  # the header is not a row
-    try:
-        for row in rows:
+class _Counted:
+    """Rows passed on, counted: the header is not a row."""
+
+    def __init__(self, rows: Iterator[list[str]]):
+        self.rows = rows
+        self.count = -1
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for row in self.rows:
+            self.count += 1
             yield row
-            count += 1
+
+
+def _delivered(
+    chunks: Iterator[bytes], read: _Counted, connection: sa.Connection, noted: audit.Note
+) -> Iterator[bytes]:
+    """The chunks, and the download's audit line concluded when they end. A chunk is sent
+    once the server asks for the next; a browser that goes away ends the sending with
+    GeneratorExit at the `yield`."""
+    sent = 0
+    try:
+        for chunk in chunks:
+            in_chunk = read.count
+            yield chunk
+            sent = in_chunk
     except Exception as exc:
-        current_app.logger.exception("An export broke off after %d rows", count)
-        noted.add_line(f"failed after {count} rows: {type(exc).__name__}")
+        current_app.logger.exception("An export broke off after %d rows", sent)
+        # Said before the connection breaks: whoever looks next sees how it ended.
+        _conclude(noted, f"failed after {sent} rows: {type(exc).__name__}", connection)
         _break_the_transfer()
         raise
+    except GeneratorExit:
+        _conclude(noted, f"stopped after {sent} rows: the download was not finished", connection)
+        raise
+    else:  # before the body's last, empty chunk is sent
+        _conclude(noted, f"complete, {sent} rows", connection)
     finally:
         connection.close()
+
+
+def _conclude(noted: audit.Note, outcome: str, connection: sa.Connection | None = None) -> None:
+    """The audit line concluded, the download's own connection closed first; a database
+    that cannot take it (the failure may be the database's) leaves the line saying "not
+    finished", and the log says why."""
+    if connection is not None:
+        connection.close()
+    try:
+        noted.conclude(outcome)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("The audit line of an export could not say: %s", outcome)
 
 
 def _break_the_transfer() -> None:

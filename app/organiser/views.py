@@ -282,7 +282,7 @@ def export_csv(event_id: int):
     event = event_or_404(event_id)
     sensitive = request.args.get("sensitive") == "1"
     detail = "csv sensitive" if sensitive else "csv"
-    noted = audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
+    noted = audit.record_download(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
     rows = partial(attendee_rows, event, sensitive=sensitive)
     return csv_download(rows, export_name(event, _("attendees"), "csv"), noted=noted)
 

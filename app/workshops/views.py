@@ -133,7 +133,9 @@ def _nominations_export(event_id: int, kind: str):
     """The event, and its nominations' rows, with the organisers' notes if asked for."""
     event = event_or_404(event_id)
     notes = request.args.get("notes") == "1"
-    noted = audit.record(
+    # A streamed CSV says on its line how it ended; an XLSX is made whole before it is sent.
+    record = audit.record_download if kind == "csv" else audit.record
+    noted = record(
         AuditAction.EXPORTED_NOMINATIONS, event=event, detail=f"{kind} notes" if notes else kind
     )
     return event, partial(nomination_rows, event, notes=notes), noted
