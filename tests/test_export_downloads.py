@@ -125,6 +125,12 @@ def test_attendee_downloads_through_gunicorn_have_every_row(event_with_people, d
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
     cells = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     assert cells == rows  # the same rows as the CSV, cell for cell
+    db.session.rollback()  # the server wrote them: read afresh
+    assert db.session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.id)).all() == [
+        f"csv: complete, {PEOPLE} rows",
+        f"csv sensitive: complete, {PEOPLE} rows",
+        f"xlsx sensitive: complete, {PEOPLE} rows",
+    ]
 
 
 def test_attendee_csv_downloads_from_the_server_make_run_uses_too(event_with_people, database_url):

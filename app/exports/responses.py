@@ -15,10 +15,11 @@ import struct
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from functools import partial
 from itertools import chain, islice
 
 import sqlalchemy as sa
-from flask import Response, current_app, request, send_file, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 
 from app import audit, clock
 from app.downloads import attachment
@@ -27,6 +28,7 @@ from app.extensions import db
 from app.models import Event
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_BLOCK = 256 * 1024
 
 # An export's rows, read on the connection given.
 Rows = Callable[[sa.Connection], Iterator[list[str]]]
@@ -53,7 +55,7 @@ def csv_download(rows: Rows, disposition: str, *, noted: audit.Note) -> Response
         _conclude(noted, f"failed before the first byte: {type(exc).__name__}")
         raise
     read = _Counted(chain(first, made))
-    body = _delivered(csv_chunks(read), read, connection, noted)
+    body = _delivered(csv_chunks(read), lambda: read.count, connection.close, noted)
     response = Response(
         stream_with_context(body),
         mimetype="text/csv",
@@ -82,38 +84,42 @@ class _Counted:
 
 
 def _delivered(
-    chunks: Iterator[bytes], read: _Counted, connection: sa.Connection, noted: audit.Note
+    chunks: Iterator[bytes],
+    rows_so_far: Callable[[], int],
+    release: Callable[[], None],
+    noted: audit.Note,
 ) -> Iterator[bytes]:
-    """The chunks, and the download's audit line concluded when they end. A chunk is sent
-    once the server asks for the next; a browser that goes away ends the sending with
-    GeneratorExit at the `yield`."""
+    """The chunks, and the download's audit line concluded when they end (after
+    release(), which lets go of what the download read from). A chunk is sent once the
+    server asks for the next; a browser that goes away ends the sending with
+    GeneratorExit at the `yield`. rows_so_far() says how many rows the chunks so far hold."""
     sent = 0
     try:
         for chunk in chunks:
-            in_chunk = read.count
+            in_chunk = rows_so_far()
             yield chunk
             sent = in_chunk
     except Exception as exc:
         current_app.logger.exception("An export broke off after %d rows", sent)
         # Said before the connection breaks: whoever looks next sees how it ended.
-        _conclude(noted, f"failed after {sent} rows: {type(exc).__name__}", connection)
+        _conclude(noted, f"failed after {sent} rows: {type(exc).__name__}", release)
         _break_the_transfer()
         raise
     except GeneratorExit:
-        _conclude(noted, f"stopped after {sent} rows: the download was not finished", connection)
+        _conclude(noted, f"stopped after {sent} rows: the download was not finished", release)
         raise
     else:  # before the body's last, empty chunk is sent
-        _conclude(noted, f"complete, {sent} rows", connection)
+        _conclude(noted, f"complete, {sent} rows", release)
     finally:
-        connection.close()
+        release()
 
 
-def _conclude(noted: audit.Note, outcome: str, connection: sa.Connection | None = None) -> None:
-    """The audit line concluded, the download's own connection closed first; a database
-    that cannot take it (the failure may be the database's) leaves the line saying "not
-    finished", and the log says why."""
-    if connection is not None:
-        connection.close()
+def _conclude(noted: audit.Note, outcome: str, release: Callable[[], None] | None = None) -> None:
+    """The audit line concluded, after release(); a database that cannot take it (the
+    failure may be the database's) leaves the line saying "not finished", and the log
+    says why."""
+    if release is not None:
+        release()
     try:
         noted.conclude(outcome)
     except Exception:
@@ -135,16 +141,30 @@ def _break_the_transfer() -> None:
         client.shutdown(socket.SHUT_RDWR)
 
 
-def xlsx_download(rows: Rows, disposition: str, *, sheet_name: str) -> Response:
-    """The rows as an XLSX file, written whole before the first byte is sent."""
+def xlsx_download(rows: Rows, disposition: str, *, sheet_name: str, noted: audit.Note) -> Response:
+    """The rows as an XLSX file, written whole before the first byte is sent. Its rows are
+    counted as sent only with the file's last byte: a part of a workbook opens as nothing."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_xlsx(rows(db.session.connection()), path, sheet_name=sheet_name)
-        stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
+        written = write_xlsx(rows(db.session.connection()), path, sheet_name=sheet_name)
+        stream = open(path, "rb")  # noqa: SIM115 - closed when the response is
+    except BaseException as exc:
+        _conclude(noted, f"failed before the first byte: {type(exc).__name__}")
+        raise
     finally:
         os.unlink(path)  # the open handle keeps the data until it has been sent
-    response = send_file(stream, mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = disposition
-    response.headers["Cache-Control"] = "no-store"
+    size = os.fstat(stream.fileno()).st_size
+    blocks = iter(partial(stream.read, XLSX_BLOCK), b"")
+    body = _delivered(blocks, lambda: written if stream.tell() == size else 0, stream.close, noted)
+    response = Response(
+        stream_with_context(body),
+        mimetype=XLSX_TYPE,
+        headers={
+            "Content-Disposition": disposition,
+            "Content-Length": str(size),
+            "Cache-Control": "no-store",
+        },
+    )
+    response.call_on_close(stream.close)
     return response
