@@ -1,6 +1,7 @@
 """The audit log: one line per look at, or export of, personal data, and per role change."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -12,11 +13,14 @@ from app.extensions import db
 from app.models import AuditAction, AuditEntry, Event
 
 PAGE_SIZE = 100
+# What a download's line says until it is known how the download ended; it stays if the
+# server stopped before it could say.
+NOT_FINISHED = "not finished"
 
 
 @dataclass(frozen=True)
 class Note:
-    """What a line said, in plain values, to add to it later: how a download ended is
+    """What a line said, in plain values, to finish it later: how a download ended is
     known only after the request's session, and the organiser loaded in it, are gone."""
 
     organiser_id: int
@@ -24,10 +28,16 @@ class Note:
     action: AuditAction
     event_id: int | None
     detail: str
+    entry_id: int | None = None
 
-    def add_line(self, outcome: str) -> None:
-        """Another line for the same act, saying how it ended."""
-        _write(_entry(self, f"{self.detail}: {outcome}"))
+    def conclude(self, outcome: str) -> None:
+        """Say on the act's own line how it ended (one line per act, not one per step)."""
+        detail = f"{self.detail}: {outcome}"[:500]
+        if self.entry_id is None:  # not yet written: a form post's, in its transaction
+            _write(lambda session: session.add(_entry(self, detail)))
+            return
+        update = sa.update(AuditEntry).where(AuditEntry.id == self.entry_id)
+        _write(lambda session: session.execute(update.values(detail=detail)))
 
 
 def record(action: AuditAction, *, event: Event | None = None, detail: str = "") -> Note:
@@ -42,8 +52,16 @@ def record(action: AuditAction, *, event: Event | None = None, detail: str = "")
         event_id=event.id if event else None,
         detail=detail,
     )
-    _write(_entry(note, detail))
-    return note
+    entry = _entry(note, detail)
+    _write(lambda session: session.add(entry))
+    written = sa.inspect(entry).identity  # known without reading the line back
+    return replace(note, entry_id=written[0] if written else None)
+
+
+def record_download(action: AuditAction, *, event: Event, detail: str) -> Note:
+    """A download's line, written before its first byte as not finished; the download
+    concludes it (complete, stopped or failed) when it ends."""
+    return replace(record(action, event=event, detail=f"{detail}: {NOT_FINISHED}"), detail=detail)
 
 
 def _entry(note: Note, detail: str) -> AuditEntry:
@@ -56,13 +74,15 @@ def _entry(note: Note, detail: str) -> AuditEntry:
     )
 
 
-def _write(entry: AuditEntry) -> None:
+def _write(change: Callable) -> None:
+    """change(session): in a form post, with the change it records, in the same
+    transaction; in a read, committed at once in a transaction of its own."""
     if request.method not in SAFE_METHODS:
-        db.session.add(entry)  # with the change it records, in the same transaction
+        change(db.session)
         return
     db.session.commit()  # ends the read so far: SQLite cannot turn an old read into a write
     with writing():
-        db.session.add(entry)
+        change(db.session)
         db.session.commit()
 
 

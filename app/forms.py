@@ -136,6 +136,7 @@ _ISO_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 # 1.1.0001 would overflow when turned into UTC, and 9999 when its retention time is added
 # (and no event is that far): a date outside these years is refused at its field.
 YEARS = (2000, 2199)
+_FIRST_DAY, _LAST_DAY = f"1.1.{YEARS[0]}", f"31.12.{YEARS[1]}"
 # 17.00, 17:00, 9.05 or just 17.
 _TIME = re.compile(r"(\d{1,2})(?:[.:](\d{2}))?")
 
@@ -225,8 +226,8 @@ class DateAndTimeField(Field):
                 _(
                     "Enter %(date)s as a date from %(first)s to %(last)s",
                     date=self.date_name,
-                    first=f"1.1.{YEARS[0]}",
-                    last=f"31.12.{YEARS[1]}",
+                    first=_FIRST_DAY,
+                    last=_LAST_DAY,
                 )
             )
         self.wrong_part = "time"

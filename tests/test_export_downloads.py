@@ -10,6 +10,9 @@ it, never a file that looks complete.
 
 import csv
 import io
+import re
+import socket
+import time
 from contextlib import ExitStack, contextmanager
 
 import openpyxl
@@ -122,6 +125,12 @@ def test_attendee_downloads_through_gunicorn_have_every_row(event_with_people, d
     sheet = openpyxl.load_workbook(io.BytesIO(workbook.content)).active
     cells = [["" if v is None else v for v in row] for row in sheet.iter_rows(values_only=True)]
     assert cells == rows  # the same rows as the CSV, cell for cell
+    db.session.rollback()  # the server wrote them: read afresh
+    assert db.session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.id)).all() == [
+        f"csv: complete, {PEOPLE} rows",
+        f"csv sensitive: complete, {PEOPLE} rows",
+        f"xlsx sensitive: complete, {PEOPLE} rows",
+    ]
 
 
 def test_attendee_csv_downloads_from_the_server_make_run_uses_too(event_with_people, database_url):
@@ -168,6 +177,7 @@ def test_an_export_that_fails_before_its_first_byte_is_an_error_page(
     assert response.status_code == 500
     assert "Content-Disposition" not in response.headers
     assert response.headers["Content-Type"].startswith("text/html")
+    assert export_audit_lines() == ["csv sensitive: failed before the first byte: JSONDecodeError"]
 
 
 @pytest.mark.parametrize("server", ["gunicorn", "flask run --debug"])
@@ -192,7 +202,63 @@ def test_an_export_that_fails_midway_is_a_failed_download_not_a_short_file(
     text = bytes(received).decode("utf-8-sig", errors="replace")
     assert text.startswith("Name;Email;")
     assert "Error" not in text and "Traceback" not in text
-    assert export_audit_lines() == [
-        "csv sensitive",
-        "csv sensitive: failed after 1999 rows: JSONDecodeError",
-    ]
+    # One line for the one download, saying how it ended.
+    assert export_audit_lines() == ["csv sensitive: failed after 1999 rows: JSONDecodeError"]
+
+
+MANY = 20_000  # far more than the socket buffers hold: the download is still going
+
+
+def first_bytes_then_gone(organiser: Organiser, path: str) -> bytes:
+    """Download as a browser that is closed after the first chunk has arrived: a small
+    receive buffer, then the connection closed with the rest unread (a reset)."""
+    host, port = organiser.base_url.removeprefix("http://").split(":")
+    cookies = "; ".join(f"{k}={v}" for k, v in organiser.session.cookies.get_dict().items())
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.settimeout(TIMEOUT)
+        sock.connect((host, int(port)))
+        request = f"GET {path} HTTP/1.1\r\nHost: {host}\r\nCookie: {cookies}\r\n\r\n"
+        sock.sendall(request.encode())
+        received = b""
+        while len(received) < 16384:
+            received += sock.recv(4096)
+    return received
+
+
+def wait_for_line(unfinished: str) -> list[str]:
+    """The export lines, once none says `unfinished` (the server concludes a download
+    after its connection is gone)."""
+    deadline = time.monotonic() + TIMEOUT
+    while unfinished in (lines := export_audit_lines()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return lines
+
+
+@pytest.mark.both_databases
+def test_a_download_the_browser_abandons_is_audited_as_stopped_and_a_whole_one_as_complete(
+    make_organiser, make_event, database_url
+):
+    admin = make_organiser(email="admin@example.fi", admin=True)
+    event = make_event(admin, questions=[DIET_QUESTION, COFFEE_QUESTION, INTEREST_QUESTION])
+    bulk_registrations(event, MANY)
+    path = f"/organiser/events/{event.id}/attendees.csv"
+
+    with served("gunicorn", database_url) as base_url:
+        organiser = Organiser(base_url, admin.email)
+        started = first_bytes_then_gone(organiser, path)
+        abandoned = wait_for_line("csv: not finished")
+        whole = organiser.get(path)
+        both = wait_for_line("csv: not finished")
+        audit_page = organiser.get("/admin/audit")
+
+    assert started.startswith(b"HTTP/1.1 200 OK")
+    [line] = abandoned
+    stopped = re.fullmatch(r"csv: stopped after (\d+) rows: the download was not finished", line)
+    assert stopped, line
+    assert 0 < int(stopped.group(1)) < MANY
+    assert len(parsed_csv(whole.content)) == MANY + 1
+    assert both == [line, f"csv: complete, {MANY} rows"]
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", audit_page.text))
+    assert f"Downloaded the attendees {event.title} csv: complete, {MANY} rows" in shown
+    assert f"Downloaded the attendees {event.title} {line}" in shown

@@ -578,7 +578,7 @@ def test_sensitive_answers_stay_out_of_the_list_and_downloads_unless_asked_for(
     _, full = download(client, url + ".csv?sensitive=1")
     assert "keliakia" in full.decode("utf-8-sig")
     details = db.session.scalars(sa.select(AuditEntry.detail).order_by(AuditEntry.id)).all()
-    assert details == ["", "csv", "sensitive", "csv sensitive"]
+    assert details == ["", "csv: complete, 1 rows", "sensitive", "csv sensitive: complete, 1 rows"]
 
 
 def test_times_in_exports_are_helsinki_time_on_both_sides_of_a_clock_change():

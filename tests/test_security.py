@@ -1,6 +1,7 @@
 """Headers that keep pages, tokens and personal data where they belong."""
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tests.conftest import deliver_mail, link_in, sign_up, text_of
 
@@ -40,7 +41,7 @@ def post_rules(app):
         if "POST" not in rule.methods:
             continue
         values = {
-            name: 1 if type(converter).__name__ == "IntegerConverter" else "x"
+            name: 1 if isinstance(converter, IntegerConverter) else "x"
             for name, converter in rule._converters.items()
         }
         yield rule.rule, app.url_map.bind("kutsu.test").build(rule.endpoint, values)

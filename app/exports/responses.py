@@ -2,8 +2,12 @@
 
 A streamed download must never end as a file that looks complete but is not. Whatever can
 fail is done before the first byte: the header is made and every query has run and given
-its first rows, so a failure there is an error page. A failure after that is logged, noted
-in the audit log, and breaks the connection, so the browser reports a failed download."""
+its first rows, so a failure there is an error page. A failure after that is logged and
+breaks the connection, so the browser reports a failed download.
+
+Its audit line is written before the first byte ("not finished") and says at the end how
+the download ended: complete, stopped after N rows (the browser went away), or failed
+after N rows. N counts the rows handed to the server to send."""
 
 import os
 import socket
@@ -11,10 +15,11 @@ import struct
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import suppress
+from functools import partial
 from itertools import chain, islice
 
 import sqlalchemy as sa
-from flask import Response, current_app, request, send_file, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 
 from app import audit, clock
 from app.downloads import attachment
@@ -23,6 +28,7 @@ from app.extensions import db
 from app.models import Event
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_BLOCK = 256 * 1024
 
 # An export's rows, read on the connection given.
 Rows = Callable[[sa.Connection], Iterator[list[str]]]
@@ -44,12 +50,14 @@ def csv_download(rows: Rows, disposition: str, *, noted: audit.Note) -> Response
         made = rows(connection)
         # The header and the first chunk: every query has run once these are read.
         first = list(islice(made, CHUNK_ROWS + 1))
-    except BaseException:
+    except BaseException as exc:
         connection.close()
+        _conclude(noted, f"failed before the first byte: {type(exc).__name__}")
         raise
-    body = _delivered(chain(first, made), connection, noted)
+    read = _Counted(chain(first, made))
+    body = _delivered(csv_chunks(read), lambda: read.count, connection.close, noted)
     response = Response(
-        stream_with_context(csv_chunks(body)),
+        stream_with_context(body),
         mimetype="text/csv",
         headers={
             "Content-Disposition": disposition,
@@ -62,21 +70,61 @@ def csv_download(rows: Rows, disposition: str, *, noted: audit.Note) -> Response
     return response
 
 
-def _delivered(
-    rows: Iterator[list[str]], connection: sa.Connection, noted: audit.Note
-) -> Iterator[list[str]]:
-    count = -1  # the header is not a row
-    try:
-        for row in rows:
+class _Counted:
+    """Rows passed on, counted: the header is not a row."""
+
+    def __init__(self, rows: Iterator[list[str]]):
+        self.rows = rows
+        self.count = -1
+
+    def __iter__(self) -> Iterator[list[str]]:
+        for row in self.rows:
+            self.count += 1
             yield row
-            count += 1
+
+
+def _delivered(
+    chunks: Iterator[bytes],
+    rows_so_far: Callable[[], int],
+    release: Callable[[], None],
+    noted: audit.Note,
+) -> Iterator[bytes]:
+    """The chunks, and the download's audit line concluded when they end (after
+    release(), which lets go of what the download read from). A chunk is sent once the
+    server asks for the next; a browser that goes away ends the sending with
+    GeneratorExit at the `yield`. rows_so_far() says how many rows the chunks so far hold."""
+    sent = 0
+    try:
+        for chunk in chunks:
+            in_chunk = rows_so_far()
+            yield chunk
+            sent = in_chunk
     except Exception as exc:
-        current_app.logger.exception("An export broke off after %d rows", count)
-        noted.add_line(f"failed after {count} rows: {type(exc).__name__}")
+        current_app.logger.exception("An export broke off after %d rows", sent)
+        # Said before the connection breaks: whoever looks next sees how it ended.
+        _conclude(noted, f"failed after {sent} rows: {type(exc).__name__}", release)
         _break_the_transfer()
         raise
+    except GeneratorExit:
+        _conclude(noted, f"stopped after {sent} rows: the download was not finished", release)
+        raise
+    else:  # before the body's last, empty chunk is sent
+        _conclude(noted, f"complete, {sent} rows", release)
     finally:
-        connection.close()
+        release()
+
+
+def _conclude(noted: audit.Note, outcome: str, release: Callable[[], None] | None = None) -> None:
+    """The audit line concluded, after release(); a database that cannot take it (the
+    failure may be the database's) leaves the line saying "not finished", and the log
+    says why."""
+    if release is not None:
+        release()
+    try:
+        noted.conclude(outcome)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("The audit line of an export could not say: %s", outcome)
 
 
 def _break_the_transfer() -> None:
@@ -93,16 +141,30 @@ def _break_the_transfer() -> None:
         client.shutdown(socket.SHUT_RDWR)
 
 
-def xlsx_download(rows: Rows, disposition: str, *, sheet_name: str) -> Response:
-    """The rows as an XLSX file, written whole before the first byte is sent."""
+def xlsx_download(rows: Rows, disposition: str, *, sheet_name: str, noted: audit.Note) -> Response:
+    """The rows as an XLSX file, written whole before the first byte is sent. Its rows are
+    counted as sent only with the file's last byte: a part of a workbook opens as nothing."""
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
-        write_xlsx(rows(db.session.connection()), path, sheet_name=sheet_name)
-        stream = open(path, "rb")  # noqa: SIM115 - closed by send_file when sent
+        written = write_xlsx(rows(db.session.connection()), path, sheet_name=sheet_name)
+        stream = open(path, "rb")  # noqa: SIM115 - closed when the response is
+    except BaseException as exc:
+        _conclude(noted, f"failed before the first byte: {type(exc).__name__}")
+        raise
     finally:
         os.unlink(path)  # the open handle keeps the data until it has been sent
-    response = send_file(stream, mimetype=XLSX_TYPE)
-    response.headers["Content-Disposition"] = disposition
-    response.headers["Cache-Control"] = "no-store"
+    size = os.fstat(stream.fileno()).st_size
+    blocks = iter(partial(stream.read, XLSX_BLOCK), b"")
+    body = _delivered(blocks, lambda: written if stream.tell() == size else 0, stream.close, noted)
+    response = Response(
+        stream_with_context(body),
+        mimetype=XLSX_TYPE,
+        headers={
+            "Content-Disposition": disposition,
+            "Content-Length": str(size),
+            "Cache-Control": "no-store",
+        },
+    )
+    response.call_on_close(stream.close)
     return response

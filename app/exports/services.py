@@ -278,8 +278,9 @@ def csv_chunks(rows: Iterable[list[str]]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def write_xlsx(rows: Iterable[list[str]], target, *, sheet_name: str) -> None:
-    """Every cell a plain string: nothing becomes a formula, a link or a number."""
+def write_xlsx(rows: Iterable[list[str]], target, *, sheet_name: str) -> int:
+    """Every cell a plain string: nothing becomes a formula, a link or a number. Returns
+    how many rows were written after the header."""
     workbook = xlsxwriter.Workbook(
         target,
         {
@@ -291,9 +292,11 @@ def write_xlsx(rows: Iterable[list[str]], target, *, sheet_name: str) -> None:
     )
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True})
+    row_number = 0
     for row_number, row in enumerate(rows):
         for column, cell in enumerate(row):
             sheet.write_string(
                 row_number, column, neutralise(cell), bold if row_number == 0 else None
             )
     workbook.close()
+    return row_number

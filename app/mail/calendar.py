@@ -102,8 +102,9 @@ def _helsinki_zone(year: int) -> bytes:
     start of summer time as 04.00, the first time after the change, where RFC 5545 wants
     the time before it, in the offset changed from (03.00), so a calendar that follows the
     RFC put the change an hour late."""
-    first = datetime(year - 1, 1, 1, tzinfo=UTC)
-    last = datetime(year + 2, 1, 1, tzinfo=UTC)
+    # Within datetime's years: an event stored in year 9999 still gets its calendar entry.
+    first = datetime(max(year - 1, 2), 1, 1, tzinfo=UTC)
+    last = datetime(min(year + 2, 9999), 1, 1, tzinfo=UTC)
     zone = icalendar.Timezone()
     zone.add("tzid", "Europe/Helsinki")
     start = first.astimezone(clock.HELSINKI)

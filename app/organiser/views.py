@@ -252,7 +252,7 @@ def export_csv(event_id: int):
     event = event_or_404(event_id)
     sensitive = request.args.get("sensitive") == "1"
     detail = "csv sensitive" if sensitive else "csv"
-    noted = audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
+    noted = audit.record_download(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
     rows = partial(attendee_rows, event, sensitive=sensitive)
     return csv_download(rows, export_name(event, _("attendees"), "csv"), noted=noted)
 
@@ -262,7 +262,7 @@ def export_xlsx(event_id: int):
     event = event_or_404(event_id)
     sensitive = request.args.get("sensitive") == "1"
     detail = "xlsx sensitive" if sensitive else "xlsx"
-    audit.record(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
+    noted = audit.record_download(AuditAction.EXPORTED_ATTENDEES, event=event, detail=detail)
     name = export_name(event, _("attendees"), "xlsx")
     rows = partial(attendee_rows, event, sensitive=sensitive)
-    return xlsx_download(rows, name, sheet_name=_("Attendees"))
+    return xlsx_download(rows, name, sheet_name=_("Attendees"), noted=noted)

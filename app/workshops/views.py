@@ -142,7 +142,7 @@ def _nominations_export(event_id: int, kind: str):
     """The event, and its nominations' rows, with the organisers' notes if asked for."""
     event = event_or_404(event_id)
     notes = request.args.get("notes") == "1"
-    noted = audit.record(
+    noted = audit.record_download(
         AuditAction.EXPORTED_NOMINATIONS, event=event, detail=f"{kind} notes" if notes else kind
     )
     return event, partial(nomination_rows, event, notes=notes), noted
@@ -156,9 +156,9 @@ def nominations_csv(event_id: int):
 
 @bp.get("/events/<int:event_id>/nominations.xlsx")
 def nominations_xlsx(event_id: int):
-    event, rows, _noted = _nominations_export(event_id, "xlsx")
+    event, rows, noted = _nominations_export(event_id, "xlsx")
     name = export_name(event, _("nominations"), "xlsx")
-    return xlsx_download(rows, name, sheet_name=_("Nominations"))
+    return xlsx_download(rows, name, sheet_name=_("Nominations"), noted=noted)
 
 
 # --- invitations ---------------------------------------------------------------------
