@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app import audit, clock
-from app.bounds import later
 from app.auth.sessions import forget_old_sessions
+from app.bounds import later
 from app.extensions import db
 from app.models import (
     Answer,
