@@ -37,9 +37,9 @@ from tests.browser.conftest import write_beside_server
 from tests.browser.language import LANGUAGES, t
 from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, PASSWORD, deliver_mail, link_in
 
-# One process runs every walk: the checks that every page had one count this process's walks
-# (make test: pytest-xdist --dist loadgroup).
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("axe")]
+# One process runs every walk: the checks that every page had one count this process's
+# walks (make test distributes whole files: pytest-xdist --dist loadfile).
+pytestmark = pytest.mark.browser
 
 WORKSHOP_QUESTION = {
     "label": "Työpaja",
