@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/sign_in.py contention [--guessers 12] [--sign-ups 30]
     .venv/bin/python bench/sign_in.py forgot [--rounds 300]
+    .venv/bin/python bench/sign_in.py statements
 
 contention: on SQLite, how long a complete sign-up's post takes while `--guessers` clients
 post wrong passwords for an account, one after another, without pause (and first with no
@@ -11,6 +12,9 @@ one guessing). A password check that holds the write lock makes sign-ups queue b
 forgot: how long the forgot-password form's answer takes for an organiser's address and
 for an address with no account, each asked again and asked for the first time, in turns;
 medians. Equal work gives equal times.
+
+statements: SQL statements per organiser page (GET /organiser/, signed in, Flask's test
+client): what loading the signed-in organiser costs each page.
 
 Each run uses a temporary SQLite file; rate limits are off (every client is 127.0.0.1).
 Run it on two commits (a worktree of each) in turns to compare; the machine's speed moves.
@@ -159,6 +163,33 @@ def forgot(rounds: int) -> None:
                 print(f"forgot-password, {name}: {summary(times)}")
 
 
+def statements(pages: int = 20) -> None:
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from bench.common import make_app
+
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/kutsu.sqlite3"
+        reset_database(url)
+        prepare(url, capacity=10)
+        app = make_app(url, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+        client = app.test_client()
+        signed_in = client.post("/login", data={"email": ACCOUNT, "password": "bench-password-1"})
+        assert signed_in.status_code == 303, signed_in.status_code
+        count = [0]
+        with app.app_context():
+            engine = db.engine
+
+        @event.listens_for(engine, "before_cursor_execute")
+        def counted(*args) -> None:
+            count[0] += 1
+
+        for _ in range(pages):
+            assert client.get("/organiser/").status_code == 200
+        print(f"statements per organiser page: {count[0] / pages:.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -167,11 +198,14 @@ def main() -> None:
     busy.add_argument("--sign-ups", type=int, default=30)
     asked = commands.add_parser("forgot")
     asked.add_argument("--rounds", type=int, default=300)
+    commands.add_parser("statements")
     args = parser.parse_args()
     if args.command == "contention":
         contention(args.guessers, args.sign_ups)
-    else:
+    elif args.command == "forgot":
         forgot(args.rounds)
+    else:
+        statements()
 
 
 if __name__ == "__main__":
