@@ -119,7 +119,10 @@ def test_nominees_are_told_selected_invited_at_the_set_time_and_accept_or_declin
     declined = bertta.submit(decline, {"reason": "Another meeting that day."})
     assert "You declined the invitation" in page_text(declined.text)
 
-    # The organiser sees where the invitations stand, and who is coming.
+    # The organiser sees where the invitations stand, and who is coming: days after he
+    # planned them, so he signs in again (a session unused for 8 hours has ended).
+    assert "/login" in olli.get(invitations).url
+    olli.sign_in("olli@example.fi")
     standing = page_text(olli.get(invitations).text)
     assert re.search(r"Accepted\s+1 / 10", standing), standing
     assert re.search(r"Declined\s+1", standing), standing
