@@ -19,7 +19,7 @@ from tests.servers import Process, app_environment, running_process
 from tests.tcp_proxy import TcpProxy
 
 WAIT = 30  # seconds for mail to arrive, or for the worker to meet the failure
-INTERRUPTED = re.compile(r"^mail worker interrupted: .*; next try in", re.M)
+INTERRUPTED = re.compile(r"mail worker interrupted: .*; next try in")
 
 
 @contextmanager

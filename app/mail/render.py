@@ -77,10 +77,12 @@ CALENDAR_REQUEST = {
     "event_updated",
 }
 CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
+# Mail about an organiser's account: no event, so no title in the subject.
+ACCOUNT_MAIL = {"password_reset", "sign_in_attempts"}
 
 
 def still_relevant(email: OutboundEmail) -> bool:
-    if email.kind in ("password_reset", "sign_in_attempts"):
+    if email.kind in ACCOUNT_MAIL:
         organiser = db.session.get(Organiser, email.payload.get("organiser_id", 0))
         return organiser is not None and organiser.active
     if email.kind in WITH_REPLY_LINKS:
