@@ -14,7 +14,6 @@ file.
 """
 
 import os
-import re
 import threading
 import time
 
@@ -86,21 +85,15 @@ raw_env = [
 ]
 
 _running: dict[int, tuple[float, str]] = {}  # thread -> (its request's start, "GET /path")
-# A path segment this long from these letters is a token (/manage/<token>): never logged.
-_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,}")
 
 
 def pre_request(worker, req):
-    _running[threading.get_ident()] = (time.monotonic(), f"{req.method} {_redacted(req.path)}")
+    # The path without its query (which may name a person); logger_class takes out tokens.
+    _running[threading.get_ident()] = (time.monotonic(), f"{req.method} {req.path}")
 
 
 def post_request(worker, req, environ, resp):
     _running.pop(threading.get_ident(), None)
-
-
-def _redacted(path: str) -> str:
-    # A long event slug is left out too: better than a token left in.
-    return _TOKEN.sub("…", path)
 
 
 def _watch(worker) -> None:
