@@ -83,6 +83,10 @@ def privacy_purge_command(dry_run: bool):
     if done.sign_in_sessions:
         forget = "Would forget" if dry_run else "Forgot"
         click.echo(f"{forget} {done.sign_in_sessions} ended organiser sign-in sessions.")
+    if done.account_mail:
+        days = current_app.config["ACCOUNT_MAIL_RETENTION_DAYS"]
+        forget = "Would forget" if dry_run else "Forgot"
+        click.echo(f"{forget} {done.account_mail} account emails older than {days} days.")
 
 
 def purge_when_due(last_run: float | None) -> float | None:
@@ -107,6 +111,8 @@ def purge_when_due(last_run: float | None) -> float | None:
         click.echo(f"retention: forgot {done.audit_entries} old audit log lines")
     if done.sign_in_sessions:
         click.echo(f"retention: forgot {done.sign_in_sessions} ended sign-in sessions")
+    if done.account_mail:
+        click.echo(f"retention: forgot {done.account_mail} old account emails")
     return time.monotonic()
 
 

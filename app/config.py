@@ -80,6 +80,10 @@ class Defaults:
     SIGN_IN_IDLE_MINUTES = 8 * 60
     SIGN_IN_MAX_DAYS = 7
     SIGN_IN_SESSION_RETENTION_DAYS = 30
+    # Mail with no event (password resets, wrong-password alerts, and the forgot-password
+    # requests for unknown addresses, which are queued and skipped): deleted this many days
+    # after it was queued, long after its last retry (three days).
+    ACCOUNT_MAIL_RETENTION_DAYS = 30
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none).
     PROXY_FIX_X_FOR = 0
     SESSION_COOKIE_HTTPONLY = True

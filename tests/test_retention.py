@@ -24,7 +24,7 @@ from app.models import (
 )
 from app.nominations import services as nominations
 from app.organiser.services import QuestionDetails
-from tests.conftest import DIET_QUESTION, deliver_mail, link_in, sign_up, text_of
+from tests.conftest import DIET_QUESTION, deliver_mail, link_in, sign_up, submit, text_of
 
 
 @pytest.fixture
@@ -247,3 +247,35 @@ def test_the_mail_worker_runs_the_retention_purge(runner, past_event):
     assert "retention: forgot 1 old audit log lines" in result.output
     assert "old@example.fi" not in audit_details()
     assert db.session.scalar(sa.select(Registration.email).limit(1)) == ""
+
+
+def test_mail_about_accounts_is_forgotten_a_month_after_it_was_queued(
+    app, client, runner, make_organiser, past_event
+):
+    """Password resets and the requests for unknown addresses have no event whose retention
+    would end them: they name a person (or anyone's address typed in), so they go too."""
+    make_organiser(email="anna@example.fi")
+    for email in ("anna@example.fi", "nobody@example.fi"):
+        submit(client, "/login/forgot", {"email": email}, form_page="/login/forgot")
+    deliver_mail(app)
+    event_mail = count(OutboundEmail, past_event)
+    assert event_mail and account_mail() == ["anna@example.fi", "nobody@example.fi"]
+
+    clock.travel(clock.now() + timedelta(days=29))
+    assert "account emails" not in runner.invoke(args=["privacy", "purge"]).output
+    assert len(account_mail()) == 2
+
+    clock.travel(clock.now() + timedelta(days=2))
+    dry = runner.invoke(args=["privacy", "purge", "--dry-run"])
+    assert "Would forget 2 account emails older than 30 days." in dry.output
+    assert len(account_mail()) == 2
+    result = runner.invoke(args=["privacy", "purge"])
+
+    assert "Forgot 2 account emails older than 30 days." in result.output, result.output
+    assert account_mail() == []
+    assert count(OutboundEmail, past_event) == event_mail  # the event's own retention decides
+
+
+def account_mail() -> list[str]:
+    query = sa.select(OutboundEmail.recipient).where(OutboundEmail.event_id.is_(None))
+    return sorted(db.session.scalars(query))

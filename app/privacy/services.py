@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from app import audit, clock
 from app.auth.sessions import forget_old_sessions
@@ -65,6 +66,7 @@ class RetentionRun:
     erased: list[Erased]
     audit_entries: int  # lines of the audit log past their own retention time
     sign_in_sessions: int = 0  # organisers' sessions ended or expired long since
+    account_mail: int = 0  # mail with no event (password resets, alerts) queued long since
 
 
 # PostgreSQL's advisory lock for retention runs: any number, the same in every process.
@@ -85,7 +87,18 @@ def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
         erased,
         audit.forget_old_entries(now, dry_run=dry_run),
         forget_old_sessions(now, dry_run=dry_run),
+        forget_old_account_mail(now, dry_run=dry_run),
     )
+
+
+def forget_old_account_mail(now: datetime, *, dry_run: bool = False) -> int:
+    """Mail with no event has no event's retention to end it: it is deleted
+    ACCOUNT_MAIL_RETENTION_DAYS after it was queued. Returns how many."""
+    days = timedelta(days=current_app.config["ACCOUNT_MAIL_RETENTION_DAYS"])
+    old = sa.and_(OutboundEmail.event_id.is_(None), OutboundEmail.created_at < now - days)
+    if dry_run:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(OutboundEmail).where(old))
+    return db.session.execute(sa.delete(OutboundEmail).where(old)).rowcount or 0
 
 
 def purge_expired(now: datetime, *, dry_run: bool = False) -> list[Erased]:
