@@ -215,14 +215,17 @@ def publish_event(event: Event) -> None:
 
 def cancel_event(event: Event) -> int:
     """Cancel the event and tell everyone who signed up; returns how many were told."""
+    # PostgreSQL: the row locked FOR UPDATE, which waits for every sign-up still being
+    # written (each holds it FOR KEY SHARE, app.signup.storage) and makes later ones wait
+    # for this to commit; SQLite's write lock does both already.
+    db.session.refresh(event, with_for_update=True)
     if event.status == EventStatus.CANCELLED:
         return 0
     event.status = EventStatus.CANCELLED
     event.cancelled_at = clock.now()
     event.sequence += 1
-    # Written before the people are read: a sign-up still being written holds the event's
-    # row (app.signup.storage), so the UPDATE waits for it to commit, and the read below
-    # finds it; a sign-up after this one finds the event cancelled and is refused.
+    # Written before the people are read, so every sign-up committed before the lock above
+    # is found below, and every later one finds the event cancelled and is refused.
     db.session.flush()
     people = db.session.scalars(
         sa.select(Registration).where(
