@@ -78,6 +78,15 @@ def _check_after_idle(engine: Engine, seconds: float) -> None:
 _IDLE_SINCE = "kutsu.idle_since"
 
 
+def counts_by(column, condition, values) -> dict:
+    """How many rows meeting condition have each of values in column (0 for none): one
+    GROUP BY, where a count per value would be a query each."""
+    rows = db.session.execute(
+        sa.select(column, sa.func.count()).where(condition).group_by(column)
+    ).all()
+    return dict.fromkeys(values, 0) | dict(rows)
+
+
 def insert_rows(table: sa.Table, rows: list[dict]) -> None:
     """rows into table, as one INSERT with a VALUES list; each row gives the same columns,
     all but those the database fills itself (column defaults in Python do not apply).

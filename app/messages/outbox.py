@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
 
+from app.database import counts_by
 from app.extensions import db
 from app.mail.worker import retry_messages
 from app.models import EmailStatus, Event, OutboundEmail
@@ -39,14 +40,7 @@ def kind_name(kind: str) -> str:
 
 
 def outbox_counts(event: Event) -> dict[EmailStatus, int]:
-    rows = db.session.execute(
-        sa.select(OutboundEmail.status, sa.func.count())
-        .where(OutboundEmail.event_id == event.id)
-        .group_by(OutboundEmail.status)
-    ).all()
-    counts = dict.fromkeys(EmailStatus, 0)
-    counts.update({status: count for status, count in rows})
-    return counts
+    return counts_by(OutboundEmail.status, OutboundEmail.event_id == event.id, EmailStatus)
 
 
 def outbox_page(event: Event, *, status: str = "", page: int = 1):

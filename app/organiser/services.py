@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app import clock
+from app.database import counts_by
 from app.extensions import db
 from app.invitations.services import reschedule_invitations
 from app.mail.outbox import queue_email, queue_registration_email
@@ -259,11 +260,4 @@ def all_events() -> list[Event]:
 
 
 def registration_counts(event: Event) -> dict[RegistrationStatus, int]:
-    rows = db.session.execute(
-        sa.select(Registration.status, sa.func.count())
-        .where(Registration.event_id == event.id)
-        .group_by(Registration.status)
-    ).all()
-    counts = dict.fromkeys(RegistrationStatus, 0)
-    counts.update({status: count for status, count in rows})
-    return counts
+    return counts_by(Registration.status, Registration.event_id == event.id, RegistrationStatus)
