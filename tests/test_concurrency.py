@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Event, OutboundEmail, Registration, RegistrationStatus
+from app.places import services as places
 from app.signup import services
 from tests.conftest import csrf_token_in
 from tests.servers import running_server
@@ -185,7 +186,7 @@ def test_five_hundred_simultaneous_sign_ups_fill_fifty_seats_and_queue_the_rest(
     assert Counter(status.values()) == {CONFIRMED: SEATS, WAITING: PEOPLE - SEATS}
     assert sorted(registered) == sorted(e for e, s in status.items() if s == CONFIRMED)
     assert db.session.get(Event, event_id).confirmed_count == SEATS
-    positions = {r.email: services.waiting_position(r) for r in registrations}
+    positions = {r.email: places.waiting_position(r) for r in registrations}
     assert {e: p for e, p in positions.items() if p is not None} == queued
 
     everything = outbox_of(event_id)
@@ -259,7 +260,7 @@ def test_cancellations_and_sign_ups_at_once_promote_in_order_and_never_overbook(
     still_waiting = [r for r in registrations if r.status == WAITING]
     assert [r.id for r in still_waiting[:7]] == waiting_ids[3:]
     assert sorted(r.email for r in still_waiting[7:]) == newcomers
-    assert [services.waiting_position(r) for r in still_waiting] == list(range(1, 18))
+    assert [places.waiting_position(r) for r in still_waiting] == list(range(1, 18))
 
     outbox = outbox_of(event_id)
     reminded = {m.registration_id for m in outbox if m.kind == "reminder"}

@@ -645,7 +645,7 @@ def test_skipped_and_unrenderable_messages_do_not_hold_up_the_rest_of_their_grou
     app, make_event, mailbox, monkeypatch
 ):
     from app.mail import worker
-    from app.signup.services import cancel_registration
+    from app.places.services import cancel_registration
 
     emails = sign_up_many(make_event(), 15)
     cancel_registration(db.session.scalar(sa.select(Registration).filter_by(email=emails[3])))

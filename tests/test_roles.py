@@ -26,7 +26,7 @@ from tests.conftest import PASSWORD, csrf_token_in, submit
 
 ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "admin"]
 # The only pages of an event a check-in helper may open.
-HELPER_PAGES = {"organiser.check_in", "organiser.mark_arrived"}
+HELPER_PAGES = {"attendees.check_in", "attendees.mark_arrived"}
 # Pages of the organiser's own, not of an event: every signed-in organiser has them.
 OWN_PAGES = {"organiser.dashboard", "organiser.new_event"}
 # Removing a co-organiser or helper: the owner and admins only.

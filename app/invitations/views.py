@@ -9,8 +9,9 @@ from app.extensions import db
 from app.invitations import services
 from app.invitations.forms import DeclineForm, accept_form_for
 from app.models import Invitation
+from app.places.services import waiting_position
 from app.ratelimits import public_form
-from app.signup.services import EventFull, waiting_position
+from app.signup.services import EventFull
 
 bp = Blueprint("invitations", __name__, url_prefix="/invitations")
 

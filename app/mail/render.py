@@ -26,7 +26,8 @@ from app.models import (
     OutboundEmail,
     RegistrationStatus,
 )
-from app.signup.services import has_a_place, issue_manage_link_token, waiting_position
+from app.places.services import has_a_place, waiting_position
+from app.signup.services import issue_manage_link_token
 
 SUBJECTS = {
     "registration_confirmed": _l("You are registered: %(title)s"),

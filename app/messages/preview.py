@@ -23,7 +23,7 @@ from app.models import (
 )
 from app.models.content import Shown
 from app.navigation import public_url
-from app.signup.services import has_a_place
+from app.places.services import has_a_place
 
 BY_NAME = (sa.func.lower(Registration.name), Registration.id)
 

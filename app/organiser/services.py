@@ -28,7 +28,7 @@ from app.models import (
     Registration,
     RegistrationStatus,
 )
-from app.signup.services import promote_from_waiting_list
+from app.places.services import promote_from_waiting_list
 
 
 @dataclass

@@ -28,7 +28,7 @@ from app.models import (
     Token,
 )
 from app.nominations.services import nominee_informed_key
-from app.signup.services import cancel_registration
+from app.places.services import cancel_registration
 from app.text import normalise_email
 
 

@@ -17,7 +17,7 @@ from app.mail.outbox import (
     queue_registration_email,
     registration_email_key,
 )
-from app.mail.schedule import new_reminders, plan_reminders
+from app.mail.schedule import new_reminders
 from app.models import (
     Answer,
     Event,
@@ -28,9 +28,12 @@ from app.models import (
     RegistrationStatus,
     TokenPurpose,
 )
+from app.places.services import (
+    forget_seat_count,
+    has_a_place,
+)
 from app.signup.storage import (
     NEW_REGISTRATION,
-    TAKE_SEAT,
     EventNotPublished,
     for_registration,
     write_new_registration,
@@ -129,7 +132,7 @@ def enrol(
             # else it was cancelled in the moment between the two: the insert goes through
     except EventNotPublished:
         raise RegistrationClosed from None  # cancelled since the event was read
-    _forget_seat_count(event)
+    forget_seat_count(event)
     if not written.seated and not event.waiting_list:
         raise EventFull  # the caller rolls back what was written above
     if written.seated != (status == RegistrationStatus.CONFIRMED):
@@ -209,99 +212,11 @@ _SET_STATUS = (
 _FORGET_MAIL = sa.delete(OutboundEmail.__table__).where(
     OutboundEmail.__table__.c.registration_id == sa.bindparam("registration_id")
 )
-_EVENTS = Event.__table__
-_RELEASE_SEAT = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count - 1)
-)
 
 
 def find_live_registration(event: Event | EventRow, email: str) -> Registration | None:
     return db.session.scalar(
         _LIVE_REGISTRATION, {"event_id": event.id, "email": normalise_email(email)}
-    )
-
-
-def take_seat(event: Event) -> bool:
-    """One atomic conditional UPDATE: a changed row is a seat, none is a full event."""
-    result = db.session.execute(TAKE_SEAT, {"event_id": event.id})
-    _forget_seat_count(event)
-    return result.rowcount == 1
-
-
-def release_seat(event: Event) -> None:
-    db.session.execute(_RELEASE_SEAT, {"event_id": event.id})
-    _forget_seat_count(event)
-
-
-def _forget_seat_count(event: Event | EventRow) -> None:
-    # The count changed in the database, not in the loaded event: read it again when used.
-    if isinstance(event, Event):
-        db.session.expire(event, ["confirmed_count"])
-
-
-def waiting_position(registration: Registration) -> int | None:
-    """1 for the first in line; None when the person is not waiting."""
-    if registration.status != RegistrationStatus.WAITING:
-        return None
-    ahead = db.session.scalar(
-        sa.select(sa.func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == RegistrationStatus.WAITING,
-            Registration.id < registration.id,
-        )
-    )
-    return ahead + 1
-
-
-def cancel_registration(registration: Registration, *, tell: bool = True) -> None:
-    """Cancel, free the seat and promote the first person waiting, in one transaction.
-    tell: mail the person that it is cancelled (not when their data is being erased)."""
-    if registration.status == RegistrationStatus.CANCELLED:
-        return
-    had_seat = registration.status == RegistrationStatus.CONFIRMED
-    registration.status = RegistrationStatus.CANCELLED
-    registration.cancelled_at = clock.now()
-    registration.sequence += 1
-    if tell:
-        queue_registration_email("registration_cancelled", registration)
-    if had_seat:
-        release_seat(registration.event)
-        promote_from_waiting_list(registration.event)
-
-
-def promote_from_waiting_list(event: Event) -> list[Registration]:
-    """Give free seats to those waiting, first come first served, and tell them."""
-    # Lock the event row first, so two promotions never pick the same first in line. NO KEY
-    # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
-    # hold a key-share lock on the event, which would deadlock.
-    db.session.execute(
-        sa.select(Event.id).where(Event.id == event.id).with_for_update(key_share=True)
-    )
-    promoted = []
-    while (candidate := _first_waiting(event)) is not None and take_seat(event):
-        candidate.status = RegistrationStatus.CONFIRMED
-        candidate.sequence += 1
-        queue_registration_email("registration_promoted", candidate)
-        plan_reminders(candidate)
-        promoted.append(candidate)
-        db.session.flush()
-    return promoted
-
-
-def _first_waiting(event: Event) -> Registration | None:
-    # FOR UPDATE without SKIP LOCKED: the seat goes to the first in line even when that
-    # person is saving their answers at this moment.
-    return db.session.scalar(
-        sa.select(Registration)
-        .where(
-            Registration.event_id == event.id,
-            Registration.status == RegistrationStatus.WAITING,
-        )
-        .order_by(Registration.id)
-        .limit(1)
-        .with_for_update(key_share=True)
     )
 
 
@@ -349,15 +264,6 @@ def _store_answers(registration: Registration, answers: dict[int, Any]) -> None:
 def manage_token_expiry(event: Event):
     days = event.retention_days or 90
     return later(event.ends_at, timedelta(days=days))
-
-
-def has_a_place(registration: Registration) -> bool:
-    """A confirmed place at an event that will take place: what a calendar entry and the
-    join link are for."""
-    return (
-        registration.status == RegistrationStatus.CONFIRMED
-        and registration.event.status == EventStatus.PUBLISHED
-    )
 
 
 def calendar_for(

@@ -30,6 +30,7 @@ from app import clock
 from app.database import insert_rows
 from app.extensions import db
 from app.models import LIVE, Answer, Event, EventStatus, OutboundEmail, Registration
+from app.places.services import SEAT_FREE, TAKE_SEAT
 
 # Stands for the new registration's id in its planned mail (registration_id, and within
 # the dedupe key) until the row exists.
@@ -39,13 +40,6 @@ _REGISTRATIONS = Registration.__table__
 _ANSWERS = Answer.__table__
 _EMAILS = OutboundEmail.__table__
 _EVENTS = Event.__table__
-# A seat is free: the one rule, in TAKE_SEAT and in PostgreSQL's one statement.
-_SEAT_FREE = "capacity IS NULL OR confirmed_count < capacity"
-TAKE_SEAT = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({_SEAT_FREE})"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
-)
 
 
 class EventNotPublished(Exception):
@@ -156,7 +150,7 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
         # The seat only for a row written: when the person was already registered, the
         # INSERT above wrote nothing, and no seat is taken.
         "s AS (UPDATE event SET confirmed_count = confirmed_count + 1, updated_at = :now"
-        f" WHERE id = :event_id AND ({_SEAT_FREE})"
+        f" WHERE id = :event_id AND ({SEAT_FREE})"
         " AND EXISTS (SELECT FROM r) RETURNING id)",
     ]
     sql = (

@@ -27,6 +27,7 @@ from app.forms import ConfirmForm
 from app.models import Registration
 from app.navigation import public_url
 from app.pagecache import cached_page
+from app.places import services as places
 from app.ratelimits import public_form
 from app.signup import services
 from app.signup.forms import details_form_for, signup_form_for, stored_details_as_form_data
@@ -131,8 +132,8 @@ def done(slug: str):
         event=event,
         registration=registration,
         sent=sent,
-        has_a_place=registration is not None and services.has_a_place(registration),
-        position=services.waiting_position(registration) if registration else None,
+        has_a_place=registration is not None and places.has_a_place(registration),
+        position=places.waiting_position(registration) if registration else None,
     )
 
 
@@ -213,9 +214,9 @@ def manage(token: str):
         event=event,
         form=form,
         editable=editable,
-        has_a_place=services.has_a_place(registration),
+        has_a_place=places.has_a_place(registration),
         token=token,
-        position=services.waiting_position(registration),
+        position=places.waiting_position(registration),
     )
 
 
@@ -227,7 +228,7 @@ def cancel(token: str):
         return redirect(url_for("signup.manage", token=token), code=303)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.cancel_registration(registration)
+        places.cancel_registration(registration)
         db.session.commit()
         flash(_("Your registration has been cancelled."), "success")
         return redirect(url_for("signup.manage", token=token), code=303)

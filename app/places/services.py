@@ -1,0 +1,121 @@
+"""Who gets a place: the one set of rules for seats and the waiting list, used by
+sign-ups, accepted invitations and organisers alike.
+
+A seat is taken by one atomic conditional UPDATE of the event's confirmed_count (TAKE_SEAT):
+a changed row is a seat, none a full event, on SQLite and PostgreSQL alike; a freed seat goes
+to the first person waiting in the same transaction as the cancellation that freed it."""
+
+import sqlalchemy as sa
+
+from app import clock
+from app.events.services import EventRow
+from app.extensions import db
+from app.mail.outbox import queue_registration_email
+from app.mail.schedule import plan_reminders
+from app.models import Event, EventStatus, Registration, RegistrationStatus
+
+# A seat is free: the one rule, in TAKE_SEAT and in a PostgreSQL sign-up's one statement
+# (app.signup.storage).
+SEAT_FREE = "capacity IS NULL OR confirmed_count < capacity"
+_EVENTS = Event.__table__
+TAKE_SEAT = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({SEAT_FREE})"))
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+)
+_RELEASE_SEAT = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"))
+    .values(confirmed_count=_EVENTS.c.confirmed_count - 1)
+)
+
+
+def take_seat(event: Event) -> bool:
+    """One atomic conditional UPDATE: a changed row is a seat, none is a full event."""
+    result = db.session.execute(TAKE_SEAT, {"event_id": event.id})
+    forget_seat_count(event)
+    return result.rowcount == 1
+
+
+def release_seat(event: Event) -> None:
+    db.session.execute(_RELEASE_SEAT, {"event_id": event.id})
+    forget_seat_count(event)
+
+
+def forget_seat_count(event: Event | EventRow) -> None:
+    # The count changed in the database, not in the loaded event: read it again when used.
+    if isinstance(event, Event):
+        db.session.expire(event, ["confirmed_count"])
+
+
+def waiting_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when the person is not waiting."""
+    if registration.status != RegistrationStatus.WAITING:
+        return None
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITING,
+            Registration.id < registration.id,
+        )
+    )
+    return ahead + 1
+
+
+def cancel_registration(registration: Registration, *, tell: bool = True) -> None:
+    """Cancel, free the seat and promote the first person waiting, in one transaction.
+    tell: mail the person that it is cancelled (not when their data is being erased)."""
+    if registration.status == RegistrationStatus.CANCELLED:
+        return
+    had_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = clock.now()
+    registration.sequence += 1
+    if tell:
+        queue_registration_email("registration_cancelled", registration)
+    if had_seat:
+        release_seat(registration.event)
+        promote_from_waiting_list(registration.event)
+
+
+def promote_from_waiting_list(event: Event) -> list[Registration]:
+    """Give free seats to those waiting, first come first served, and tell them."""
+    # Lock the event row first, so two promotions never pick the same first in line. NO KEY
+    # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
+    # hold a key-share lock on the event, which would deadlock.
+    db.session.execute(
+        sa.select(Event.id).where(Event.id == event.id).with_for_update(key_share=True)
+    )
+    promoted = []
+    while (candidate := _first_waiting(event)) is not None and take_seat(event):
+        candidate.status = RegistrationStatus.CONFIRMED
+        candidate.sequence += 1
+        queue_registration_email("registration_promoted", candidate)
+        plan_reminders(candidate)
+        promoted.append(candidate)
+        db.session.flush()
+    return promoted
+
+
+def _first_waiting(event: Event) -> Registration | None:
+    # FOR UPDATE without SKIP LOCKED: the seat goes to the first in line even when that
+    # person is saving their answers at this moment.
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.status == RegistrationStatus.WAITING,
+        )
+        .order_by(Registration.id)
+        .limit(1)
+        .with_for_update(key_share=True)
+    )
+
+
+def has_a_place(registration: Registration) -> bool:
+    """A confirmed place at an event that will take place: what a calendar entry and the
+    join link are for."""
+    return (
+        registration.status == RegistrationStatus.CONFIRMED
+        and registration.event.status == EventStatus.PUBLISHED
+    )
