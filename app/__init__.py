@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from app.attendees.views import bp as attendees_bp
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
+    from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
     from app.mail.views import bp as mail_bp
     from app.messages.views import bp as messages_bp
@@ -134,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(attendees_bp)
     app.register_blueprint(accounts_bp)

@@ -28,7 +28,7 @@ ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "adm
 # The only pages of an event a check-in helper may open.
 HELPER_PAGES = {"attendees.check_in", "attendees.mark_arrived"}
 # Pages of the organiser's own, not of an event: every signed-in organiser has them.
-OWN_PAGES = {"organiser.dashboard", "organiser.new_event"}
+OWN_PAGES = {"home.dashboard", "organiser.new_event"}
 # Removing a co-organiser or helper: the owner and admins only.
 TEAM_PAGES = {"accounts.remove"}
 # Giving the event to another owner: admins only.

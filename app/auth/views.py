@@ -28,7 +28,7 @@ def login():
         if organiser is not None:
             db.session.commit()
             login_user(organiser)
-            next_page = local_path_or(request.args.get("next"), "organiser.dashboard")
+            next_page = local_path_or(request.args.get("next"), "home.dashboard")
             return redirect(next_page, code=303)
         # One message for an unknown email and a wrong password alike.
         form.password.errors.append(_("The email address or password is not right"))

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.database import counts_by
@@ -237,26 +236,6 @@ def cancel_event(event: Event) -> int:
     for registration in people:
         queue_registration_email("event_cancelled", registration)
     return len(people)
-
-
-def _events_newest_first():
-    # With their organisers: the dashboard asks each event for the viewer's part in it.
-    return (
-        sa.select(Event)
-        .options(selectinload(Event.organiser_links))
-        .order_by(Event.starts_at.desc())
-    )
-
-
-def events_for(organiser: Organiser) -> list[Event]:
-    """The events the organiser owns, co-organises or helps at (an admin's too: their own)."""
-    query = _events_newest_first().join(EventOrganiser)
-    return list(db.session.scalars(query.where(EventOrganiser.organiser_id == organiser.id)))
-
-
-def all_events() -> list[Event]:
-    """Every event, for an admin, who may open any of them."""
-    return list(db.session.scalars(_events_newest_first()))
 
 
 def registration_counts(event: Event) -> dict[RegistrationStatus, int]:

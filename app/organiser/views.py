@@ -12,12 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import clock
-from app.accounts.services import role_in
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import (
     EventStatus,
-    OrganiserRole,
     Participation,
 )
 from app.organiser import services
@@ -33,19 +31,6 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 @login_required
 def require_login():
     """Every organiser page needs a signed-in organiser."""
-
-
-@bp.get("/")
-def dashboard():
-    events = services.events_for(current_user)
-    helping = {event.id for event in events if role_in(current_user, event) == OrganiserRole.HELPER}
-    return render_template(
-        "organiser/dashboard.html",
-        events=events,
-        helping=helping,
-        all_events=services.all_events() if current_user.is_admin else None,
-        at=clock.now(),
-    )
 
 
 def _handle_event_form(form: EventForm, save):
