@@ -22,6 +22,7 @@ PRIVATE_ENDPOINTS = {"signup.done"}
 PRIVATE_BLUEPRINTS = {
     "home",
     "organiser",
+    "attendees",
     "accounts",
     "messages",
     "workshops",
