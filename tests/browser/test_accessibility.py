@@ -106,7 +106,8 @@ def sign_in(page: Page, organiser, language: str) -> None:
     page.get_by_label(t(language, "Email address")).fill(organiser.email)
     page.get_by_label(t(language, "Password")).fill(PASSWORD)
     page.get_by_role("button", name=t(language, "Sign in")).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(t(language, "Your events"))
+    home = "All events" if organiser.is_admin else "Your events"
+    expect(page.get_by_role("heading", level=1)).to_have_text(t(language, home))
 
 
 def expect_errors(page: Page, language: str) -> None:
@@ -347,8 +348,25 @@ def test_organiser_pages_have_no_axe_violations(
         places.cancel_registration(registrations[0])  # Aino moves up from the waiting list
     draft = make_event(organiser, title="Luonnos: syysseminaari", published=False)
 
+    make_event(organiser, title="Syyskokous", starts_in=timedelta(days=-20))
     sign_in(page, organiser, language)
     audit.check("dashboard")
+
+    # The home's tabs, opened from the keyboard, and its search.
+    tabs = page.get_by_role("navigation", name=t(language, "Events by time"))
+    drafts = tabs.get_by_role("link", name=re.compile(re.escape(t(language, "Drafts"))))
+    drafts.focus()
+    page.keyboard.press("Enter")
+    expect(drafts).to_have_attribute("aria-current", "page")
+    expect(page.locator("main tbody tr")).to_have_count(1)
+    audit.check("dashboard, drafts")
+    tabs.get_by_role("link", name=re.compile(re.escape(t(language, "Past")))).click()
+    expect(page.locator("main tbody tr")).to_have_count(1)
+    audit.check("dashboard, past events with the date their data is erased")
+    page.get_by_label(t(language, "Search by title")).fill("ei tällaista")
+    page.get_by_role("button", name=t(language, "Search")).click()
+    expect(page.get_by_text(t(language, "No events found."))).to_be_visible()
+    audit.check("dashboard, nothing found")
 
     page.goto("/organiser/events/new")
     audit.check("new event form")
@@ -518,10 +536,22 @@ def test_check_in_pages_have_no_axe_violations(
     audit.assert_clean()
 
 
-def test_admin_pages_have_no_axe_violations(page: Page, audit, language, event, make_organiser):
+def test_admin_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, event, make_organiser
+):
     admin = make_organiser(email="anna@example.fi", name="Anna Admin", admin=True)
     sign_up_in_the_background(event, "Sara Löyttyjärvi", "sara@example.fi", language)
     sign_in(page, admin, language)
+    # All events, filtered by organiser; the event of a deactivated account is marked.
+    with write_beside_server():
+        db.session.merge(organiser).active = False
+    page.reload()
+    expect(page.get_by_text(t(language, "No active organiser"))).to_be_visible()
+    audit.check("all events, one with no active organiser")
+    page.get_by_label(t(language, "Organiser")).select_option(str(admin.id))
+    page.get_by_role("button", name=t(language, "Search")).click()
+    expect(page.get_by_text(t(language, "No events found."))).to_be_visible()
+    audit.check("all events of one organiser")
 
     page.get_by_role("link", name=t(language, "Administration")).click()
     expect(h1(page)).to_have_text(t(language, "A person's data"))
