@@ -115,6 +115,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.profile import bp as profile_bp
+    from app.accounts.two_step import bp as two_step_bp
+    from app.accounts.two_step_admin import bp as two_step_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -135,6 +138,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(profile_bp)
+    app.register_blueprint(two_step_bp)
+    app.register_blueprint(two_step_admin_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(invitations_bp)
