@@ -347,3 +347,24 @@ def test_an_admin_resets_a_lost_phones_two_step(app, client, make_organiser, log
     assert sign_in(browser, olli.email).headers["Location"] == "/organiser/"
     # Not for anyone but admins.
     assert own.get(url).status_code == 404
+
+
+def test_codes_are_rate_limited_as_passwords_are(app, client, make_organiser, login):
+    from app import create_app
+
+    organiser = make_organiser(email="olli@example.fi")
+    login(organiser)
+    turn_on_two_step(client)
+    db.session.commit()  # the test's own read ends: the other app writes
+    limited = create_app(
+        {
+            **app.config,
+            "RATELIMIT_ENABLED": True,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS": "3 per minute",
+        }
+    ).test_client()
+    limited.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert sign_in(limited, organiser.email).status_code == 303
+    answers = [submit(limited, "/login/two-step", {"code": "000000"}).status_code for _ in range(4)]
+    assert answers == [200, 200, 200, 429]
