@@ -19,7 +19,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # in its address (manage links, invitations, password resets), whatever its endpoint.
 PRIVATE_ENDPOINTS = {"signup.done"}
 # Every page behind sign-in shows personal data: lists, nominees, a person's records.
-PRIVATE_BLUEPRINTS = {"organiser", "accounts", "messages", "workshops", "admin", "undelivered"}
+# One's own account too: the two-step key and recovery codes must not stay in a cache.
+PRIVATE_BLUEPRINTS = {
+    "organiser",
+    "accounts",
+    "messages",
+    "workshops",
+    "admin",
+    "undelivered",
+    "profile",
+    "two_step",
+    "two_step_admin",
+}
 
 
 def add_security_headers(response: Response) -> Response:

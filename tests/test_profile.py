@@ -368,3 +368,10 @@ def test_codes_are_rate_limited_as_passwords_are(app, client, make_organiser, lo
     assert sign_in(limited, organiser.email).status_code == 303
     answers = [submit(limited, "/login/two-step", {"code": "000000"}).status_code for _ in range(4)]
     assert answers == [200, 200, 200, 429]
+
+
+def test_the_two_step_key_and_the_recovery_codes_are_not_cached(client, make_organiser, login):
+    login(make_organiser(email="olli@example.fi"))
+    submit(client, "/account/two-step/start", {}, form_page="/account/two-step")
+    assert client.get("/account/two-step/setup").headers["Cache-Control"] == "no-store"
+    assert client.get("/account/").headers["Cache-Control"] == "no-store"
