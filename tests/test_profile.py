@@ -327,6 +327,8 @@ def test_organisers_of_events_with_sensitive_questions_can_be_required(
     make_event(owner, questions=[DIET_QUESTION])
     login(make_organiser(email="anna@example.fi", name="Anna Admin", admin=True))
     submit(client, "/admin/two-step", {"sensitive": "y"})
+    audit_log = text_of(client.get("/admin/audit"))  # the admin organises nothing: not asked
+    assert "Changed whom two-step sign-in is required of" in audit_log
     browser = app.test_client()
     sign_in(browser, owner.email)
     assert browser.get("/organiser/").headers["Location"] == "/account/two-step"
