@@ -115,6 +115,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.profile import bp as profile_bp
+    from app.accounts.two_step import bp as two_step_bp
+    from app.accounts.two_step_admin import bp as two_step_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.attendees.views import bp as attendees_bp
@@ -139,6 +142,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(attendees_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(profile_bp)
+    app.register_blueprint(two_step_bp)
+    app.register_blueprint(two_step_admin_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(invitations_bp)

@@ -113,6 +113,8 @@ def purge_when_due(last_run: float | None) -> float | None:
         click.echo(f"retention: forgot {done.sign_in_sessions} ended sign-in sessions")
     if done.account_mail:
         click.echo(f"retention: forgot {done.account_mail} old account emails")
+    if done.email_changes:
+        click.echo(f"retention: forgot {done.email_changes} old email-change links")
     return time.monotonic()
 
 

@@ -3,7 +3,7 @@
 With RATELIMIT_STORAGE_URI "memory://" each server process counts on its own (gunicorn's
 four workers allow four times the limit); with Redis every process shares the counts."""
 
-from flask import current_app, request
+from flask import current_app, request, session
 from flask_limiter import RequestLimit
 from flask_limiter.util import get_remote_address
 
@@ -61,3 +61,38 @@ _per_account = limiter.limit(
 
 def login_attempts(view):
     return _per_address(_per_account_and_address(_per_account(view)))
+
+
+# The half-done sign-in's account (app.accounts.two_step keeps it in the Flask session).
+TWO_STEP_PENDING = "two_step_pending"
+
+
+def _pending_account_and_address() -> str:
+    pending = session.get(TWO_STEP_PENDING) or {}
+    return f"two-step:{pending.get('id', 0)}:{get_remote_address()}"
+
+
+def _own_account_and_address() -> str:
+    from flask_login import current_user
+
+    return f"own-account:{current_user.get_id() and current_user.id}:{get_remote_address()}"
+
+
+# Two-step codes are guessed as passwords are: the same limits, per address and per
+# account from one address.
+_per_pending_account_and_address = limiter.limit(
+    _login_per_account_and_address, key_func=_pending_account_and_address, methods=["POST"]
+)
+
+
+def code_attempts(view):
+    return _per_address(_per_pending_account_and_address(view))
+
+
+# Forms of a signed-in account that ask its password or a code share one allowance.
+asks_own_password = limiter.shared_limit(
+    _login_per_account_and_address,
+    scope="own-password",
+    key_func=_own_account_and_address,
+    methods=["POST"],
+)

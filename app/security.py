@@ -18,7 +18,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Pages with personal data: never kept by a shared cache. So is every page with a token
 # in its address (manage links, invitations, password resets), whatever its endpoint.
 PRIVATE_ENDPOINTS = {"signup.done"}
-# Every page behind sign-in shows personal data: lists, nominees, a person's records.
+# Every page behind sign-in shows personal data: lists, nominees, a person's records;
+# one's own account too: the two-step key and recovery codes must not stay in a cache.
 PRIVATE_BLUEPRINTS = {
     "home",
     "organiser",
@@ -28,6 +29,9 @@ PRIVATE_BLUEPRINTS = {
     "workshops",
     "admin",
     "undelivered",
+    "profile",
+    "two_step",
+    "two_step_admin",
 }
 
 

@@ -38,8 +38,10 @@ def issue_token(
     registration: Registration | None = None,
     organiser: Organiser | None = None,
     invitation: Invitation | None = None,
+    email: str | None = None,
 ) -> str:
-    """Store a new token's hash and return the raw value, which goes only into an email."""
+    """Store a new token's hash and return the raw value, which goes only into an email.
+    `email`: the new address an email-change link confirms."""
     raw = secrets.token_urlsafe(32)
     db.session.add(
         Token(
@@ -49,6 +51,7 @@ def issue_token(
             organiser_id=organiser.id if organiser else None,
             invitation=invitation,
             expires_at=expires_at,
+            email=email,
         )
     )
     return raw

@@ -95,4 +95,12 @@ AUDIT_LABELS = {
     AuditAction.EXPORTED_PERSON: _l("Exported one person's data"),
     AuditAction.ERASED_PERSON: _l("Erased one person's data"),
     AuditAction.RETRIED_MAIL: _l("Sent undelivered email again"),
+    AuditAction.CHANGED_NAME: _l("Changed their name"),
+    AuditAction.CHANGED_EMAIL: _l("Changed their email address"),
+    AuditAction.CHANGED_PASSWORD: _l("Changed their password"),
+    AuditAction.TWO_STEP_ON: _l("Turned two-step sign-in on"),
+    AuditAction.TWO_STEP_OFF: _l("Turned two-step sign-in off"),
+    AuditAction.TWO_STEP_RESET: _l("Reset someone's two-step sign-in"),
+    AuditAction.TWO_STEP_REQUIRED: _l("Changed whom two-step sign-in is required of"),
+    AuditAction.USED_RECOVERY_CODE: _l("Signed in with a recovery code"),
 }

@@ -39,7 +39,16 @@ def find_organiser(email: str) -> Organiser | None:
 
 
 def sign_in(email: str, password: str) -> Organiser | None:
-    """The organiser, now with a new sign-in session, if the password is theirs.
+    """The organiser, now with a new sign-in session, if the password is theirs."""
+    organiser = check_sign_in(email, password)
+    if organiser is not None:
+        start_session(organiser)
+    return organiser
+
+
+def check_sign_in(email: str, password: str) -> Organiser | None:
+    """The active organiser whose password this is, or None; no session yet (two-step
+    sign-in, app.accounts.two_step, asks a code first).
 
     The password is checked with no write transaction open: argon2 takes about 100 ms, and
     on SQLite a write transaction held that long holds back every sign-up meanwhile. Only a
@@ -52,7 +61,6 @@ def sign_in(email: str, password: str) -> Organiser | None:
         return None
     if passwords.needs_rehash(organiser.password_hash):
         organiser.password_hash = passwords.hash_password(password)
-    start_session(organiser)
     return organiser
 
 

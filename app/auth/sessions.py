@@ -96,6 +96,12 @@ def end_all_sessions(organiser: Organiser) -> None:
     _end(SignInSession.organiser_id == organiser.id)
 
 
+def end_other_sessions(organiser: Organiser, keep_raw: str | None) -> None:
+    """A new password, or "sign out everywhere else": every session but this one ends."""
+    keep = tokens.digest_of(keep_raw or "") or ""
+    _end(sa.and_(SignInSession.organiser_id == organiser.id, SignInSession.hash != keep))
+
+
 def _end(condition) -> None:
     db.session.execute(
         sa.update(SignInSession)

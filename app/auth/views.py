@@ -3,14 +3,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.accounts.two_step import begin_second_step
 from app.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from app.auth.services import (
+    check_sign_in,
     organiser_for_reset,
     request_password_reset,
     reset_password,
-    sign_in,
 )
-from app.auth.sessions import end_session
+from app.auth.sessions import end_session, start_session
 from app.database import reading
 from app.extensions import db
 from app.navigation import local_path_or
@@ -24,11 +25,15 @@ bp = Blueprint("auth", __name__)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        organiser = sign_in(form.email.data, form.password.data)
+        organiser = check_sign_in(form.email.data, form.password.data)
         if organiser is not None:
+            next_page = local_path_or(request.args.get("next"), "home.dashboard")
+            if organiser.has_two_step:
+                db.session.commit()  # a new hash, if any; no session until the code
+                return begin_second_step(organiser, next_page)
+            start_session(organiser)
             db.session.commit()
             login_user(organiser)
-            next_page = local_path_or(request.args.get("next"), "home.dashboard")
             return redirect(next_page, code=303)
         # One message for an unknown email and a wrong password alike.
         form.password.errors.append(_("The email address or password is not right"))

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Attachment, Message, sanitize_subject
 
 from app import clock
+from app.accounts.profile_services import issue_email_change_token
 from app.auth.services import issue_password_reset_token
 from app.extensions import db
 from app.invitations.services import issue_invitation_token
@@ -45,6 +46,10 @@ SUBJECTS = {
     "not_selected": _l("Not selected this time: %(title)s"),
     "password_reset": _l("Set a new password for Kutsu"),
     "sign_in_attempts": _l("Many wrong passwords for your Kutsu account"),
+    "email_change": _l("Confirm your new email address for Kutsu"),
+    "email_taken": _l("A change of email address for Kutsu"),
+    "email_change_notice": _l("A change of your Kutsu email address was asked"),
+    "password_changed": _l("Your Kutsu password was changed"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -79,7 +84,16 @@ CALENDAR_REQUEST = {
 }
 CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
 # Mail about an organiser's account: no event, so no title in the subject.
-ACCOUNT_MAIL = {"password_reset", "sign_in_attempts"}
+ACCOUNT_MAIL = {
+    "password_reset",
+    "sign_in_attempts",
+    "email_change",
+    "email_taken",
+    "email_change_notice",
+    "password_changed",
+}
+# Account mail that tells how to set a new password, if the change was not theirs.
+WITH_FORGOT_LINK = {"sign_in_attempts", "email_taken", "email_change_notice", "password_changed"}
 
 
 def still_relevant(email: OutboundEmail) -> bool:
@@ -237,8 +251,10 @@ def _context(email: OutboundEmail) -> dict:
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
-    if email.kind == "sign_in_attempts":
+    if email.kind in WITH_FORGOT_LINK:
         context["forgot_url"] = url_for("auth.forgot_password", _external=True)
+    if email.kind == "email_change":
+        context["confirm_url"] = _email_change_url(email.payload["organiser_id"], email.recipient)
     if email.batch is not None:
         context["message_subject"] = email.batch.subject_in(email.locale)
         context["message_body"] = email.batch.body_in(email.locale)
@@ -252,6 +268,14 @@ def _reset_url(organiser_id: int) -> str | None:
         return None
     raw = issue_password_reset_token(organiser)
     return url_for("auth.reset_password_page", token=raw, _external=True)
+
+
+def _email_change_url(organiser_id: int, address: str) -> str | None:
+    organiser = db.session.get(Organiser, organiser_id)
+    if organiser is None:
+        return None
+    raw = issue_email_change_token(organiser, address)
+    return url_for("profile.confirm_email", token=raw, _external=True)
 
 
 def _attach_calendar(message: Message, email: OutboundEmail, context: dict) -> None:

@@ -31,6 +31,10 @@ KIND_NAMES = {
     "nominee_informed": _l("Nominee told of the nomination"),
     "not_selected": _l("Not selected"),
     "password_reset": _l("Password reset"),
+    "email_change": _l("Link to confirm a new email address"),
+    "email_taken": _l("New email address has an account already"),
+    "email_change_notice": _l("Email address change asked"),
+    "password_changed": _l("Password changed"),
 }
 
 

@@ -1,5 +1,6 @@
 """The domain: events, registrations, workshops, tokens and the email outbox."""
 
+from app.models.accounts import RecoveryCode, SiteSettings  # noqa: F401
 from app.models.audit import AuditAction, AuditEntry  # noqa: F401
 from app.models.events import (  # noqa: F401
     Event,

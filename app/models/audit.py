@@ -26,6 +26,15 @@ class AuditAction(enum.StrEnum):
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
     RETRIED_MAIL = "retried_mail"  # an admin sent undelivered email again
+    # An account's own changes (app.accounts.profile, app.accounts.two_step).
+    CHANGED_NAME = "changed_name"
+    CHANGED_EMAIL = "changed_email"
+    CHANGED_PASSWORD = "changed_password"  # noqa: S105 - an action, not a password
+    TWO_STEP_ON = "two_step_on"
+    TWO_STEP_OFF = "two_step_off"
+    TWO_STEP_RESET = "two_step_reset"  # by an admin, for a lost phone
+    TWO_STEP_REQUIRED = "two_step_required"  # an admin changed who must use it
+    USED_RECOVERY_CODE = "used_recovery_code"
 
 
 class AuditEntry(db.Model):

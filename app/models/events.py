@@ -29,6 +29,15 @@ class Organiser(UserMixin, db.Model):
     is_admin: Mapped[bool] = mapped_column(default=False)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # Two-step sign-in (app.accounts.two_step): the TOTP secret, never logged nor exported;
+    # the last time step a code was accepted for, so that no code is taken twice.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    two_step_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def has_two_step(self) -> bool:
+        return self.two_step_since is not None
 
     @property
     def is_active(self) -> bool:

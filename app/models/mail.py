@@ -39,6 +39,8 @@ class Token(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An email-change link's new address (TokenPurpose.EMAIL_CHANGE); empty otherwise.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
 
     registration: Mapped[Registration | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()

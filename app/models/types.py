@@ -110,6 +110,8 @@ class TokenPurpose(enum.StrEnum):
     MANAGE = "manage"
     INVITATION = "invitation"
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
+    # Confirms a new address for an account: the address is in Token.email.
+    EMAIL_CHANGE = "email_change"
 
 
 class EmailStatus(enum.StrEnum):

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app import audit, clock
+from app.accounts.profile_services import forget_email_changes_to, forget_old_email_changes
 from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
@@ -67,6 +68,7 @@ class RetentionRun:
     audit_entries: int  # lines of the audit log past their own retention time
     sign_in_sessions: int = 0  # organisers' sessions ended or expired long since
     account_mail: int = 0  # mail with no event (password resets, alerts) queued long since
+    email_changes: int = 0  # email-change links past their time, with the address asked
 
 
 # PostgreSQL's advisory lock for retention runs: any number, the same in every process.
@@ -88,6 +90,7 @@ def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
         audit.forget_old_entries(now, dry_run=dry_run),
         forget_old_sessions(now, dry_run=dry_run),
         forget_old_account_mail(now, dry_run=dry_run),
+        forget_old_email_changes(now, dry_run=dry_run),
     )
 
 
@@ -385,6 +388,7 @@ def erase_person(email: str) -> HeldAbout:
         .values(justification=""),
         execution_options={"synchronize_session": False},
     )
+    forget_email_changes_to(held.email)  # links that would give an account the address
     # An organiser's sessions are about them: they go, and any still open ends with them.
     db.session.execute(
         sa.delete(SignInSession).where(SignInSession.id.in_([row.id for row in held.sign_ins]))

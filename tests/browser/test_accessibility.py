@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
@@ -858,6 +859,105 @@ def test_workshop_review_and_invitation_pages_have_no_axe_violations(
     audit.check("invitation after the reply-by date")
 
     audit.assert_clean()
+
+
+def test_own_account_and_two_step_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_organiser, app, mailbox
+):
+    sign_in(page, organiser, language)
+    page.get_by_role("link", name=t(language, "Your account")).click()
+    expect(h1(page)).to_have_text(t(language, "Your account"))
+    audit.check("own account")
+
+    page.get_by_role("link", name=t(language, "Change your name")).click()
+    audit.check("change name")
+    page.get_by_label(t(language, "Name")).fill("")
+    page.get_by_role("button", name=t(language, "Save the name")).click()
+    expect_errors(page, language)
+    audit.check("change name with errors")
+
+    page.goto("/account/email")
+    send = page.get_by_role("button", name=t(language, "Send the link"))
+    send.click()
+    expect_errors(page, language)
+    audit.check("change email with errors")
+    page.get_by_label(t(language, "New email address")).fill("olli.oja@example.fi")
+    page.get_by_label(t(language, "Your current password")).fill(PASSWORD)
+    send.click()
+    expect(h1(page)).to_have_text(t(language, "Your account"))
+    deliver_mail(app)
+    [message] = mailbox.to("olli.oja@example.fi")
+    page.goto(link_in(message, "/account/email/confirm/"))
+    expect(h1(page)).to_have_text(t(language, "Confirm your new email address"))
+    audit.check("confirm new email")
+    assert page.goto("/account/email/confirm/not-a-token").status == 404
+    audit.check("email link expired")
+
+    page.goto("/account/password")
+    page.get_by_role("button", name=t(language, "Save the new password")).click()
+    expect_errors(page, language)
+    audit.check("change password with errors")
+
+    page.goto("/account/two-step")
+    audit.check("two-step off")
+    page.get_by_role("button", name=t(language, "Set up two-step sign-in")).click()
+    audit.check("two-step setup")
+    assert reflows_to_320(page), "the two-step setup is wider than 320 px"
+    turn_on = page.get_by_role("button", name=t(language, "Turn on two-step sign-in"))
+    turn_on.click()
+    expect_errors(page, language)
+    audit.check("two-step setup with errors")
+    totp = pyotp.TOTP(page.locator("#two-step-key").inner_text().replace(" ", ""))
+    page.get_by_label(t(language, "Code from the app")).fill(totp.at(clock.now()))
+    turn_on.click()
+    expect(h1(page)).to_have_text(t(language, "Your recovery codes"))
+    audit.check("recovery codes")
+    assert reflows_to_320(page), "the recovery codes are wider than 320 px"
+
+    page.goto("/account/two-step")
+    audit.check("two-step on")
+    page.get_by_role("link", name=t(language, "Make new recovery codes")).click()
+    page.get_by_role("button", name=t(language, "Make new codes")).click()
+    expect_errors(page, language)
+    audit.check("new recovery codes with errors")
+    page.goto("/account/two-step/off")
+    page.get_by_role("button", name=t(language, "Turn off")).click()
+    expect_errors(page, language)
+    audit.check("two-step off form with errors")
+
+    page.get_by_role("button", name=t(language, "Sign out")).click()
+    page.goto("/login")
+    page.get_by_label(t(language, "Email address")).fill(organiser.email)
+    page.get_by_label(t(language, "Password")).fill(PASSWORD)
+    page.get_by_role("button", name=t(language, "Sign in")).click()
+    expect(h1(page)).to_have_text(t(language, "Enter the code"))
+    audit.check("two-step code at sign-in")
+    page.get_by_role("button", name=t(language, "Sign in")).click()
+    expect_errors(page, language)
+    audit.check("two-step code at sign-in with errors")
+
+    page.goto("/login")  # an admin: whom to require it of, and a reset for a lost phone
+    admin = make_organiser(email="anna@example.fi", name="Anna Admin", admin=True)
+    sign_in(page, admin, language)
+    page.goto("/admin/people")
+    page.get_by_role("link", name=t(language, "Two-step sign-in")).click()
+    audit.check("two-step requirement")
+    page.get_by_role("button", name=t(language, "Save")).click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    audit.check("two-step requirement saved")
+    page.goto(f"/admin/accounts/{organiser.id}/two-step/reset")
+    audit.check("reset two-step")
+
+    audit.assert_clean()
+
+
+def reflows_to_320(page: Page) -> bool:
+    """The page fits 320 CSS pixels (WCAG 1.4.10) with no sideways scrolling."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    fits = page.evaluate("document.documentElement.scrollWidth <= 320")
+    page.set_viewport_size(size)
+    return fits
 
 
 # --- every page checked ---------------------------------------------------------------
