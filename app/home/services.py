@@ -50,6 +50,14 @@ def tab_of(now: datetime):
     )
 
 
+def in_tab(tab: Tab, now: datetime):
+    """The same rule as tab_of, as conditions an index on (status, starts_at) can serve."""
+    if tab == Tab.DRAFTS:
+        return Event.status == EventStatus.DRAFT
+    ended = Event.ends_at <= now if tab == Tab.PAST else Event.ends_at > now
+    return sa.and_(Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]), ended)
+
+
 # Upcoming soonest first; past newest first; drafts by their last change.
 _ORDER = {
     Tab.UPCOMING: (Event.starts_at, Event.id),
@@ -117,7 +125,7 @@ def events_page(scope: Scope, tab: Tab, now: datetime, page: int = 1):
     and whether anyone active organises it)."""
     query = (
         sa.select(Event)
-        .where(tab_of(now) == tab.value, *_conditions(scope))
+        .where(in_tab(tab, now), *_conditions(scope))
         .options(selectinload(Event.organiser_links))
         .order_by(*_ORDER[tab])
     )
