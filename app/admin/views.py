@@ -95,4 +95,8 @@ AUDIT_LABELS = {
     AuditAction.EXPORTED_PERSON: _l("Exported one person's data"),
     AuditAction.ERASED_PERSON: _l("Erased one person's data"),
     AuditAction.RETRIED_MAIL: _l("Sent undelivered email again"),
+    AuditAction.CANCELLED_REGISTRATION: _l("Cancelled a registration"),
+    AuditAction.MOVED_FROM_WAITING_LIST: _l("Moved a person from the waiting list"),
+    AuditAction.MOVED_OVER_CAPACITY: _l("Moved a person over the capacity"),
+    AuditAction.RESENT_CONFIRMATION: _l("Sent a confirmation again"),
 }

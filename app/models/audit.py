@@ -26,6 +26,11 @@ class AuditAction(enum.StrEnum):
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
     RETRIED_MAIL = "retried_mail"  # an admin sent undelivered email again
+    # An organiser's changes to who has a place (app/attendees/changes.py).
+    CANCELLED_REGISTRATION = "cancelled_signup"  # at most 20 letters: the column
+    MOVED_FROM_WAITING_LIST = "moved_from_waiting"
+    MOVED_OVER_CAPACITY = "moved_over_capacity"
+    RESENT_CONFIRMATION = "resent_confirmation"
 
 
 class AuditEntry(db.Model):
