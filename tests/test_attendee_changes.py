@@ -282,6 +282,28 @@ def test_bulk_move_fits_the_first_in_queue_and_asks_for_the_rest(client, login, 
     ]
 
 
+def test_bulk_move_of_only_those_who_fit_moves_the_first_in_queue(client, login, owner, make_event):
+    event = make_event(owner, capacity=1)
+    for n in range(3):
+        services.register_for_event(
+            event, name=f"P{n}", email=f"p{n}@example.fi", organisation="", answers={}, locale="en"
+        )
+    event.capacity = 2  # one place free, P1 and P2 waiting
+    db.session.commit()
+    login(owner)
+    p1, p2 = person(event, "P1"), person(event, "P2")
+    url = f"{base(event)}/move?person={p1.id}&person={p2.id}"
+    html = client.get(url).get_data(as_text=True)
+    assert "This makes 3 confirmed for 2 places: 1 over." in text_of(client.get(url))
+    assert "Move only the 1 who fits" in html
+    data = {"csrf_token": csrf_token_in(html), "over": "1", "within": "1"}
+    shown = client.post(url, data=data, follow_redirects=True)
+    assert "1 person moved from the waiting list" in text_of(shown)
+    assert [person(event, n).status for n in ("P1", "P2")] == [CONFIRMED, WAITING]
+    assert seat_count(event) == confirmed_rows(event) == 2
+    assert audit_lines(AuditAction.MOVED_OVER_CAPACITY) == []
+
+
 def test_moving_someone_no_longer_waiting_is_refused_clearly(client, login, owner, full_event):
     login(owner)
     sara = person(full_event, "Sara")

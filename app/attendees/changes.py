@@ -56,9 +56,14 @@ def move(event_id: int):
         return refused
     form = MoveForm()
     if form.validate_on_submit():
+        # "Only those that fit": the first in the queue, as many as there are places free.
+        chosen_now = changes.move_plan(event, people).within if form.only_within() else people
+        allowed_over = 0 if form.only_within() else form.allowed_over()
+        if not chosen_now:  # no place is free any more: the page says so now
+            return _move_page(event, people, form, changed_meanwhile=True)
         try:
             outcome = changes.move_from_waiting_list(
-                event, [p.id for p in people], allowed_over=form.allowed_over()
+                event, [p.id for p in chosen_now], allowed_over=allowed_over
             )
         except changes.ChangeRefused as refusal:
             return _refused(event, str(refusal))

@@ -38,6 +38,12 @@ class MoveForm(KutsuForm):
     # How far past the capacity the organiser agreed to go, as the page told them.
     over = HiddenField(default="0")
 
+    # Set by the button that moves only those who fit within the places.
+    within = HiddenField()
+
+    def only_within(self) -> bool:
+        return self.within.data == "1"
+
     def allowed_over(self) -> int:
         value = self.over.data or ""
         return int(value) if _ID.fullmatch(value) and len(value) <= 6 else 0

@@ -106,3 +106,39 @@ def test_cancel_and_move_from_the_waiting_list_with_the_keyboard_alone(
         )
     )
     assert confirmed == 3
+
+
+def test_cancel_those_ticked_on_the_list_with_the_keyboard_alone(
+    page: Page, language, organiser, people
+):
+    event_id, ids = people
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event_id}/attendees")
+    record_rest_styles(page)
+
+    # Pekka and Kalle ticked with Space, then the list's button for those chosen.
+    for name in ("Pekka Virtanen", "Kalle Korhonen"):
+        tab_to(page, lambda stop, name=name: stop["id"] == f"choose-{ids[name]}", limit=80)
+        page.keyboard.press("Space")
+    cancel_chosen = t(language, "Cancel the chosen")
+    tab_to(page, lambda stop: stop["tag"] == "button" and stop["text"] == cancel_chosen)
+    page.keyboard.press("Enter")
+
+    expect(h1(page)).to_have_text(t(language, "Cancel %(num)d registration?", num=2))
+    expect(page.locator("main ul li")).to_have_text(
+        [
+            f"Pekka Virtanen (pekka@example.fi) – {t(language, 'Confirmed')}",
+            f"Kalle Korhonen (kalle@example.fi) – {t(language, 'Waiting list')}",
+        ]
+    )
+    record_rest_styles(page)
+    tab_to(
+        page, lambda stop: stop["tag"] == "button" and stop["text"] == t(language, "Yes, cancel")
+    )
+    page.keyboard.press("Enter")
+    done = t(language, "%(num)d registration cancelled; the person is told by email.", num=2)
+    expect(page.get_by_text(done)).to_be_visible()
+    assert status_of(ids["Pekka Virtanen"]) == RegistrationStatus.CANCELLED
+    assert status_of(ids["Kalle Korhonen"]) == RegistrationStatus.CANCELLED
+    # Pekka's place went to Sara, the first in the queue.
+    assert status_of(ids["Sara Löyttyjärvi"]) == RegistrationStatus.CONFIRMED
