@@ -24,6 +24,7 @@ PRIVATE_BLUEPRINTS = {
     "home",
     "organiser",
     "attendees",
+    "attendee_changes",
     "accounts",
     "messages",
     "workshops",

@@ -103,4 +103,8 @@ AUDIT_LABELS = {
     AuditAction.TWO_STEP_RESET: _l("Reset someone's two-step sign-in"),
     AuditAction.TWO_STEP_REQUIRED: _l("Changed whom two-step sign-in is required of"),
     AuditAction.USED_RECOVERY_CODE: _l("Signed in with a recovery code"),
+    AuditAction.CANCELLED_REGISTRATION: _l("Cancelled a registration"),
+    AuditAction.MOVED_FROM_WAITING_LIST: _l("Moved a person from the waiting list"),
+    AuditAction.MOVED_OVER_CAPACITY: _l("Moved a person over the capacity"),
+    AuditAction.RESENT_CONFIRMATION: _l("Sent a confirmation again"),
 }

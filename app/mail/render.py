@@ -35,6 +35,7 @@ SUBJECTS = {
     "registration_waiting": _l("You are on the waiting list: %(title)s"),
     "registration_promoted": _l("A place became free – you are registered: %(title)s"),
     "registration_cancelled": _l("Your registration was cancelled: %(title)s"),
+    "registration_resent": _l("Your registration: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
     "event_cancelled": _l("Cancelled: %(title)s"),
     "event_updated": _l("Changed: %(title)s"),
@@ -58,6 +59,7 @@ WITH_REPLY_LINKS = {"invitation", "invitation_reminder"}
 # Messages that carry a fresh manage link; the raw token exists only in the email.
 WITH_MANAGE_LINK = {
     "registration_confirmed",
+    "registration_resent",
     "registration_waiting",
     "registration_promoted",
     "already_registered",
@@ -71,6 +73,8 @@ EXPECTED_STATUS = {
     "registration_confirmed": {RegistrationStatus.CONFIRMED},
     "registration_promoted": {RegistrationStatus.CONFIRMED},
     "registration_waiting": {RegistrationStatus.WAITING},
+    # An organiser's resend tells the state at send time, whichever of the two it is.
+    "registration_resent": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "reminder": {RegistrationStatus.CONFIRMED},
     "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
@@ -78,6 +82,7 @@ EXPECTED_STATUS = {
 
 CALENDAR_REQUEST = {
     "registration_confirmed",
+    "registration_resent",
     "registration_promoted",
     "already_registered",
     "event_updated",

@@ -20,6 +20,7 @@ KIND_NAMES = {
     "registration_waiting": _l("Place on the waiting list"),
     "registration_promoted": _l("Place from the waiting list"),
     "registration_cancelled": _l("Registration cancelled"),
+    "registration_resent": _l("Confirmation sent again"),
     "already_registered": _l("Already registered"),
     "event_cancelled": _l("Event cancelled"),
     "event_updated": _l("Event changed"),

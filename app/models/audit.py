@@ -35,6 +35,11 @@ class AuditAction(enum.StrEnum):
     TWO_STEP_RESET = "two_step_reset"  # by an admin, for a lost phone
     TWO_STEP_REQUIRED = "two_step_required"  # an admin changed who must use it
     USED_RECOVERY_CODE = "used_recovery_code"
+    # An organiser's changes to who has a place (app/attendees/changes.py).
+    CANCELLED_REGISTRATION = "cancelled_signup"  # at most 20 letters: the column
+    MOVED_FROM_WAITING_LIST = "moved_from_waiting"
+    MOVED_OVER_CAPACITY = "moved_over_capacity"
+    RESENT_CONFIRMATION = "resent_confirmation"
 
 
 class AuditEntry(db.Model):

@@ -23,6 +23,13 @@ TAKE_SEAT = (
     .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({SEAT_FREE})"))
     .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
 )
+# An organiser's explicit, confirmed move past the capacity: the count stays true (one
+# more confirmed), so later cancellations promote no one until it is below the capacity.
+_SEAT_BEYOND_CAPACITY = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"))
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+)
 _RELEASE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
@@ -35,6 +42,11 @@ def take_seat(event: Event) -> bool:
     result = db.session.execute(TAKE_SEAT, {"event_id": event.id})
     forget_seat_count(event)
     return result.rowcount == 1
+
+
+def seat_beyond_capacity(event: Event) -> None:
+    db.session.execute(_SEAT_BEYOND_CAPACITY, {"event_id": event.id})
+    forget_seat_count(event)
 
 
 def release_seat(event: Event) -> None:
@@ -65,6 +77,11 @@ def waiting_position(registration: Registration) -> int | None:
 def cancel_registration(registration: Registration, *, tell: bool = True) -> None:
     """Cancel, free the seat and promote the first person waiting, in one transaction.
     tell: mail the person that it is cancelled (not when their data is being erased)."""
+    lock_event(registration.event)
+    # Read again under the lock: on PostgreSQL an organiser may have moved this person
+    # from the waiting list since it was loaded, and the seat must then be freed.
+    db.session.flush()
+    db.session.refresh(registration, with_for_update=True)
     if registration.status == RegistrationStatus.CANCELLED:
         return
     had_seat = registration.status == RegistrationStatus.CONFIRMED
@@ -83,18 +100,30 @@ def promote_from_waiting_list(event: Event) -> list[Registration]:
     # Lock the event row first, so two promotions never pick the same first in line. NO KEY
     # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
     # hold a key-share lock on the event, which would deadlock.
+    lock_event(event)
+    promoted = []
+    while (candidate := _first_waiting(event)) is not None and take_seat(event):
+        give_place(candidate)
+        promoted.append(candidate)
+    return promoted
+
+
+def lock_event(event: Event) -> None:
+    """The event's row, locked as an UPDATE locks it: promotions, cancellations and an
+    organiser's changes to who has a place take turns, in this order (event, then people),
+    so that none of them deadlock; sign-ups (FOR KEY SHARE) do not wait for it."""
     db.session.execute(
         sa.select(Event.id).where(Event.id == event.id).with_for_update(key_share=True)
     )
-    promoted = []
-    while (candidate := _first_waiting(event)) is not None and take_seat(event):
-        candidate.status = RegistrationStatus.CONFIRMED
-        candidate.sequence += 1
-        queue_registration_email("registration_promoted", candidate)
-        plan_reminders(candidate)
-        promoted.append(candidate)
-        db.session.flush()
-    return promoted
+
+
+def give_place(candidate: Registration) -> None:
+    """Someone waiting has a seat now (taken by the caller): confirmed, told, reminded."""
+    candidate.status = RegistrationStatus.CONFIRMED
+    candidate.sequence += 1
+    queue_registration_email("registration_promoted", candidate)
+    plan_reminders(candidate)
+    db.session.flush()
 
 
 def _first_waiting(event: Event) -> Registration | None:

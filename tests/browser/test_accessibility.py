@@ -387,6 +387,21 @@ def test_organiser_pages_have_no_axe_violations(
     audit.check("attendees")
     screenshot(page, f"attendees-{language}")
 
+    # An organiser's changes, each asking first: Pekka cancelled, Kalle moved up past the
+    # two places (the page says by how much), Pekka's confirmation sent again.
+    pekka, kalle = registrations[1].id, registrations[3].id
+    changes = f"/organiser/events/{event.id}/attendees"
+    page.goto(f"{changes}/cancel?person={pekka}")
+    expect(h1(page)).to_have_text(t(language, "Cancel %(num)d registration?", num=1))
+    audit.check("cancel a registration, confirm")
+    page.goto(f"{changes}/move?person={kalle}")
+    expect(h1(page)).to_have_text(t(language, "Move %(num)d person to confirmed?", num=1))
+    audit.check("move over the capacity, confirm")
+    screenshot(page, f"move-over-capacity-{language}")
+    page.goto(f"{changes}/{pekka}/resend")
+    audit.check("resend a confirmation, confirm")
+    page.goto(changes)
+
     page.get_by_role("link", name=t(language, "Door list to print")).click()
     expect(h1(page)).to_have_text(t(language, "Door list"))
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(3)  # Pekka, Aino

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 
 from app import clock
+from app.extensions import db
 from app.messages.services import plan_message
-from app.models import Audience, Participation
+from app.models import Audience, Participation, Registration
 from app.nominations import services as nominations
 from app.signup import services
 from tests.browser.conftest import write_beside_server
@@ -88,6 +90,14 @@ def test_pages_fit_a_phone_screen(page: Page, organiser, event):
     ]:
         page.goto(path)
         assert overflows(page) <= 0, f"{path} is wider than a phone"
+    # An organiser's changes to a registration, at the smallest width WCAG reflows to.
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    ids = db.session.scalars(sa.select(Registration.id).where(Registration.event_id == event.id))
+    first, *others = ids.all()
+    everyone = "&".join(f"person={id_}" for id_ in (first, *others))
+    for change in (f"cancel?{everyone}", f"{first}/resend"):
+        page.goto(f"/organiser/events/{event.id}/attendees/{change}")
+        assert overflows(page) <= 0, f"{change} scrolls sideways at {SMALLEST_WIDTH} px"
     # The wide attendee table scrolls inside its own region, which the keyboard can reach.
     region = page.locator(".table-scroll")
     page.goto(f"/organiser/events/{event.id}/attendees?sensitive=1")
