@@ -75,7 +75,7 @@ def sign_in_code():
             db.session.commit()
             if used == "recovery":
                 flash(_("You used a recovery code. Each code works once."), "info")
-            return redirect(local_path_or(next_page, "organiser.dashboard"), code=303)
+            return redirect(local_path_or(next_page, "home.dashboard"), code=303)
         form.code.errors.append(WRONG_CODE)
     return render_template("accounts/two_step_sign_in.html", form=form)
 
