@@ -1,7 +1,7 @@
 """One's own account: name, email address (enumeration-safe), password, sessions; and the
 rules of two-step sign-in (codes once only, recovery codes once, required by an admin)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -20,6 +20,15 @@ NEW_PASSWORD = "kaksi kuppia kahvia ja pulla"
 
 def sign_in(client, email: str, password: str = PASSWORD):
     return submit(client, "/login", {"email": email, "password": password}, form_page="/login")
+
+
+@pytest.fixture(autouse=True)
+def at_the_start_of_a_time_step(app):
+    """Each test starts a second into a 30-second step: the codes it computes are those of
+    the step the server is in, however long the test before took (the `app` fixture puts
+    the clock back)."""
+    step = int(clock.now().timestamp()) // 30 + 1
+    clock.travel(datetime.fromtimestamp(step * 30 + 1, UTC))
 
 
 def new_browser(app):
