@@ -389,3 +389,18 @@ def test_the_two_step_key_and_the_recovery_codes_are_not_cached(client, make_org
     submit(client, "/account/two-step/start", {}, form_page="/account/two-step")
     assert client.get("/account/two-step/setup").headers["Cache-Control"] == "no-store"
     assert client.get("/account/").headers["Cache-Control"] == "no-store"
+
+
+def test_erasing_an_address_forgets_the_links_that_would_give_it_to_an_account(
+    app, client, make_organiser, login, mailbox
+):
+    from app.privacy.services import erase_person
+
+    login(make_organiser(email="olli@example.fi"))
+    submit(client, "/account/email", {"email": "uusi@example.fi", "current_password": PASSWORD})
+    deliver_mail(app)
+    link = link_in(mailbox.to("uusi@example.fi")[0], "/account/email/confirm/")
+    erase_person("Uusi@example.fi")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Token)) == 0
+    assert client.get(link).status_code == 404
