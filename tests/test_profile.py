@@ -1,7 +1,7 @@
 """One's own account: name, email address (enumeration-safe), password, sessions; and the
 rules of two-step sign-in (codes once only, recovery codes once, required by an admin)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pyotp
 import pytest
@@ -20,6 +20,22 @@ NEW_PASSWORD = "kaksi kuppia kahvia ja pulla"
 
 def sign_in(client, email: str, password: str = PASSWORD):
     return submit(client, "/login", {"email": email, "password": password}, form_page="/login")
+
+
+@pytest.fixture(autouse=True)
+def at_the_start_of_a_time_step(app):
+    """Each test starts a second into a 30-second step: the codes it computes are those of
+    the step the server is in, however long the test before took (the `app` fixture puts
+    the clock back)."""
+    step = int(clock.now().timestamp()) // 30 + 1
+    clock.travel(datetime.fromtimestamp(step * 30 + 1, UTC))
+
+
+def new_browser(app):
+    """Another browser, in English as `client` is."""
+    browser = app.test_client()
+    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return browser
 
 
 def actions() -> list[AuditAction]:
@@ -132,8 +148,7 @@ def test_a_link_works_only_for_its_own_account_and_is_forgotten_after_its_time(
     submit(client, "/account/email", {"email": "uusi@example.fi", "current_password": PASSWORD})
     deliver_mail(app)
     link = link_in(mailbox.to("uusi@example.fi")[0], "/account/email/confirm/")
-    other = app.test_client()
-    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    other = new_browser(app)
     login_other = submit(other, "/login", {"email": "anna@example.fi", "password": PASSWORD})
     assert login_other.status_code == 200  # no such account yet
     make_organiser(email="anna@example.fi")
@@ -153,7 +168,7 @@ def test_a_new_password_ends_the_other_sessions_and_is_mailed_about(
 ):
     organiser = make_organiser(email="olli@example.fi")
     login(organiser)
-    elsewhere = app.test_client()
+    elsewhere = new_browser(app)
     assert sign_in(elsewhere, organiser.email).status_code == 303
     assert "2 sign-ins" in text_of(client.get("/account/"))
 
@@ -180,7 +195,7 @@ def test_a_new_password_ends_the_other_sessions_and_is_mailed_about(
 def test_signing_out_everywhere_else(app, client, make_organiser, login):
     organiser = make_organiser(email="olli@example.fi")
     login(organiser)
-    elsewhere = app.test_client()
+    elsewhere = new_browser(app)
     sign_in(elsewhere, organiser.email)
     page = text_of(client.get("/account/"))
     assert "2 sign-ins" in page and "This one" in page
@@ -221,8 +236,7 @@ def test_two_step_sign_in_asks_a_code_once_the_password_is_right(
     secret, _codes = turn_on_two_step(client)
     assert AuditAction.TWO_STEP_ON in actions()
 
-    browser = app.test_client()
-    browser.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    browser = new_browser(app)
     password_done = sign_in(browser, organiser.email)
     assert password_done.headers["Location"] == "/login/two-step"
     # Half signed in is not signed in.
@@ -239,14 +253,14 @@ def test_a_code_is_taken_once_only(app, client, make_organiser, login):
     organiser = make_organiser(email="olli@example.fi")
     login(organiser)
     secret, _codes = turn_on_two_step(client)  # took this step's code
-    browser = app.test_client()
+    browser = new_browser(app)
     sign_in(browser, organiser.email)
     again = submit(browser, "/login/two-step", {"code": code_now(secret)})
     assert again.status_code == 200 and "The code is not right" in text_of(again)
     # The next step's code works, and then not a second time.
     clock.travel(clock.now() + timedelta(seconds=30))
     assert submit(browser, "/login/two-step", {"code": code_now(secret)}).status_code == 303
-    other = app.test_client()
+    other = new_browser(app)
     sign_in(other, organiser.email)
     assert submit(other, "/login/two-step", {"code": code_now(secret)}).status_code == 200
 
@@ -255,11 +269,11 @@ def test_a_recovery_code_works_once(app, client, make_organiser, login):
     organiser = make_organiser(email="olli@example.fi")
     login(organiser)
     _secret, codes = turn_on_two_step(client)
-    first = app.test_client()
+    first = new_browser(app)
     sign_in(first, organiser.email)
     assert submit(first, "/login/two-step", {"code": codes[0].upper()}).status_code == 303
     assert AuditAction.USED_RECOVERY_CODE in actions()
-    second = app.test_client()
+    second = new_browser(app)
     sign_in(second, organiser.email)
     refused = submit(second, "/login/two-step", {"code": codes[0]})
     assert refused.status_code == 200 and "The code is not right" in text_of(refused)
@@ -270,7 +284,7 @@ def test_the_half_done_sign_in_ends_after_five_minutes(app, client, make_organis
     organiser = make_organiser(email="olli@example.fi")
     login(organiser)
     secret, _codes = turn_on_two_step(client)
-    browser = app.test_client()
+    browser = new_browser(app)
     sign_in(browser, organiser.email)
     clock.travel(clock.now() + timedelta(minutes=6))
     late = submit(browser, "/login/two-step", {"code": code_now(secret)}, form_page="/login")
@@ -304,15 +318,14 @@ def test_an_admin_requires_two_step_and_others_are_sent_to_set_it_up(
     # The admin saving it is sent to set it up too.
     assert client.get("/organiser/").headers["Location"] == "/account/two-step"
 
-    other = app.test_client()
-    other.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    other = new_browser(app)
     make_organiser(email="bea@example.fi", name="Bea Admin", admin=True)
     sign_in(other, "bea@example.fi")
     sent = other.get("/organiser/")
     assert sent.status_code == 303 and sent.headers["Location"] == "/account/two-step"
     assert "Your administrator requires two-step sign-in" in text_of(other.get(sent.location))
     # An organiser who is no admin, of no sensitive event, is not asked.
-    plain = app.test_client()
+    plain = new_browser(app)
     make_organiser(email="olli@example.fi")
     sign_in(plain, "olli@example.fi")
     assert plain.get("/organiser/").status_code == 200
@@ -329,15 +342,14 @@ def test_organisers_of_events_with_sensitive_questions_can_be_required(
     submit(client, "/admin/two-step", {"sensitive": "y"})
     audit_log = text_of(client.get("/admin/audit"))  # the admin organises nothing: not asked
     assert "Changed whom two-step sign-in is required of" in audit_log
-    browser = app.test_client()
+    browser = new_browser(app)
     sign_in(browser, owner.email)
     assert browser.get("/organiser/").headers["Location"] == "/account/two-step"
 
 
 def test_an_admin_resets_a_lost_phones_two_step(app, client, make_organiser, login):
     olli = make_organiser(email="olli@example.fi")
-    own = app.test_client()
-    own.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    own = new_browser(app)
     sign_in(own, olli.email)
     turn_on_two_step(own)
     login(make_organiser(email="anna@example.fi", name="Anna Admin", admin=True))
@@ -345,7 +357,7 @@ def test_an_admin_resets_a_lost_phones_two_step(app, client, make_organiser, log
     assert "Reset the two-step sign-in of Olli Organiser?" in text_of(client.get(url))
     assert submit(client, url, {}).status_code == 303
     assert AuditAction.TWO_STEP_RESET in actions()
-    browser = app.test_client()
+    browser = new_browser(app)
     assert sign_in(browser, olli.email).headers["Location"] == "/organiser/"
     # Not for anyone but admins.
     assert own.get(url).status_code == 404
@@ -377,3 +389,18 @@ def test_the_two_step_key_and_the_recovery_codes_are_not_cached(client, make_org
     submit(client, "/account/two-step/start", {}, form_page="/account/two-step")
     assert client.get("/account/two-step/setup").headers["Cache-Control"] == "no-store"
     assert client.get("/account/").headers["Cache-Control"] == "no-store"
+
+
+def test_erasing_an_address_forgets_the_links_that_would_give_it_to_an_account(
+    app, client, make_organiser, login, mailbox
+):
+    from app.privacy.services import erase_person
+
+    login(make_organiser(email="olli@example.fi"))
+    submit(client, "/account/email", {"email": "uusi@example.fi", "current_password": PASSWORD})
+    deliver_mail(app)
+    link = link_in(mailbox.to("uusi@example.fi")[0], "/account/email/confirm/")
+    erase_person("Uusi@example.fi")
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Token)) == 0
+    assert client.get(link).status_code == 404

@@ -51,6 +51,7 @@ class EmailChangeForm(AskingPassword):
         description=_l("We send a link to it: the address changes when you open the link."),
         required_message=_l("Enter the new email address"),
     )
+    email.creation_counter = -1  # shown first: its error is listed first
 
 
 class PasswordChangeForm(NewPasswordForm):
