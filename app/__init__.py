@@ -115,6 +115,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.admin_views import bp as admin_accounts_bp
+    from app.accounts.join_views import bp as join_bp
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
@@ -135,6 +137,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_accounts_bp)
+    app.register_blueprint(join_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(invitations_bp)

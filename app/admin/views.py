@@ -95,4 +95,10 @@ AUDIT_LABELS = {
     AuditAction.EXPORTED_PERSON: _l("Exported one person's data"),
     AuditAction.ERASED_PERSON: _l("Erased one person's data"),
     AuditAction.RETRIED_MAIL: _l("Sent undelivered email again"),
+    AuditAction.INVITED_ACCOUNT: _l("Invited a person to make an account"),
+    AuditAction.WITHDREW_INVITATION: _l("Withdrew an invitation to make an account"),
+    AuditAction.ACCEPTED_INVITATION: _l("Made an account from an invitation"),
+    AuditAction.CHANGED_ROLE: _l("Changed an account's role"),
+    AuditAction.DEACTIVATED_ACCOUNT: _l("Deactivated an account"),
+    AuditAction.REACTIVATED_ACCOUNT: _l("Reactivated an account"),
 }

@@ -1,5 +1,6 @@
 """The domain: events, registrations, workshops, tokens and the email outbox."""
 
+from app.models.accounts import AccountInvitation  # noqa: F401
 from app.models.audit import AuditAction, AuditEntry  # noqa: F401
 from app.models.events import (  # noqa: F401
     Event,
@@ -19,6 +20,7 @@ from app.models.registrations import (  # noqa: F401
 )
 from app.models.sessions import SignInSession  # noqa: F401
 from app.models.types import (  # noqa: F401
+    AccountRole,
     Audience,
     EmailStatus,
     EventFormat,

@@ -26,6 +26,12 @@ class AuditAction(enum.StrEnum):
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
     RETRIED_MAIL = "retried_mail"  # an admin sent undelivered email again
+    INVITED_ACCOUNT = "invited_account"
+    WITHDREW_INVITATION = "withdrew_invitation"
+    ACCEPTED_INVITATION = "accepted_invitation"
+    CHANGED_ROLE = "changed_role"
+    DEACTIVATED_ACCOUNT = "deactivated_account"
+    REACTIVATED_ACCOUNT = "reactivated_account"
 
 
 class AuditEntry(db.Model):

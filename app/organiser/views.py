@@ -78,6 +78,8 @@ def _handle_event_form(form: EventForm, save):
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
+    if current_user.check_in_only:  # a check-in helper account makes no events
+        abort(404)
     form = EventForm(
         data={
             "waiting_list": True,
