@@ -21,6 +21,8 @@ from app.models import (
 from app.privacy.services import erase_person, run_retention
 from tests.conftest import PASSWORD, csrf_token_in, deliver_mail, link_in, submit, text_of
 
+pytestmark = pytest.mark.both_databases
+
 NEW_PASSWORD = "lumiukko kantaa kahvia torille"
 NOT_VALID = "This link is no longer valid"
 
