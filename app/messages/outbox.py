@@ -31,6 +31,7 @@ KIND_NAMES = {
     "nominee_informed": _l("Nominee told of the nomination"),
     "not_selected": _l("Not selected"),
     "password_reset": _l("Password reset"),
+    "account_invitation": _l("Invitation to make an account"),
 }
 
 
