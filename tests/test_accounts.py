@@ -356,8 +356,9 @@ def test_old_invitations_are_purged_and_erasure_removes_pending_ones(
     assert db.session.scalar(sa.select(sa.func.count(AccountInvitation.id))) == 0
 
 
-def test_invitations_and_accepting_are_rate_limited(app, make_organiser, mailbox):
-    admin = make_organiser(email="anna@example.fi", name="Anna Admin", admin=True)
+@pytest.fixture
+def limited(app):
+    """The test app once more, with the invitation limits on (and small)."""
     limited = create_app(
         {
             **app.config,
@@ -366,6 +367,13 @@ def test_invitations_and_accepting_are_rate_limited(app, make_organiser, mailbox
             "RATELIMIT_ACCEPT_INVITATION": "2 per 15 minutes",
         }
     )
+    yield limited
+    with limited.app_context():  # its own engine: its connections close with the test
+        db.engine.dispose()
+
+
+def test_invitations_and_accepting_are_rate_limited(limited, app, make_organiser, mailbox):
+    admin = make_organiser(email="anna@example.fi", name="Anna Admin", admin=True)
     client = browser(limited)
     submit(client, "/login", {"email": admin.email, "password": PASSWORD})
     answers = [invite(client, email=f"p{n}@example.fi").status_code for n in range(3)]
