@@ -115,6 +115,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.accounts.admin_views import bp as admin_accounts_bp
+    from app.accounts.join_views import bp as join_bp
     from app.accounts.profile import bp as profile_bp
     from app.accounts.two_step import bp as two_step_bp
     from app.accounts.two_step_admin import bp as two_step_admin_bp
@@ -147,6 +149,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(profile_bp)
     app.register_blueprint(two_step_bp)
     app.register_blueprint(two_step_admin_bp)
+    app.register_blueprint(admin_accounts_bp)
+    app.register_blueprint(join_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(mail_bp)
     app.register_blueprint(invitations_bp)

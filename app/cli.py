@@ -87,6 +87,9 @@ def privacy_purge_command(dry_run: bool):
         days = current_app.config["ACCOUNT_MAIL_RETENTION_DAYS"]
         forget = "Would forget" if dry_run else "Forgot"
         click.echo(f"{forget} {done.account_mail} account emails older than {days} days.")
+    if done.account_invitations:
+        forget = "Would forget" if dry_run else "Forgot"
+        click.echo(f"{forget} {done.account_invitations} old invitations to make an account.")
 
 
 def purge_when_due(last_run: float | None) -> float | None:
@@ -115,6 +118,8 @@ def purge_when_due(last_run: float | None) -> float | None:
         click.echo(f"retention: forgot {done.account_mail} old account emails")
     if done.email_changes:
         click.echo(f"retention: forgot {done.email_changes} old email-change links")
+    if done.account_invitations:
+        click.echo(f"retention: forgot {done.account_invitations} old account invitations")
     return time.monotonic()
 
 

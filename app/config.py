@@ -75,6 +75,10 @@ class Defaults:
     RATELIMIT_LOGIN = "10 per minute; 100 per hour"
     RATELIMIT_LOGIN_PER_ACCOUNT_AND_ADDRESS = "10 per 15 minutes"
     RATELIMIT_LOGIN_PER_ACCOUNT = "100 per 15 minutes; 300 per day"
+    # Invitations to make an account, per admin or organiser sending them; and the posts
+    # of the page where an invited person makes their account, per client address.
+    RATELIMIT_ACCOUNT_INVITATIONS = "30 per hour"
+    RATELIMIT_ACCEPT_INVITATION = "10 per 15 minutes; 50 per day"
     # Organisers' sign-in sessions (app.auth.sessions): one unused this long ends, and none
     # lasts longer than the maximum; ended ones are kept this many days, then deleted.
     SIGN_IN_IDLE_MINUTES = 8 * 60

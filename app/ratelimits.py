@@ -27,6 +27,20 @@ def _login_per_account() -> str:
     return current_app.config["RATELIMIT_LOGIN_PER_ACCOUNT"]
 
 
+def _invitations() -> str:
+    return current_app.config["RATELIMIT_ACCOUNT_INVITATIONS"]
+
+
+def _accept_invitation() -> str:
+    return current_app.config["RATELIMIT_ACCEPT_INVITATION"]
+
+
+def _inviter() -> str:
+    from flask_login import current_user
+
+    return f"invite:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
 def _account() -> str:
     return "login:" + normalise_email(request.form.get("email", ""))
 
@@ -96,3 +110,10 @@ asks_own_password = limiter.shared_limit(
     key_func=_own_account_and_address,
     methods=["POST"],
 )
+# Invitations to make an account (mail to any address): per signed-in organiser or admin,
+# counted over every form that sends one.
+account_invitations = limiter.shared_limit(
+    _invitations, scope="account-invitations", key_func=_inviter, methods=["POST"]
+)
+# Making an account from an invitation's link: per client address, as signing in is.
+accept_invitation = limiter.limit(_accept_invitation, methods=["POST"])

@@ -1,5 +1,6 @@
-"""Tokens kept out of every log line: a manage, invitation or password-reset link is a key
-to someone's place or account, and logs are kept, shipped and read by others.
+"""Tokens kept out of every log line: a manage, invitation, account invitation or
+password-reset link is a key to someone's place or account, and logs are kept, shipped
+and read by others.
 
 One filter, RedactTokens, rewrites a record's message and traceback before any handler
 writes it. install() puts it on the app's loggers and on `flask run`'s request log
@@ -15,12 +16,13 @@ from flask.logging import default_handler
 from gunicorn.glogging import Logger as GunicornLogger
 
 REDACTED = "[token]"
-# The addresses that carry a token (app/signup, app/invitations, app/auth), also where
-# they are percent-encoded inside another address (/language/fi?next=%2Fmanage%2F…); not
-# a route's own rule (/manage/<token>), as Kutsu.log_exception names a failed request.
+# The addresses that carry a token (app/signup, app/invitations, app/auth, and app/accounts'
+# /join/), also where they are percent-encoded inside another address
+# (/language/fi?next=%2Fmanage%2F…); not a route's own rule (/manage/<token>), as
+# Kutsu.log_exception names a failed request.
 _SLASH = r"(?:/|%2F)"
 _TOKEN_IN_A_PATH = re.compile(
-    rf"({_SLASH}(?:manage|invitations|login{_SLASH}reset){_SLASH})(?!<token>)[^/?#&\s'\"%\\]+",
+    rf"({_SLASH}(?:manage|invitations|join|login{_SLASH}reset){_SLASH})(?!<token>)[^/?#&\s'\"%\\]+",
     re.IGNORECASE,
 )
 # A raw token (app.tokens: 43 characters of URL-safe base64) wherever else it appears: in

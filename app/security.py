@@ -33,6 +33,7 @@ PRIVATE_BLUEPRINTS = {
     "profile",
     "two_step",
     "two_step_admin",
+    "admin_accounts",
 }
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import Invitation, Organiser, Registration, Token, TokenPurpose
+from app.models import AccountInvitation, Invitation, Organiser, Registration, Token, TokenPurpose
 
 # token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-]; anything else is not ours.
 _RAW_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -39,6 +39,7 @@ def issue_token(
     organiser: Organiser | None = None,
     invitation: Invitation | None = None,
     email: str | None = None,
+    account_invitation: AccountInvitation | None = None,
 ) -> str:
     """Store a new token's hash and return the raw value, which goes only into an email.
     `email`: the new address an email-change link confirms."""
@@ -50,6 +51,7 @@ def issue_token(
             registration=registration,
             organiser_id=organiser.id if organiser else None,
             invitation=invitation,
+            account_invitation_id=account_invitation.id if account_invitation else None,
             expires_at=expires_at,
             email=email,
         )
@@ -74,15 +76,18 @@ def revoke_tokens(
     *,
     registration: Registration | None = None,
     organiser: Organiser | None = None,
+    account_invitation: AccountInvitation | None = None,
 ) -> None:
-    """End every live token of this purpose for the registration or the account (a used
-    one included): a link in an old email then leads nowhere."""
+    """End every live token of this purpose for the registration, the account or the
+    account invitation (a used one included): a link in an old email then leads nowhere."""
     if registration is not None:
         belongs = Token.registration_id == registration.id
     elif organiser is not None:
         belongs = Token.organiser_id == organiser.id
+    elif account_invitation is not None:
+        belongs = Token.account_invitation_id == account_invitation.id
     else:
-        raise TypeError("revoke_tokens needs a registration or an organiser")
+        raise TypeError("revoke_tokens needs a registration, an organiser or an invitation")
     db.session.execute(
         sa.update(Token)
         .where(belongs, Token.purpose == purpose, Token.revoked_at.is_(None))

@@ -107,6 +107,7 @@ def test_flask_run_logs_no_token(live_manage_token, database_url):
         ("GET /manage/abc/cancel HTTP/1.1", f"GET /manage/{REDACTED}/cancel HTTP/1.1"),
         ("/invitations/abc/accept", f"/invitations/{REDACTED}/accept"),
         ("/login/reset/abc", f"/login/reset/{REDACTED}"),
+        ("/join/abc", f"/join/{REDACTED}"),
         ("Exception on /manage/<token>/cancel", "Exception on /manage/<token>/cancel"),
         ("next=%2Fmanage%2Fabc%2Fcancel", f"next=%2Fmanage%2F{REDACTED}%2Fcancel"),
         ("?t=" + "A" * 43 + "&x", f"?t={REDACTED}&x"),

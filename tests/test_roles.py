@@ -7,10 +7,13 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.accounts import invitations
 from app.accounts.services import add_co_organiser
 from app.extensions import db
 from app.messages.services import plan_message
 from app.models import (
+    AccountInvitation,
+    AccountRole,
     Audience,
     MessageBatch,
     Organiser,
@@ -32,7 +35,7 @@ OWN_PAGES = {"home.dashboard", "organiser.new_event"}
 # One's own account and two-step sign-in: everyone signed in, whatever their part.
 OWN_BLUEPRINTS = {"profile", "two_step"}
 # Pages of the service as a whole: admins only.
-ADMIN_BLUEPRINTS = {"admin", "undelivered", "two_step_admin"}
+ADMIN_BLUEPRINTS = {"admin", "admin_accounts", "undelivered", "two_step_admin"}
 # Removing a co-organiser or helper: the owner and admins only.
 TEAM_PAGES = {"accounts.remove"}
 # Giving the event to another owner: admins only.
@@ -106,6 +109,16 @@ def workshop(make_event, make_organiser):
     )
     db.session.add(participant)
     db.session.flush()
+    # Invitations to make an account: one to the event's team, one from an admin.
+    for event_or_none in (event, None):
+        invitations.invite(
+            f"invited{'-to-event' if event_or_none else ''}@example.fi",
+            AccountRole.ORGANISER,
+            invited_by=people["admin"],
+            locale="fi",
+            event=event_or_none,
+            event_role=OrganiserRole.CO_ORGANISER if event_or_none else None,
+        )
     # A message scheduled for tomorrow, for the routes that take one (cancelling it).
     plan_message(
         event, people["owner"], Audience.CONFIRMED, "Tervetuloa", "Ohjelma", now + timedelta(days=1)
@@ -127,6 +140,14 @@ def fill(rule, event, nominee, participant) -> str:
         "token": "a-link-that-was-never-sent",
         "batch_id": db.session.scalar(
             sa.select(MessageBatch.id).where(MessageBatch.event_id == event.id)
+        ),
+        # The team page's withdraw takes the event's invitation; an admin's, the other.
+        "invitation_id": db.session.scalar(
+            sa.select(AccountInvitation.id).where(
+                AccountInvitation.event_id == event.id
+                if rule.endpoint.startswith("accounts.")
+                else AccountInvitation.event_id.is_(None)
+            )
         ),
     }
     return rule.build({k: v for k, v in values.items() if k in rule.arguments})[1]

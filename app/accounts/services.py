@@ -11,17 +11,25 @@ class OrganiserNotFound(Exception):
     pass
 
 
+class AccountDeactivated(OrganiserNotFound):
+    """The address has an account, but an admin has deactivated it."""
+
+
 class AlreadyOwner(Exception):
     """The organiser named to take the event over owns it already."""
 
 
 def role_in(organiser: Organiser, event: Event) -> OrganiserRole | None:
     """The organiser's part in the event. An admin's rights always win: an admin is at least
-    a co-organiser of every event, even one where an organiser added them as a helper."""
+    a co-organiser of every event, even one where an organiser added them as a helper. A
+    check-in helper account is at most a helper, whatever part it was given before an
+    admin made it one."""
     link = _link_of(event, organiser.id)
     role = link.role if link else None
     if organiser.is_admin and role != OrganiserRole.OWNER:
         return OrganiserRole.CO_ORGANISER
+    if organiser.check_in_only and role is not None:
+        return OrganiserRole.HELPER
     return role
 
 
@@ -44,23 +52,32 @@ def event_for(organiser: Organiser, event_id: int, *, helper_ok: bool = False) -
 
 def add_co_organiser(
     event: Event, email: str, role: OrganiserRole = OrganiserRole.CO_ORGANISER
-) -> Organiser:
-    """Give another organiser account a part in the event (or change it; never the owner's)."""
+) -> tuple[Organiser, OrganiserRole]:
+    """Give another account a part in the event (or change it; never the owner's), and
+    return it with the part it got.
+
+    A check-in helper account stays what an admin made it: asked to be a co-organiser, it
+    becomes the event's check-in helper, and the organiser is told so. Only an admin
+    turns it into an organiser account (Administration, Accounts)."""
     organiser = _active_organiser(email)
+    if organiser.check_in_only:
+        role = OrganiserRole.HELPER
     link = _link_of(event, organiser.id)
     if link is None:
         event.organiser_links.append(EventOrganiser(organiser=organiser, role=role))
     elif link.role != OrganiserRole.OWNER:
         link.role = role
-    return organiser
+    return organiser, role
 
 
-def _active_organiser(email: str) -> Organiser:
+def _active_organiser(email: str, *, may_help_only: bool = True) -> Organiser:
     organiser = db.session.scalar(
         sa.select(Organiser).where(Organiser.email == normalise_email(email))
     )
-    if organiser is None or not organiser.active:
+    if organiser is None or (organiser.check_in_only and not may_help_only):
         raise OrganiserNotFound(email)
+    if not organiser.active:
+        raise AccountDeactivated(email)
     return organiser
 
 
@@ -90,7 +107,7 @@ def owner_of(event: Event) -> Organiser | None:
 def transfer_ownership(event: Event, email: str) -> tuple[Organiser, Organiser | None]:
     """Make another organiser the owner; the one before stays on as a co-organiser (the new
     owner, or an admin, may remove them). Returns the new owner and the one before."""
-    new_owner = _active_organiser(email)
+    new_owner = _active_organiser(email, may_help_only=False)
     before = owner_of(event)
     if before is not None and before.id == new_owner.id:
         raise AlreadyOwner(email)

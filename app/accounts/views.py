@@ -1,23 +1,30 @@
-"""An event's team: adding and removing co-organisers and check-in helpers; an admin
-giving the event to another owner. Every change is in the audit log."""
+"""An event's team: adding and removing co-organisers and check-in helpers (inviting those
+with no account yet); an admin giving the event to another owner. Every change is in the
+audit log."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import audit
-from app.accounts import services
+from app.accounts import invitations, services
 from app.accounts.forms import CoOrganiserForm, NewOwnerForm
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import AuditAction, OrganiserRole
 from app.organiser.access import event_or_404
+from app.ratelimits import account_invitations
 
 bp = Blueprint("accounts", __name__, url_prefix="/organiser")
 
 NO_ACCOUNT = _l(
-    "There is no organiser account with that email address. Ask an administrator to create one."
+    "There is no organiser account with that email address. Invite them first in "
+    "Administration, Accounts."
+)
+DEACTIVATED = _l(
+    "The account with this email address is deactivated. Ask an administrator to reactivate it."
 )
 
 
@@ -28,29 +35,66 @@ def require_login():
 
 
 @bp.route("/events/<int:event_id>/organisers", methods=["GET", "POST"])
+@account_invitations
 def organisers(event_id: int):
     event = event_or_404(event_id)
     form = CoOrganiserForm()
     if form.validate_on_submit():
+        role = OrganiserRole(form.role.data)
         try:
-            role = OrganiserRole(form.role.data)
-            added = services.add_co_organiser(event, form.email.data, role)
-            audit.record(AuditAction.ADDED_ORGANISER, event=event, detail=f"{added.email} {role}")
-        except services.OrganiserNotFound:
-            form.email.errors.append(NO_ACCOUNT)
+            change = invitations.add_or_invite(
+                event, form.email.data, role, invited_by=current_user, locale=str(get_locale())
+            )
+        except services.AccountDeactivated:
+            form.email.errors.append(DEACTIVATED)
+        except invitations.AlreadyInvited:
+            form.email.errors.append(_("They have been invited to this event already."))
         else:
+            _record_team_change(event, change)
             db.session.commit()
-            if role == OrganiserRole.HELPER:
-                flash(_("%(name)s can now check people in.", name=added.name), "success")
-            else:
-                flash(_("%(name)s is now a co-organiser.", name=added.name), "success")
+            flash(_team_change_message(change), "success")
             return redirect(url_for("accounts.organisers", event_id=event.id), code=303)
     return render_template(
         "accounts/organisers.html",
         event=event,
         form=form,
         may_remove=services.may_change_team(current_user, event),
+        pending=invitations.pending_for_event(event),
     )
+
+
+def _record_team_change(event, change: invitations.TeamChange) -> None:
+    if change.invitation is not None:
+        detail = f"{change.invitation.email} {change.role}"
+        audit.record(AuditAction.INVITED_ACCOUNT, event=event, detail=detail)
+    else:
+        detail = f"{change.organiser.email} {change.role}"
+        audit.record(AuditAction.ADDED_ORGANISER, event=event, detail=detail)
+
+
+def _team_change_message(change: invitations.TeamChange) -> str:
+    if change.invitation is not None:
+        return _(
+            "%(email)s has no account in Kutsu yet: we sent them an invitation. Once they "
+            "make their account, they are on this event's team.",
+            email=change.invitation.email,
+        )
+    if change.role == OrganiserRole.HELPER:
+        return _("%(name)s can now check people in.", name=change.organiser.name)
+    return _("%(name)s is now a co-organiser.", name=change.organiser.name)
+
+
+@bp.post("/events/<int:event_id>/organisers/invitations/<int:invitation_id>/withdraw")
+def withdraw_invitation(event_id: int, invitation_id: int):
+    event = event_or_404(event_id)
+    invitation = invitations.pending_invitation(invitation_id, event=event)
+    if invitation is None:
+        abort(404)
+    invitations.withdraw(invitation)
+    audit.record(AuditAction.WITHDREW_INVITATION, event=event, detail=invitation.email)
+    db.session.commit()
+    flash(_("The invitation to %(email)s was withdrawn.", email=invitation.email), "success")
+    return redirect(url_for("accounts.organisers", event_id=event.id), code=303)
 
 
 def _team_change_or_404(event_id: int):
@@ -87,6 +131,8 @@ def transfer(event_id: int):
     if form.validate_on_submit():
         try:
             new_owner, before = services.transfer_ownership(event, form.email.data)
+        except services.AccountDeactivated:
+            form.email.errors.append(DEACTIVATED)
         except services.OrganiserNotFound:
             form.email.errors.append(NO_ACCOUNT)
         except services.AlreadyOwner:

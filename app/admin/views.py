@@ -107,4 +107,10 @@ AUDIT_LABELS = {
     AuditAction.MOVED_FROM_WAITING_LIST: _l("Moved a person from the waiting list"),
     AuditAction.MOVED_OVER_CAPACITY: _l("Moved a person over the capacity"),
     AuditAction.RESENT_CONFIRMATION: _l("Sent a confirmation again"),
+    AuditAction.INVITED_ACCOUNT: _l("Invited a person to make an account"),
+    AuditAction.WITHDREW_INVITATION: _l("Withdrew an invitation to make an account"),
+    AuditAction.ACCEPTED_INVITATION: _l("Made an account from an invitation"),
+    AuditAction.CHANGED_ROLE: _l("Changed an account's role"),
+    AuditAction.DEACTIVATED_ACCOUNT: _l("Deactivated an account"),
+    AuditAction.REACTIVATED_ACCOUNT: _l("Reactivated an account"),
 }

@@ -25,10 +25,8 @@ class ForgotPasswordForm(KutsuForm):
     email = _email_field()
 
 
-class NewPasswordForm(KutsuForm):
-    """A new password for an account (its name and address are not allowed in it)."""
-
-    password = PasswordField(
+def new_password_field() -> PasswordField:
+    return PasswordField(
         _l("New password"),
         description=_l(
             "At least 10 characters, not a common password, and not your name or email "
@@ -43,13 +41,23 @@ class NewPasswordForm(KutsuForm):
             ),
         ],
     )
-    confirm = PasswordField(
+
+
+def password_again_field() -> PasswordField:
+    return PasswordField(
         _l("The new password again"),
         validators=[
             InputRequired(_l("Enter the new password again")),
             EqualTo("password", _l("The passwords are not the same")),
         ],
     )
+
+
+class NewPasswordForm(KutsuForm):
+    """A new password for an account (its name and address are not allowed in it)."""
+
+    password = new_password_field()
+    confirm = password_again_field()
 
     def __init__(self, *args, account, **kwargs):
         super().__init__(*args, **kwargs)

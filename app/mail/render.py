@@ -14,6 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_mail import Attachment, Message, sanitize_subject
 
 from app import clock
+from app.accounts import invitations as account_invitations
+from app.accounts.mail import invitation_sentence
 from app.accounts.profile_services import issue_email_change_token
 from app.auth.services import issue_password_reset_token
 from app.extensions import db
@@ -51,6 +53,7 @@ SUBJECTS = {
     "email_taken": _l("A change of email address for Kutsu"),
     "email_change_notice": _l("A change of your Kutsu email address was asked"),
     "password_changed": _l("Your Kutsu password was changed"),
+    "account_invitation": _l("You are invited to Kutsu"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -102,6 +105,8 @@ WITH_FORGOT_LINK = {"sign_in_attempts", "email_taken", "email_change_notice", "p
 
 
 def still_relevant(email: OutboundEmail) -> bool:
+    if email.kind == account_invitations.MAIL_KIND:
+        return account_invitations.mail_is_current(email.payload) is not None
     if email.kind in ACCOUNT_MAIL:
         organiser = db.session.get(Organiser, email.payload.get("organiser_id", 0))
         return organiser is not None and organiser.active
@@ -256,6 +261,8 @@ def _context(email: OutboundEmail) -> dict:
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
+    if email.kind == account_invitations.MAIL_KIND:
+        context.update(_account_invitation(email))
     if email.kind in WITH_FORGOT_LINK:
         context["forgot_url"] = url_for("auth.forgot_password", _external=True)
     if email.kind == "email_change":
@@ -265,6 +272,18 @@ def _context(email: OutboundEmail) -> dict:
         context["message_body"] = email.batch.body_in(email.locale)
     context["candidate"] = email.candidate
     return context
+
+
+def _account_invitation(email: OutboundEmail) -> dict:
+    invitation = account_invitations.mail_is_current(email.payload)
+    if invitation is None:
+        return {"account_invitation": None, "join_url": None}
+    raw = account_invitations.issue_invitation_link_token(invitation)
+    return {
+        "account_invitation": invitation,
+        "invitation_sentence": invitation_sentence(invitation, email.locale),
+        "join_url": url_for("join.accept", token=raw, _external=True),
+    }
 
 
 def _reset_url(organiser_id: int) -> str | None:

@@ -36,6 +36,7 @@ KIND_NAMES = {
     "email_taken": _l("New email address has an account already"),
     "email_change_notice": _l("Email address change asked"),
     "password_changed": _l("Password changed"),
+    "account_invitation": _l("Invitation to make an account"),
 }
 
 

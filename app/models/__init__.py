@@ -1,6 +1,10 @@
 """The domain: events, registrations, workshops, tokens and the email outbox."""
 
-from app.models.accounts import RecoveryCode, SiteSettings  # noqa: F401
+from app.models.accounts import (  # noqa: F401
+    AccountInvitation,  # noqa: F401
+    RecoveryCode,
+    SiteSettings,
+)
 from app.models.audit import AuditAction, AuditEntry  # noqa: F401
 from app.models.events import (  # noqa: F401
     Event,
@@ -20,6 +24,7 @@ from app.models.registrations import (  # noqa: F401
 )
 from app.models.sessions import SignInSession  # noqa: F401
 from app.models.types import (  # noqa: F401
+    AccountRole,
     Audience,
     EmailStatus,
     EventFormat,

@@ -40,6 +40,12 @@ class AuditAction(enum.StrEnum):
     MOVED_FROM_WAITING_LIST = "moved_from_waiting"
     MOVED_OVER_CAPACITY = "moved_over_capacity"
     RESENT_CONFIRMATION = "resent_confirmation"
+    INVITED_ACCOUNT = "invited_account"
+    WITHDREW_INVITATION = "withdrew_invitation"
+    ACCEPTED_INVITATION = "accepted_invitation"
+    CHANGED_ROLE = "changed_role"
+    DEACTIVATED_ACCOUNT = "deactivated_account"
+    REACTIVATED_ACCOUNT = "reactivated_account"
 
 
 class AuditEntry(db.Model):

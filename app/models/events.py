@@ -10,6 +10,7 @@ from app import clock
 from app.extensions import db
 from app.models.content import Shown, translated
 from app.models.types import (
+    AccountRole,
     EventFormat,
     EventStatus,
     OrganiserRole,
@@ -27,6 +28,9 @@ class Organiser(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(sa.String(200))
     password_hash: Mapped[str] = mapped_column(sa.String(200))
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # A check-in helper account: in any event at most a helper (app.accounts.services.role_in),
+    # and makes no events of its own. Never set together with is_admin.
+    check_in_only: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     # Two-step sign-in (app.accounts.two_step): the TOTP secret, never logged nor exported;
@@ -38,6 +42,12 @@ class Organiser(UserMixin, db.Model):
     @property
     def has_two_step(self) -> bool:
         return self.two_step_since is not None
+
+    @property
+    def account_role(self) -> AccountRole:
+        if self.is_admin:
+            return AccountRole.ADMIN
+        return AccountRole.HELPER if self.check_in_only else AccountRole.ORGANISER
 
     @property
     def is_active(self) -> bool:

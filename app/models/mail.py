@@ -35,6 +35,9 @@ class Token(db.Model):
     invitation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("invitation.id", ondelete="CASCADE"), index=True
     )
+    account_invitation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("account_invitation.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

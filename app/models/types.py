@@ -71,6 +71,15 @@ class OrganiserRole(enum.StrEnum):
     HELPER = "helper"
 
 
+class AccountRole(enum.StrEnum):
+    """What an account may be given: an admin manages accounts and every event; an
+    organiser makes events; a check-in helper account may only be a helper in events."""
+
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    HELPER = "helper"
+
+
 class QuestionKind(enum.StrEnum):
     SHORT_TEXT = "short_text"
     LONG_TEXT = "long_text"
@@ -112,6 +121,7 @@ class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a password
     # Confirms a new address for an account: the address is in Token.email.
     EMAIL_CHANGE = "email_change"
+    ACCOUNT_INVITATION = "account_invitation"
 
 
 class EmailStatus(enum.StrEnum):

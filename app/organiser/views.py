@@ -2,6 +2,7 @@
 
 from flask import (
     Blueprint,
+    abort,
     flash,
     redirect,
     render_template,
@@ -47,6 +48,8 @@ def _handle_event_form(form: EventForm, save):
 
 @bp.route("/events/new", methods=["GET", "POST"])
 def new_event():
+    if current_user.check_in_only:  # a check-in helper account makes no events
+        abort(404)
     form = EventForm(
         data={
             "waiting_list": True,

@@ -5,7 +5,7 @@ what counts need (status, way in, dates). Names, addresses, organisations, answe
 tokens and the emails sent are gone, for registrations, nominations and invitations alike.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -17,6 +17,7 @@ from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
 from app.models import (
+    AccountInvitation,
     Answer,
     Candidate,
     Event,
@@ -69,6 +70,7 @@ class RetentionRun:
     sign_in_sessions: int = 0  # organisers' sessions ended or expired long since
     account_mail: int = 0  # mail with no event (password resets, alerts) queued long since
     email_changes: int = 0  # email-change links past their time, with the address asked
+    account_invitations: int = 0  # invitations accepted, withdrawn or expired long since
 
 
 # PostgreSQL's advisory lock for retention runs: any number, the same in every process.
@@ -91,6 +93,7 @@ def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
         forget_old_sessions(now, dry_run=dry_run),
         forget_old_account_mail(now, dry_run=dry_run),
         forget_old_email_changes(now, dry_run=dry_run),
+        forget_old_account_invitations(now, dry_run=dry_run),
     )
 
 
@@ -102,6 +105,21 @@ def forget_old_account_mail(now: datetime, *, dry_run: bool = False) -> int:
     if dry_run:
         return db.session.scalar(sa.select(sa.func.count()).select_from(OutboundEmail).where(old))
     return db.session.execute(sa.delete(OutboundEmail).where(old)).rowcount or 0
+
+
+def forget_old_account_invitations(now: datetime, *, dry_run: bool = False) -> int:
+    """An invitation names an address: once accepted, withdrawn or expired, it is deleted
+    ACCOUNT_MAIL_RETENTION_DAYS later (as its mail is). Returns how many."""
+    since = now - timedelta(days=current_app.config["ACCOUNT_MAIL_RETENTION_DAYS"])
+    old = sa.or_(
+        AccountInvitation.accepted_at < since,
+        AccountInvitation.withdrawn_at < since,
+        AccountInvitation.expires_at < since,
+    )
+    if dry_run:
+        count = sa.select(sa.func.count()).select_from(AccountInvitation).where(old)
+        return db.session.scalar(count) or 0
+    return db.session.execute(sa.delete(AccountInvitation).where(old)).rowcount or 0
 
 
 def purge_expired(now: datetime, *, dry_run: bool = False) -> list[Erased]:
@@ -201,6 +219,8 @@ class HeldAbout:
     emails: list[OutboundEmail]
     # An organiser's account with this address: when they signed in (no address or browser).
     sign_ins: list[SignInSession]
+    # Invitations to make an account sent to the address.
+    account_invitations: list[AccountInvitation] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
@@ -211,6 +231,7 @@ class HeldAbout:
                 self.nominations_made,
                 self.invitations,
                 self.sign_ins,
+                self.account_invitations,
             )
         )
 
@@ -234,6 +255,7 @@ def held_about(email: str) -> HeldAbout:
                 sa.select(Organiser.id).where(Organiser.email == address)
             ),
         ),
+        account_invitations=rows(AccountInvitation, AccountInvitation.email == address),
     )
 
 
@@ -247,6 +269,16 @@ def export_person(email: str, now: datetime) -> dict:
         "nominated": [_candidate(row) for row in held.candidates],
         "nominations_made": [_nomination_made(row) for row in held.nominations_made],
         "invitations": [_invitation(row) for row in held.invitations],
+        "account_invitations": [
+            {
+                "role": row.role.value,
+                "created_at": _iso(row.created_at),
+                "expires_at": _iso(row.expires_at),
+                "accepted_at": _iso(row.accepted_at),
+                "withdrawn_at": _iso(row.withdrawn_at),
+            }
+            for row in held.account_invitations
+        ],
         "emails": [
             {
                 "kind": row.kind,
@@ -389,6 +421,12 @@ def erase_person(email: str) -> HeldAbout:
         execution_options={"synchronize_session": False},
     )
     forget_email_changes_to(held.email)  # links that would give an account the address
+    # Invitations to make an account name them (a pending one's link then leads nowhere).
+    db.session.execute(
+        sa.delete(AccountInvitation).where(
+            AccountInvitation.id.in_([row.id for row in held.account_invitations])
+        )
+    )
     # An organiser's sessions are about them: they go, and any still open ends with them.
     db.session.execute(
         sa.delete(SignInSession).where(SignInSession.id.in_([row.id for row in held.sign_ins]))

@@ -410,7 +410,7 @@ def test_organiser_pages_have_no_axe_violations(
     page.goto(f"/organiser/events/{event.id}/organisers")
     audit.check("co-organisers")
 
-    page.get_by_label(t(language, "Email address")).fill("nobody@example.fi")
+    page.get_by_label(t(language, "Email address")).fill("nobody at example.fi")
     page.get_by_role("button", name=t(language, "Add"), exact=True).click()
     expect_errors(page, language)
     audit.check("co-organisers with errors")
@@ -636,6 +636,60 @@ def test_admin_pages_have_no_axe_violations(
     page.get_by_role("button", name=t(language, "Make them the owner")).click()
     expect_errors(page, language)
     audit.check("give the event to another owner with errors")
+
+    audit.assert_clean()
+
+
+def test_account_pages_have_no_axe_violations(
+    page: Page, audit, language, app, event, make_organiser, mailbox
+):
+    admin = make_organiser(email="anna@example.fi", name="Anna Admin", admin=True)
+    sign_in(page, admin, language)
+    page.goto("/admin/accounts")
+    expect(h1(page)).to_have_text(t(language, "Accounts"))
+    audit.check("accounts")
+
+    page.get_by_role("link", name=t(language, "Invite a person")).click()
+    expect(h1(page)).to_have_text(t(language, "Invite a person"))
+    audit.check("invite a person")
+    page.get_by_role("button", name=t(language, "Send the invitation")).click()
+    expect_errors(page, language)
+    audit.check("invite a person with errors")
+    page.get_by_label(t(language, "Their email address")).fill("uuno@example.fi")
+    page.get_by_role("button", name=t(language, "Send the invitation")).click()
+    expect(page.get_by_role("heading", name=t(language, "Pending invitations"))).to_be_visible()
+    expect(page.locator("ul.team")).to_contain_text("uuno@example.fi")
+    audit.check("accounts with a pending invitation")
+
+    page.goto(f"/organiser/events/{event.id}/organisers")
+    page.get_by_label(t(language, "Their email address")).fill("kaisa@example.fi")
+    page.get_by_role("button", name=t(language, "Add")).click()
+    expect(page.get_by_text(t(language, "Invited, no account yet"))).to_be_visible()
+    audit.check("co-organisers with an invitation")
+
+    page.goto(f"/admin/accounts/{admin.id}")
+    expect(h1(page)).to_have_text("Anna Admin")
+    audit.check("an account")
+    page.get_by_label(t(language, "Organiser: makes events and works on others' events")).check()
+    page.get_by_role("button", name=t(language, "Save the role")).click()
+    expect_errors(page, language)
+    audit.check("an account with errors")
+    page.get_by_role("link", name=t(language, "Deactivate the account")).click()
+    expect(h1(page)).to_have_text(t(language, "Deactivate %(name)s?", name="Anna Admin"))
+    audit.check("deactivate an account, confirm")
+
+    deliver_mail(app)
+    [message] = mailbox.to("uuno@example.fi")
+    page.goto(link_in(message, "/join/"))
+    expect(h1(page)).to_have_text(t(language, "Make your account"))
+    audit.check("make your account")
+    page.get_by_role("button", name=t(language, "Make the account")).click()
+    expect_errors(page, language)
+    audit.check("make your account with errors")
+    response = page.goto("/join/" + "x" * 43)
+    assert response.status == 404
+    expect(h1(page)).to_have_text(t(language, "This link is no longer valid"))
+    audit.check("invitation link no longer valid")
 
     audit.assert_clean()
 
