@@ -44,5 +44,5 @@ def accept(token: str):
         )
         db.session.commit()
         flash(_("Welcome to Kutsu, %(name)s. You are signed in.", name=organiser.name), "success")
-        return redirect(url_for("organiser.dashboard"), code=303)
+        return redirect(url_for("home.dashboard"), code=303)
     return render_template("accounts/join.html", form=form, invitation=invitation)
