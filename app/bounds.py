@@ -34,6 +34,16 @@ def database_id(text: str | None) -> int | None:
     return None
 
 
+# As long as a name or a title may be: a longer search could find nothing anyway.
+SEARCH_LENGTH = 200
+
+
+def search_text(typed: str | None) -> str:
+    """What was typed into a search, bounded and without NUL: no name or title holds one,
+    and PostgreSQL refuses a query that does (a server error)."""
+    return (typed or "")[:SEARCH_LENGTH].replace("\x00", "")
+
+
 def page_number(text: str) -> int:
     """`?page=` as request.args.get(..., type=page_number) reads it: a page from 1 to
     LARGEST_PAGE, else ValueError (and the default page)."""

@@ -78,6 +78,13 @@ def _check_after_idle(engine: Engine, seconds: float) -> None:
 _IDLE_SINCE = "kutsu.idle_since"
 
 
+def contains(column, typed: str):
+    """Case-insensitive "contains" for what a person typed into a search: their % and _
+    are letters, not wildcards."""
+    escaped = typed.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.func.lower(column).like(f"%{escaped}%", escape="\\")
+
+
 def counts_by(column, condition, values) -> dict:
     """How many rows meeting condition have each of values in column (0 for none): one
     GROUP BY, where a count per value would be a query each."""

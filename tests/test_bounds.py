@@ -206,3 +206,29 @@ def test_a_question_id_past_ints_limit_is_a_new_question(make_organiser, databas
     db.session.rollback()
     [event] = db.session.scalars(sa.select(Event)).all()
     assert [question.label for question in event.questions] == ["Erityisruokavalio"]
+
+
+@pytest.mark.both_databases
+def test_a_search_with_nul_or_wildcards_is_a_page_that_finds_what_was_typed(
+    make_organiser, make_event, database_url
+):
+    """Every search box: a NUL (which PostgreSQL refuses in a query) or a % is typed text,
+    never a server error nor a wildcard; 3,000 characters are cut to what a name may be."""
+    admin = make_organiser(email="admin@example.fi", admin=True)
+    event = make_event(admin)
+    base = f"/organiser/events/{event.id}"
+    searches = ["a\x00b", "%", "_", "x" * 3000]
+
+    with running_server(database_url, workers=1, threads=2) as base_url:
+        organiser = Organiser(base_url, admin.email)
+        answers = {
+            (path, typed): organiser.get(path, params={"q": typed}, allow_redirects=False)
+            for path in [f"{base}/attendees", f"{base}/check-in", "/organiser/", "/admin/accounts"]
+            for typed in searches
+        }
+
+    assert {key: answer.status_code for key, answer in answers.items()} == dict.fromkeys(
+        answers, 200
+    )
+    # "%" is a letter here: no event's title holds one, so the home finds none.
+    assert event.title not in visible_text(answers[("/organiser/", "%")].text)

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app import audit
 from app.accounts import invitations, roles
 from app.accounts.forms import AccountRoleForm, InviteForm
-from app.bounds import page_number
+from app.bounds import page_number, search_text
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import AccountRole, AuditAction
@@ -36,7 +36,7 @@ def admins_only():
 
 @bp.get("")
 def index():
-    search = request.args.get("q", "")[: roles.LONGEST_SEARCH]
+    search = search_text(request.args.get("q"))
     page = request.args.get("page", 1, type=page_number)
     rows, page, pages, total = roles.account_page(search, page)
     return render_template(

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from app import clock
 from app.accounts.invitations import pending_condition
 from app.auth.sessions import end_all_sessions
+from app.database import contains
 from app.extensions import db
 from app.models import (
     AccountInvitation,
@@ -23,7 +24,6 @@ from app.models import (
 )
 
 PAGE_SIZE = 50
-LONGEST_SEARCH = 200
 
 
 class LastAdmin(Exception):
@@ -37,12 +37,10 @@ class AccountRow:
 
 
 def _matching(model, search: str):
-    words = search.strip()[:LONGEST_SEARCH].lower()
-    if not words:
+    if not search.strip():
         return sa.true()
-    pattern = "%" + words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     columns = [model.email] + ([model.name] if model is Organiser else [])
-    return sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in columns))
+    return sa.or_(*(contains(column, search) for column in columns))
 
 
 def account_page(search: str, page: int):

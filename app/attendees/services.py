@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.collation import surname_first_key
+from app.database import contains
 from app.extensions import db
 from app.models import Answer, Event, Question, QuestionKind, Registration, RegistrationStatus
 
@@ -35,14 +36,8 @@ def attendee_page(event: Event, *, search: str = "", status: str = "", page: int
     if status in {member.value for member in RegistrationStatus}:
         query = query.where(Registration.status == RegistrationStatus(status))
     if search:
-        pattern = f"%{_escape_like(search.strip().casefold())}%"
-        query = query.where(
-            sa.or_(
-                sa.func.lower(Registration.name).like(pattern, escape="\\"),
-                Registration.email_normalised.like(pattern, escape="\\"),
-                sa.func.lower(Registration.organisation).like(pattern, escape="\\"),
-            )
-        )
+        columns = (Registration.name, Registration.email_normalised, Registration.organisation)
+        query = query.where(sa.or_(*(contains(column, search) for column in columns)))
     return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
@@ -62,8 +57,7 @@ def check_in_list(event: Event, search: str = "") -> list[Registration]:
         Registration.status == RegistrationStatus.CONFIRMED,
     )
     if search.strip():
-        pattern = f"%{_escape_like(search.strip().casefold())}%"
-        query = query.where(sa.func.lower(Registration.name).like(pattern, escape="\\"))
+        query = query.where(contains(Registration.name, search))
     people = db.session.scalars(query.order_by(Registration.id))
     return sorted(people, key=lambda person: surname_first_key(person.name))
 
@@ -94,10 +88,6 @@ def mark_arrival(event: Event, registration_id: int, *, arrived: bool, at) -> Re
     if registration is not None:
         registration.checked_in_at = at if arrived else None
     return registration
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from app.attendees.services import (
     door_list,
     mark_arrival,
 )
-from app.bounds import page_number
+from app.bounds import page_number, search_text
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.exports.services import attendee_rows
 from app.extensions import db
@@ -38,7 +38,7 @@ def require_login():
 @bp.get("/events/<int:event_id>/attendees")
 def attendees(event_id: int):
     event = event_or_404(event_id)
-    search = request.args.get("q", "")[:200]
+    search = search_text(request.args.get("q"))
     sensitive = request.args.get("sensitive") == "1"
     # What was searched for stays out of the log: it is often a person's name.
     shown = [name for name, on in (("search", search), ("sensitive", sensitive)) if on]
@@ -70,7 +70,7 @@ def door_list_page(event_id: int):
 def check_in(event_id: int):
     """Names of those with a place and who has arrived: for check-in helpers too."""
     event = event_or_404(event_id, helper_ok=True)
-    search = request.args.get("q", "")[:200]
+    search = search_text(request.args.get("q"))
     audit.record(AuditAction.VIEWED_CHECK_IN, event=event, detail="search" if search else "")
     arrived, total = arrivals(event)
     return render_template(

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.database import contains
 from app.extensions import db
 from app.models import (
     Event,
@@ -20,8 +21,6 @@ from app.models import (
 )
 
 PAGE_SIZE = 50
-# As long as a title may be: a longer search could find nothing anyway.
-SEARCH_LENGTH = 200
 # "Sign-ups in the last 7 days".
 RECENT = timedelta(days=7)
 LANGUAGES = ("fi", "sv", "en")
@@ -75,12 +74,6 @@ class Scope:
     search: str = ""
 
 
-def search_text(typed: str) -> str:
-    """What was typed, bounded, without NUL: no title holds one, and PostgreSQL refuses a
-    query that does (a server error)."""
-    return typed[:SEARCH_LENGTH].replace("\x00", "")
-
-
 def _conditions(scope: Scope) -> list:
     conditions = []
     if not scope.viewer.is_admin:
@@ -101,14 +94,8 @@ def _organised_by(organiser_id: int):
 
 def _title_matches(search: str):
     """The title in its own language or in any of its translations."""
-    pattern = f"%{escape_like(search.strip().casefold())}%"
     titles = [Event.title] + [Event.translations[(code, "title")].as_string() for code in LANGUAGES]
-    return sa.or_(*(sa.func.lower(title).like(pattern, escape="\\") for title in titles))
-
-
-def escape_like(text: str) -> str:
-    # As app.attendees.services: the user's % and _ are letters, not wildcards.
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return sa.or_(*(contains(title, search) for title in titles))
 
 
 def tab_counts(scope: Scope, now: datetime) -> dict[Tab, int]:

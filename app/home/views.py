@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.accounts.services import role_in
-from app.bounds import database_id, page_number
+from app.bounds import database_id, page_number, search_text
 from app.home import services
 from app.home.services import Scope, Tab
 from app.models import OrganiserRole
@@ -28,7 +28,7 @@ def dashboard():
     scope = Scope(
         current_user,
         organiser_id=_chosen(request.args.get("organiser"), organisers),
-        search=services.search_text(request.args.get("q", "")),
+        search=search_text(request.args.get("q")),
     )
     page = services.events_page(scope, tab, now, request.args.get("page", 1, type=page_number))
     return render_template(
