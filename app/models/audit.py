@@ -26,6 +26,10 @@ class AuditAction(enum.StrEnum):
     EXPORTED_PERSON = "exported_person"
     ERASED_PERSON = "erased_person"
     RETRIED_MAIL = "retried_mail"  # an admin sent undelivered email again
+    # An organiser's changes to a registration; the detail names its id, not the person.
+    ADDED_PERSON = "added_person"
+    EDITED_PERSON = "edited_person"
+    CHANGED_NOTE = "changed_note"
 
 
 class AuditEntry(db.Model):
