@@ -117,6 +117,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.attendees.people import bp as people_bp
     from app.attendees.views import bp as attendees_bp
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
@@ -136,6 +137,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(attendees_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(messages_bp)
     app.register_blueprint(mail_bp)

@@ -35,6 +35,7 @@ SUBJECTS = {
     "registration_promoted": _l("A place became free – you are registered: %(title)s"),
     "registration_cancelled": _l("Your registration was cancelled: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
+    "registration_updated": _l("Your details were updated: %(title)s"),
     "event_cancelled": _l("Cancelled: %(title)s"),
     "event_updated": _l("Changed: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
@@ -56,6 +57,7 @@ WITH_MANAGE_LINK = {
     "registration_waiting",
     "registration_promoted",
     "already_registered",
+    "registration_updated",
     "event_updated",
     "reminder",
     "organiser_message",
@@ -67,6 +69,7 @@ EXPECTED_STATUS = {
     "registration_promoted": {RegistrationStatus.CONFIRMED},
     "registration_waiting": {RegistrationStatus.WAITING},
     "reminder": {RegistrationStatus.CONFIRMED},
+    "registration_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
 }
