@@ -19,7 +19,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # in its address (manage links, invitations, password resets), whatever its endpoint.
 PRIVATE_ENDPOINTS = {"signup.done"}
 # Every page behind sign-in shows personal data: lists, nominees, a person's records.
-PRIVATE_BLUEPRINTS = {"organiser", "accounts", "messages", "workshops", "admin", "undelivered"}
+PRIVATE_BLUEPRINTS = {
+    "organiser",
+    "attendees",
+    "people",
+    "accounts",
+    "messages",
+    "workshops",
+    "admin",
+    "undelivered",
+}
 
 
 def add_security_headers(response: Response) -> Response:

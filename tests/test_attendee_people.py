@@ -298,7 +298,9 @@ def test_the_person_page_hides_sensitive_answers_until_asked_and_logs_each_look(
     add(signed_in, event, diet_answer="gluteeniton", sensitive_consent="y")
     [added] = registrations(event)
 
-    shown = text_of(signed_in.get(person_url(event, added.id)))
+    page = signed_in.get(person_url(event, added.id))
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = text_of(page)
     assert "gluteeniton" not in shown and "Sensitive: not shown" in shown
     assert NOTE in shown
     asked = text_of(signed_in.get(person_url(event, added.id) + "?sensitive=1"))

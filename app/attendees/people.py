@@ -43,13 +43,6 @@ def require_login():
     return None
 
 
-@bp.after_request
-def never_cached(response):
-    # Names, addresses, answers and private notes: never kept by a browser or a cache.
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/events/<int:event_id>/attendees/new", methods=["GET", "POST"])
 def add(event_id: int):
     event = event_or_404(event_id)
