@@ -433,3 +433,41 @@ def test_organiser_messages_go_only_to_people_with_an_address(
         )
     }
     assert recipients == {"pirkko@example.fi"}
+
+
+def test_no_mail_path_writes_a_message_to_a_person_without_an_address(signed_in, make_event, owner):
+    """enrol itself, promotion from the waiting list, and the event's cancellation."""
+    from app.organiser.services import cancel_event
+    from app.places.services import cancel_registration
+    from app.signup.services import enrol
+
+    event = make_event(owner, capacity=1)
+    first = enrol(
+        event,
+        name="Eka",
+        email="eka@example.fi",
+        organisation="",
+        answers={},
+        locale="fi",
+        source=RegistrationSource.ORGANISER,
+    ).registration
+    waiting = enrol(
+        event,
+        name="Eino Ilman",
+        email="",
+        organisation="",
+        answers={},
+        locale="fi",
+        source=RegistrationSource.ORGANISER,
+        send_mail=True,
+    ).registration
+    db.session.commit()
+    assert waiting.status == RegistrationStatus.WAITING
+    cancel_registration(first)
+    db.session.commit()
+    assert waiting.status == RegistrationStatus.CONFIRMED
+    cancel_event(event)
+    db.session.commit()
+
+    assert mail_about(waiting.id) == []
+    assert {m.kind for m in mail_about(first.id)} >= {"registration_confirmed"}
