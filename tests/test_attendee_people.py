@@ -471,3 +471,21 @@ def test_no_mail_path_writes_a_message_to_a_person_without_an_address(signed_in,
 
     assert mail_about(waiting.id) == []
     assert {m.kind for m in mail_about(first.id)} >= {"registration_confirmed"}
+
+
+def test_a_note_too_long_is_told_at_its_field_and_the_page_still_shows_the_person(signed_in, event):
+    add(signed_in, event, organisation="Kylätalo ry")
+    [added] = registrations(event)
+
+    page = submit(
+        signed_in,
+        person_url(event, added.id) + "/note",
+        {"note": "x" * 1001},
+        form_page=person_url(event, added.id),
+    )
+
+    assert page.status_code == 200
+    shown = text_of(page)
+    assert "Error:" in shown and "Note must be 1000 characters or fewer" in shown
+    assert "Kylätalo ry" in shown and "Yes" in shown  # the coffee answer, not "Not answered"
+    assert registrations(event)[0].note == NOTE

@@ -103,7 +103,7 @@ def _person_page(event, person, *, sensitive: bool, note_form: NoteForm):
         event=event,
         person=person,
         sensitive=sensitive,
-        answers=edit_person_form_for(event, data=person_as_form_data(person)),
+        answers=edit_person_form_for(event, formdata=None, data=person_as_form_data(person)),
         position=waiting_position(person),
         note_form=note_form,
     )
