@@ -134,7 +134,7 @@ def test_a_caller_without_an_address_is_listed_sent_nothing_and_noted_only_where
     assert "Notes" not in plain[0]
 
     with olli.expect_download() as started:
-        olli.locator("p", has_text="With the notes:").get_by_role("link", name="CSV").click()
+        olli.get_by_role("link", name="CSV with the notes").click()
     noted = csv_rows(saved(started.value))
     header, *rows = noted
     assert header[-1] == "Notes"
