@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.attendees.changes import bp as attendee_changes_bp
+    from app.attendees.people import bp as people_bp
     from app.attendees.views import bp as attendees_bp
     from app.auth.views import bp as auth_bp
     from app.events.views import bp as events_bp
@@ -145,6 +146,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(attendees_bp)
     app.register_blueprint(attendee_changes_bp)
+    app.register_blueprint(people_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profile_bp)
     app.register_blueprint(two_step_bp)

@@ -25,6 +25,7 @@ PRIVATE_BLUEPRINTS = {
     "organiser",
     "attendees",
     "attendee_changes",
+    "people",
     "accounts",
     "messages",
     "workshops",

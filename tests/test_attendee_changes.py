@@ -431,3 +431,23 @@ def test_the_attendee_list_offers_the_actions_and_the_bulk_form(client, login, o
     assert f"/attendees/move?person={sara.id}" in html
     assert f"/attendees/{sara.id}/resend" in html
     assert "Move the chosen to confirmed" in html
+
+
+def test_a_person_without_an_address_is_offered_no_resend_and_a_resend_is_refused(
+    client, login, owner, full_event
+):
+    sara = person(full_event, "Sara")
+    sara.email = sara.email_normalised = ""  # added by phone, without an address
+    db.session.commit()
+    login(owner)
+    listed = client.get(f"{base(full_event)}").get_data(as_text=True)
+    assert f"/{sara.id}/resend" not in listed
+    url = f"{base(full_event)}/{sara.id}/resend"
+    html = client.get(url).get_data(as_text=True)
+    data = {
+        "csrf_token": csrf_token_in(html),
+        "form_key": html.split('name="form_key" type="hidden" value="')[1][:22],
+    }
+    refused = client.post(url, data=data, follow_redirects=True)
+    assert "Sara has no email address: add one on their page first." in text_of(refused)
+    assert "registration_resent" not in mail_kinds(person(full_event, "Sara"))

@@ -290,7 +290,7 @@ def test_formulas_and_links_in_what_people_typed_stay_plain_text(
 
 def names_listed(response) -> list[str]:
     table = response.get_data(as_text=True).split("<tbody>")[1].split("</tbody>")[0]
-    return re.findall(r"<tr>\s*<td>([^<]*)</td>", table)
+    return re.findall(r"<tr>\s*<td>(?:<a [^>]*>)?([^<]*)</", table)
 
 
 @pytest.mark.both_databases

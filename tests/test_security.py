@@ -84,6 +84,7 @@ def test_every_page_behind_sign_in_is_never_cached(client, login, make_organiser
     for path in [
         "/organiser/",
         f"/organiser/events/{workshop.id}/attendees",
+        f"/organiser/events/{workshop.id}/attendees/new",
         f"/organiser/events/{workshop.id}/nominations",
         f"/organiser/events/{workshop.id}/invitations",
         "/admin/people?email=sara@example.fi",

@@ -151,6 +151,10 @@ def resend_confirmation(event: Event, registration_id: int, *, form_key: str) ->
     if not person or person[0].status == RegistrationStatus.CANCELLED:
         raise ChangeRefused(_l("The registration has been cancelled: there is nothing to send."))
     person = person[0]
+    if not person.email:
+        raise ChangeRefused(
+            _l("%(name)s has no email address: add one on their page first.", name=person.name)
+        )
     if resends_today(person) >= RESENDS_PER_DAY:
         raise ChangeRefused(
             _l(

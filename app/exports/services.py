@@ -39,13 +39,14 @@ def neutralise(value: str) -> str:
 
 
 def attendee_rows(
-    event: Event, connection: sa.Connection, *, sensitive: bool = False
+    event: Event, connection: sa.Connection, *, sensitive: bool = False, notes: bool = False
 ) -> Iterator[list[str]]:
     """The header, then one row per registration, read from the database in chunks.
 
     A workshop's list (or one where anyone came by invitation) also says how each person
     came in, and which organisations nominated them. Answers to sensitive questions only
-    when asked for: most uses of a list need none of them."""
+    when asked for: most uses of a list need none of them. The organisers' private notes
+    likewise (as for nominations): a list is passed on more often than they should be."""
     questions = [question for question in event.questions if sensitive or not question.sensitive]
     way_in = shows_way_in(event)
     yield [
@@ -57,6 +58,7 @@ def attendee_rows(
         _("Checked in"),
         *([_("Way in"), _("Nominated by")] if way_in else []),
         *[question.label for question in questions],
+        *([_("Notes")] if notes else []),
     ]
     # Words looked up once per export, not once per row.
     statuses = {
@@ -71,8 +73,10 @@ def attendee_rows(
     )
     nominator = next(nominators, None)
     # Rows unpacked, not read by name: 800,000 attribute lookups were a third of the time.
-    for row in _registrations(connection, event.id, [question.id for question in questions]):
+    question_ids = [question.id for question in questions]
+    for row in _registrations(connection, event.id, question_ids, notes=notes):
         id_, name, email, organisation, status, source, created, checked_in, *answers = row
+        note = [answers.pop()] if notes else []
         cells = [name, email, organisation, statuses[status], _when(created), _when(checked_in)]
         if way_in:
             organisations = []
@@ -83,10 +87,12 @@ def attendee_rows(
                 nominator = next(nominators, None)
             cells += [way_in_labels[source], ", ".join(_first_spellings(organisations))]
         cells += map(shown, answers)
-        yield cells
+        yield cells + note
 
 
-def _registrations(connection: sa.Connection, event_id: int, question_ids: list[int]):
+def _registrations(
+    connection: sa.Connection, event_id: int, question_ids: list[int], *, notes: bool = False
+):
     """The registrations in order, each with its answer to each question (as JSON text) in
     a column of its own: one row per person, where reading the answers as rows of their own
     took as long as reading the people."""
@@ -108,6 +114,8 @@ def _registrations(connection: sa.Connection, event_id: int, question_ids: list[
             answer,
             sa.and_(answer.registration_id == Registration.id, answer.question_id == question_id),
         )
+    if notes:  # last, after the answers
+        query = query.add_columns(Registration.note)
     query = query.where(Registration.event_id == event_id).order_by(Registration.id)
     return _streamed(connection, query)
 

@@ -34,7 +34,10 @@ def queue_email(
     payload: dict | None = None,
     send_after: datetime | None = None,
 ) -> OutboundEmail | None:
-    """Plan one message; a key already planned plans nothing and returns None."""
+    """Plan one message; a key already planned plans nothing and returns None, as does a
+    message to no address (a person an organiser added without one)."""
+    if not recipient:
+        return None
     taken = sa.select(OutboundEmail.id).where(OutboundEmail.dedupe_key == dedupe_key)
     if db.session.scalar(taken) is not None:
         return None
@@ -110,5 +113,7 @@ def queue_new_emails(emails: list[dict]) -> None:
     """Plan messages about something made in this transaction (a new registration).
 
     No one else can have planned them, so there is no look-up and no savepoint, and one
-    statement writes them all (each dict made by new_email, so all have the same keys)."""
+    statement writes them all (each dict made by new_email, so all have the same keys).
+    Those to no address are left out."""
+    emails = [email for email in emails if email["recipient"]]
     insert_rows(OutboundEmail.__table__, emails)  # the table's: the ORM's bulk path cost more

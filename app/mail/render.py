@@ -39,6 +39,7 @@ SUBJECTS = {
     "registration_cancelled": _l("Your registration was cancelled: %(title)s"),
     "registration_resent": _l("Your registration: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
+    "registration_updated": _l("Your details were updated: %(title)s"),
     "event_cancelled": _l("Cancelled: %(title)s"),
     "event_updated": _l("Changed: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
@@ -66,6 +67,7 @@ WITH_MANAGE_LINK = {
     "registration_waiting",
     "registration_promoted",
     "already_registered",
+    "registration_updated",
     "event_updated",
     "reminder",
     "organiser_message",
@@ -79,6 +81,7 @@ EXPECTED_STATUS = {
     # An organiser's resend tells the state at send time, whichever of the two it is.
     "registration_resent": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "reminder": {RegistrationStatus.CONFIRMED},
+    "registration_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
 }

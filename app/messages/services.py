@@ -50,9 +50,11 @@ def recipients_query(event: Event, audience: Audience):
 
 
 def recipients_filter(event: Event, audience: Audience) -> tuple:
+    # Not those an organiser added without an address: there is nowhere to send to.
     return (
         Registration.event_id == event.id,
         Registration.status.in_(AUDIENCE_STATUSES[audience]),
+        Registration.email != "",
     )
 
 

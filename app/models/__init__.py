@@ -19,6 +19,8 @@ from app.models.mail import (  # noqa: F401
 )
 from app.models.registrations import (  # noqa: F401
     LIVE,
+    LIVE_ADDRESS,
+    NOTE_MAX,
     Answer,
     Registration,
 )

@@ -46,6 +46,10 @@ class AuditAction(enum.StrEnum):
     CHANGED_ROLE = "changed_role"
     DEACTIVATED_ACCOUNT = "deactivated_account"
     REACTIVATED_ACCOUNT = "reactivated_account"
+    # An organiser's changes to a registration; the detail names its id, not the person.
+    ADDED_PERSON = "added_person"
+    EDITED_PERSON = "edited_person"
+    CHANGED_NOTE = "changed_note"
 
 
 class AuditEntry(db.Model):

@@ -13,19 +13,23 @@ from app.models.types import RegistrationSource, RegistrationStatus, UTCDateTime
 
 # The registrations that count: one per person and event (the unique index below).
 LIVE = "status != 'cancelled'"
+# Those the unique index keeps apart: a person added without an address (someone who
+# phoned) is not the same person as every other one without.
+LIVE_ADDRESS = f"{LIVE} AND email_normalised != ''"
+NOTE_MAX = 1000
 
 
 class Registration(db.Model):
     __table_args__ = (
-        # One live registration per person and event; a cancelled one may be followed by
-        # a new sign-up.
+        # One live registration per address and event; a cancelled one may be followed by
+        # a new sign-up. "" is no address (a person an organiser added without one).
         sa.Index(
             "uq_registration_live_email",
             "event_id",
             "email_normalised",
             unique=True,
-            sqlite_where=sa.text(LIVE),
-            postgresql_where=sa.text(LIVE),
+            sqlite_where=sa.text(LIVE_ADDRESS),
+            postgresql_where=sa.text(LIVE_ADDRESS),
         ),
         sa.Index("ix_registration_event_status", "event_id", "status", "id"),
         # An event's people in the order they came, read in that order without sorting
@@ -36,6 +40,7 @@ class Registration(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"))
     name: Mapped[str] = mapped_column(sa.String(200))
+    # "" when an organiser added the person without one: no mail goes to them.
     email: Mapped[str] = mapped_column(sa.String(254))
     email_normalised: Mapped[str] = mapped_column(sa.String(254))
     organisation: Mapped[str] = mapped_column(sa.String(200), default="")
@@ -54,6 +59,9 @@ class Registration(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The organisers' private note ("signed up by phone"): never shown to the person, never
+    # in mail, in exports only when asked for.
+    note: Mapped[str] = mapped_column(sa.String(NOTE_MAX), default="", server_default="")
     # Raised whenever the person's calendar entry changes (calendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
 

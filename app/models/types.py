@@ -98,6 +98,7 @@ class RegistrationSource(enum.StrEnum):
     SIGNUP = "signup"
     INVITATION = "invitation"  # from an invitation list
     NOMINATION = "nomination"  # a nominee who was selected and invited
+    ORGANISER = "organiser"  # added by an organiser, e.g. someone who phoned
 
 
 class NominationStatus(enum.StrEnum):

@@ -192,7 +192,7 @@ def _erase(event: Event, now: datetime) -> None:
 
 
 _PERSONAL_FIELDS = {
-    Registration: ("name", "email", "organisation"),
+    Registration: ("name", "email", "organisation", "note"),
     Candidate: ("name", "email", "organisation", "role", "region", "notes"),
     Nomination: (
         "nominator_name",
@@ -244,7 +244,11 @@ def held_about(email: str) -> HeldAbout:
 
     return HeldAbout(
         email=address,
-        registrations=rows(Registration, Registration.email_normalised == address),
+        # Not everyone an organiser added without an address when none is given.
+        registrations=rows(
+            Registration,
+            sa.and_(Registration.email_normalised == address, sa.true() if address else sa.false()),
+        ),
         candidates=rows(Candidate, Candidate.email_normalised == address),
         nominations_made=rows(Nomination, Nomination.nominator_email_normalised == address),
         invitations=rows(Invitation, Invitation.email_normalised == address),
@@ -321,6 +325,8 @@ def _registration(row: Registration) -> dict:
         "cancelled_at": _iso(row.cancelled_at),
         "checked_in_at": _iso(row.checked_in_at),
         "answers": {answer.question.label: answer.value for answer in row.answers},
+        # What the organisers noted about them is theirs to see when they ask (art. 15).
+        "organisers_note": row.note,
     }
 
 

@@ -100,16 +100,23 @@ def enrol(
     locale: str,
     source: RegistrationSource,
     sensitive_consent: bool = False,
+    send_mail: bool = True,
+    note: str = "",
 ) -> SignupResult:
     """Take a seat if one is free, else a place on the waiting list; queue the email.
 
     sensitive_consent: sensitive questions were answered under explicit consent, whose
     moment is kept with the registration.
+    send_mail: False when an organiser adding the person chose not to tell them: then no
+    mail is planned at all (nor is any to a person without an address).
+    note: the organisers' private note.
 
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
     rolls back on SignupRefused. The new rows are written without the ORM's unit of work,
     which cost a third of a sign-up (app.signup.storage)."""
     person = _new_person(event, name, email, organisation, locale, source, sensitive_consent)
+    person["note"] = clean_text(note)
+    mail = _new_registration_mail if send_mail else _no_mail
     # The rows are written as the event just read suggests, and the seat is taken last:
     # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
     # row lock). When the seat was not as the read suggested, the status follows it.
@@ -123,7 +130,7 @@ def enrol(
                 event.id,
                 person | {"status": status},
                 answer_rows,
-                _new_registration_mail(event, NEW_REGISTRATION, person, status),
+                mail(event, NEW_REGISTRATION, person, status),
             )
         ) is None:
             existing = find_live_registration(event, email)
@@ -137,7 +144,7 @@ def enrol(
         raise EventFull  # the caller rolls back what was written above
     if written.seated != (status == RegistrationStatus.CONFIRMED):
         status = RegistrationStatus.CONFIRMED if written.seated else RegistrationStatus.WAITING
-        _change_new_registration_status(event, written.registration_id, person, status)
+        _change_new_registration_status(event, written.registration_id, person, status, mail)
     return SignupResult(written.registration_id, already_registered=False)
 
 
@@ -160,17 +167,23 @@ def _new_person(event, name, email, organisation, locale, source, sensitive_cons
     }
 
 
-def _change_new_registration_status(event, registration_id, person, status) -> None:
+def _change_new_registration_status(event, registration_id, person, status, mail) -> None:
     """The seat was not as the event read before suggested: the status and the planned
     mail of the registration just written change with it."""
     db.session.execute(_SET_STATUS, {"registration_id": registration_id, "status": status})
     db.session.execute(_FORGET_MAIL, {"registration_id": registration_id})
-    emails = _new_registration_mail(event, NEW_REGISTRATION, person, status)
+    emails = mail(event, NEW_REGISTRATION, person, status)
     queue_new_emails(for_registration(emails, registration_id))
+
+
+def _no_mail(event, registration_id, person, status) -> list[dict]:
+    return []
 
 
 def _new_registration_mail(event, registration_id, person, status) -> list[dict]:
     """The status email, and the reminders when the person has a seat."""
+    if not person["email"]:
+        return []
     seated = status == RegistrationStatus.CONFIRMED
     emails = (
         new_reminders(event, registration_id, person["email"], person["locale"]) if seated else []

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app import clock
 from app.database import insert_rows
 from app.extensions import db
-from app.models import LIVE, Answer, Event, EventStatus, OutboundEmail, Registration
+from app.models import LIVE_ADDRESS, Answer, Event, EventStatus, OutboundEmail, Registration
 from app.places.services import SEAT_FREE, TAKE_SEAT
 
 # Stands for the new registration's id in its planned mail (registration_id, and within
@@ -92,7 +92,7 @@ _STATUS = sa.select(_EVENTS.c.status).where(_EVENTS.c.id == sa.bindparam("event_
 _SQLITE_REGISTRATION = (
     sqlite.insert(_REGISTRATIONS)
     .on_conflict_do_nothing(
-        index_elements=["event_id", "email_normalised"], index_where=sa.text(LIVE)
+        index_elements=["event_id", "email_normalised"], index_where=sa.text(LIVE_ADDRESS)
     )
     .returning(_REGISTRATIONS.c.id)
 )
@@ -104,7 +104,8 @@ def _in_one_statement(event_id, person, answers, emails) -> Written | None:
     values |= {f"p0_{name}": value for name, value in person.items()}
     for prefix, rows in (("a", answers), ("m", emails)):
         values |= {f"{prefix}{n}_{k}": v for n, row in enumerate(rows) for k, v in row.items()}
-    shape = (tuple(person), len(answers), tuple(emails[0]), len(emails))
+    # No mail at all for a person without an address, or one an organiser chose not to tell.
+    shape = (tuple(person), len(answers), tuple(emails[0]) if emails else (), len(emails))
     statement = _statements.get(shape)
     if statement is None:
         statement = _statements[shape] = _statement(*shape)
@@ -128,7 +129,7 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
         f"r AS (INSERT INTO registration ({_names(_REGISTRATIONS, person)})"
         f" SELECT v.* FROM e, ({_values(_REGISTRATIONS, 'p', person, 1)})"
         f" AS v ({_names(_REGISTRATIONS, person)})"
-        f" ON CONFLICT (event_id, email_normalised) WHERE {LIVE} DO NOTHING RETURNING id)",
+        f" ON CONFLICT (event_id, email_normalised) WHERE {LIVE_ADDRESS} DO NOTHING RETURNING id)",
     ]
     if answer_count:
         answer_columns = ("question_id", "value")
@@ -137,16 +138,9 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
             f" SELECT r.id, v.* FROM r, ({_values(_ANSWERS, 'a', answer_columns, answer_count)})"
             f" AS v ({_names(_ANSWERS, answer_columns)}))"
         )
-    shown = ", ".join(
-        f"replace(v.dedupe_key, '{NEW_REGISTRATION}', CAST(r.id AS TEXT))"
-        if name == "dedupe_key"
-        else f"v.{_EMAILS.c[name].name}"
-        for name in email_columns
-    )
+    if email_count:
+        parts.append(_mail_part(email_columns, email_count))
     parts += [
-        f"m AS (INSERT INTO outbound_email (registration_id, {_names(_EMAILS, email_columns)})"
-        f" SELECT r.id, {shown} FROM r, ({_values(_EMAILS, 'm', email_columns, email_count)})"
-        f" AS v ({_names(_EMAILS, email_columns)}))",
         # The seat only for a row written: when the person was already registered, the
         # INSERT above wrote nothing, and no seat is taken.
         "s AS (UPDATE event SET confirmed_count = confirmed_count + 1, updated_at = :now"
@@ -171,6 +165,20 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
             for name in columns
         ]
     return sa.text(sql).bindparams(*binds)
+
+
+def _mail_part(email_columns: tuple, email_count: int) -> str:
+    shown = ", ".join(
+        f"replace(v.dedupe_key, '{NEW_REGISTRATION}', CAST(r.id AS TEXT))"
+        if name == "dedupe_key"
+        else f"v.{_EMAILS.c[name].name}"
+        for name in email_columns
+    )
+    return (
+        f"m AS (INSERT INTO outbound_email (registration_id, {_names(_EMAILS, email_columns)})"
+        f" SELECT r.id, {shown} FROM r, ({_values(_EMAILS, 'm', email_columns, email_count)})"
+        f" AS v ({_names(_EMAILS, email_columns)}))"
+    )
 
 
 def _names(table: sa.Table, columns) -> str:

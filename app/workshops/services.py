@@ -37,6 +37,7 @@ WAY_IN_LABELS = {
     RegistrationSource.SIGNUP: _l("Sign-up"),
     RegistrationSource.INVITATION: _l("Invitation"),
     RegistrationSource.NOMINATION: _l("Nomination"),
+    RegistrationSource.ORGANISER: _l("Added by an organiser"),
 }
 
 

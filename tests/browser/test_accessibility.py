@@ -1031,7 +1031,68 @@ def reflows_to_320(page: Page) -> bool:
 
 # --- every page checked ---------------------------------------------------------------
 
+
 # GET routes that are not pages to check, and why. Anything else must have had axe.
+def test_attendee_people_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, event
+):
+    """Adding a person, their page (sensitive answers hidden and shown), editing them;
+    each also at 320 px (WCAG 1.4.10 reflow) with every focus state easy to see."""
+    from tests.browser.test_focus import tab_through
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    sara = sign_up_in_the_background(event, "Sara Löyttyjärvi", "sara@example.fi", language)
+    sign_in(page, organiser, language)
+
+    page.goto(f"/organiser/events/{event.id}/attendees")
+    page.get_by_role("link", name=t(language, "Add a person")).click()
+    expect(h1(page)).to_have_text(t(language, "Add a person"))
+    audit.check("add a person")
+
+    page.get_by_role("button", name=t(language, "Add the person")).click()
+    expect_errors(page, language)
+    audit.check("add a person with errors")
+
+    page.get_by_label(t(language, "Full name")).fill("Pirkko Puhelin")
+    page.get_by_label(t(language, "Email address")).fill("sara@example.fi")
+    page.get_by_label(t(language, "Yes"), exact=True).check()
+    page.get_by_label("Rahoitus").check()
+    page.get_by_role("button", name=t(language, "Add the person")).click()
+    expect_errors(page, language)
+    audit.check("add a person whose address is registered already")
+
+    page.get_by_label(t(language, "Email address")).fill("")
+    page.get_by_label(t(language, "Note for organisers")).fill("Ilmoittautui puhelimessa")
+    page.get_by_role("button", name=t(language, "Add the person")).click()
+    expect(h1(page)).to_have_text("Pirkko Puhelin")
+    audit.check("a person's page, just added")
+
+    page.goto(f"/organiser/events/{event.id}/attendees/{sara.id}?sensitive=1")
+    expect(page.get_by_text("gluteeniton")).to_be_visible()
+    audit.check("a person's page with sensitive answers")
+
+    page.get_by_role("link", name=t(language, "Edit details")).click()
+    expect(h1(page)).to_have_text(t(language, "Edit details"))
+    audit.check("edit a person")
+
+    page.get_by_label(t(language, "Full name")).fill("")
+    page.get_by_role("button", name=t(language, "Save changes")).click()
+    expect_errors(page, language)
+    audit.check("edit a person with errors")
+
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    for path in [
+        f"/organiser/events/{event.id}/attendees/new",
+        f"/organiser/events/{event.id}/attendees/{sara.id}?sensitive=1",
+        f"/organiser/events/{event.id}/attendees/{sara.id}/edit",
+    ]:
+        page.goto(path)
+        assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+        assert len(tab_through(page)) > 5, path
+
+    audit.assert_clean()
+
+
 NOT_PAGES = {
     "static": "CSS and other static files",
     "attendees.export_csv": "a CSV download of the attendees",
