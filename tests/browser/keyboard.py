@@ -44,7 +44,10 @@ FOCUSED = """() => {
 
 
 def record_rest_styles(page: Page) -> None:
-    """Call once a page has loaded and before Tab moves the focus."""
+    """Call once a page has loaded and before Tab moves the focus. Waits for the page's
+    load event first: the focus styles are in the stylesheet, which on a busy machine may
+    come after the heading a test waited for (a stop then had "no outline")."""
+    page.wait_for_load_state()
     page.evaluate(RECORD_REST_STYLES, FOCUSABLE)
 
 
