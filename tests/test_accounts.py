@@ -91,6 +91,20 @@ def test_an_admin_invites_an_organiser_who_makes_the_account_and_is_signed_in(
     assert again.status_code == 404 and NOT_VALID in text_of(again)
 
 
+def test_a_name_of_spaces_only_is_refused_when_making_the_account(
+    app, client, login, admin, mailbox
+):
+    login(admin)
+    invite(client)
+    path = invitation_link(mailbox, app)
+    visitor = browser(app)
+    refused = join(visitor, path, name="   ")
+    assert refused.status_code == 200 and "Enter your name" in text_of(refused)
+    assert (
+        db.session.scalar(sa.select(Organiser).where(Organiser.email == "uusi@example.fi")) is None
+    )
+
+
 def test_unknown_expired_used_and_withdrawn_links_all_say_the_same(
     app, client, login, admin, mailbox
 ):

@@ -63,6 +63,10 @@ def test_the_account_page_is_linked_from_the_header_and_changes_the_name(
     assert actions() == [AuditAction.CHANGED_NAME]
     empty = submit(client, "/account/name", {"name": ""})
     assert empty.status_code == 200 and "Enter your name" in text_of(empty)
+    # Spaces only were saved as an empty name.
+    blank = submit(client, "/account/name", {"name": "  \u00a0 "})
+    assert blank.status_code == 200 and "Enter your name" in text_of(blank)
+    assert account("olli@example.fi").name == "Olli Oja"
 
 
 def test_changing_the_email_address_asks_the_current_password(
