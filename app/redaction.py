@@ -17,12 +17,13 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 REDACTED = "[token]"
 # The addresses that carry a token (app/signup, app/invitations, app/auth, and app/accounts'
-# /join/), also where they are percent-encoded inside another address
-# (/language/fi?next=%2Fmanage%2F…); not a route's own rule (/manage/<token>), as
+# /join/ and /account/email/confirm/), also where they are percent-encoded inside another
+# address (/language/fi?next=%2Fmanage%2F…); not a route's own rule (/manage/<token>), as
 # Kutsu.log_exception names a failed request.
 _SLASH = r"(?:/|%2F)"
 _TOKEN_IN_A_PATH = re.compile(
-    rf"({_SLASH}(?:manage|invitations|join|login{_SLASH}reset){_SLASH})(?!<token>)[^/?#&\s'\"%\\]+",
+    rf"({_SLASH}(?:manage|invitations|join|login{_SLASH}reset|email{_SLASH}confirm){_SLASH})"
+    r"(?!<token>)[^/?#&\s'\"%\\]+",
     re.IGNORECASE,
 )
 # A raw token (app.tokens: 43 characters of URL-safe base64) wherever else it appears: in

@@ -91,6 +91,20 @@ def test_an_admin_invites_an_organiser_who_makes_the_account_and_is_signed_in(
     assert again.status_code == 404 and NOT_VALID in text_of(again)
 
 
+def test_a_name_of_spaces_only_is_refused_when_making_the_account(
+    app, client, login, admin, mailbox
+):
+    login(admin)
+    invite(client)
+    path = invitation_link(mailbox, app)
+    visitor = browser(app)
+    refused = join(visitor, path, name="   ")
+    assert refused.status_code == 200 and "Enter your name" in text_of(refused)
+    assert (
+        db.session.scalar(sa.select(Organiser).where(Organiser.email == "uusi@example.fi")) is None
+    )
+
+
 def test_unknown_expired_used_and_withdrawn_links_all_say_the_same(
     app, client, login, admin, mailbox
 ):
@@ -402,3 +416,36 @@ def test_a_helper_role_given_by_an_admin_caps_existing_parts(
     assert audited(AuditAction.CHANGED_ROLE) == ["olli@example.fi organiser -> helper"]
     db.session.refresh(olli)
     assert role_in(olli, event) == OrganiserRole.HELPER
+
+
+def test_a_co_organiser_cannot_change_anothers_part_by_adding_them_again(
+    client, login, make_organiser, make_event
+):
+    """Only the owner and admins remove someone from the team; "adding" a co-organiser
+    again as a check-in helper took their organiser pages away all the same, and adding the
+    owner said they could now check people in while nothing changed."""
+    from app.accounts.services import add_co_organiser, role_in
+
+    owner = make_organiser(email="owner@example.fi")
+    olli = make_organiser(email="olli@example.fi")
+    bertta = make_organiser(email="bertta@example.fi")
+    event = make_event(owner)
+    add_co_organiser(event, olli.email)
+    add_co_organiser(event, bertta.email)
+    db.session.commit()
+    login(olli)
+    path = f"/organiser/events/{event.id}/organisers"
+    for email in (bertta.email, owner.email):
+        refused = submit(client, path, {"email": email, "role": "helper"})
+        assert refused.status_code == 200
+        assert f"{email} is on this event" in text_of(refused)
+        assert "Its owner or an administrator can change their part." in text_of(refused)
+    db.session.expire_all()
+    assert role_in(bertta, event) == OrganiserRole.CO_ORGANISER
+    assert role_in(owner, event) == OrganiserRole.OWNER
+    # The owner still changes a part by adding the person again.
+    login(owner)
+    done = submit(client, path, {"email": bertta.email, "role": "helper"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert role_in(bertta, event) == OrganiserRole.HELPER

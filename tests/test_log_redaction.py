@@ -108,6 +108,11 @@ def test_flask_run_logs_no_token(live_manage_token, database_url):
         ("/invitations/abc/accept", f"/invitations/{REDACTED}/accept"),
         ("/login/reset/abc", f"/login/reset/{REDACTED}"),
         ("/join/abc", f"/join/{REDACTED}"),
+        ("/account/email/confirm/abc", f"/account/email/confirm/{REDACTED}"),
+        (
+            "next=%2Faccount%2Femail%2Fconfirm%2Fabc",
+            f"next=%2Faccount%2Femail%2Fconfirm%2F{REDACTED}",
+        ),
         ("Exception on /manage/<token>/cancel", "Exception on /manage/<token>/cancel"),
         ("next=%2Fmanage%2Fabc%2Fcancel", f"next=%2Fmanage%2F{REDACTED}%2Fcancel"),
         ("?t=" + "A" * 43 + "&x", f"?t={REDACTED}&x"),

@@ -167,7 +167,11 @@ def test_the_manage_link_corrects_the_name_and_organisation(
 
 @pytest.mark.parametrize(
     "name, message",
-    [("", "Enter your full name"), ("x" * 201, "Name must be 200 characters or fewer")],
+    [
+        ("", "Enter your full name"),
+        ("   ", "Enter your full name"),  # was saved as an empty name
+        ("x" * 201, "Name must be 200 characters or fewer"),
+    ],
 )
 def test_a_correction_is_checked_as_the_sign_up_was(
     client, app, make_event, mailbox, name, message

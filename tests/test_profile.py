@@ -63,6 +63,10 @@ def test_the_account_page_is_linked_from_the_header_and_changes_the_name(
     assert actions() == [AuditAction.CHANGED_NAME]
     empty = submit(client, "/account/name", {"name": ""})
     assert empty.status_code == 200 and "Enter your name" in text_of(empty)
+    # Spaces only were saved as an empty name.
+    blank = submit(client, "/account/name", {"name": "  \u00a0 "})
+    assert blank.status_code == 200 and "Enter your name" in text_of(blank)
+    assert account("olli@example.fi").name == "Olli Oja"
 
 
 def test_changing_the_email_address_asks_the_current_password(
@@ -278,6 +282,27 @@ def test_a_recovery_code_works_once(app, client, make_organiser, login):
     refused = submit(second, "/login/two-step", {"code": codes[0]})
     assert refused.status_code == 200 and "The code is not right" in text_of(refused)
     assert "9 recovery codes are left" in text_of(client.get("/account/two-step"))
+
+
+def test_a_code_in_other_digits_is_read_as_its_digits(app, client, make_organiser, login):
+    """A phone keyboard may write Arabic-Indic or full-width digits; they were a 500 (the
+    comparison of the codes refuses text beyond ASCII), and mean the same digits."""
+    organiser = make_organiser(email="olli@example.fi")
+    login(organiser)
+    secret, _codes = turn_on_two_step(client)
+    browser = new_browser(app)
+    sign_in(browser, organiser.email)
+    for wrong in (
+        "\u0661\u0662\u0663\u0664\u0665\u0666",
+        "\uff11\uff12\uff13\uff14\uff15\uff16",
+        "\u00b9\u00b2\u00b3456",
+    ):
+        refused = submit(browser, "/login/two-step", {"code": wrong})
+        assert refused.status_code == 200 and "The code is not right" in text_of(refused)
+    clock.travel(clock.now() + timedelta(seconds=30))
+    arabic_indic = code_now(secret).translate({ord(d): 0x0660 + int(d) for d in "0123456789"})
+    done = submit(browser, "/login/two-step", {"code": arabic_indic})
+    assert done.status_code == 303 and done.headers["Location"] == "/organiser/"
 
 
 def test_the_half_done_sign_in_ends_after_five_minutes(app, client, make_organiser, login):

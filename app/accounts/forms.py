@@ -3,7 +3,7 @@ inviting, roles, and making an account from an invitation."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.auth.forms import NewPasswordForm, new_password_field, password_again_field
 from app.auth.passwords import weakness
@@ -97,7 +97,7 @@ class AcceptInvitationForm(NewPasswordForm):
         _l("Your name"),
         description=_l("As others in Kutsu will see it, e.g. Anna Virtanen."),
         validators=[
-            InputRequired(_l("Enter your name")),
+            DataRequired(_l("Enter your name")),
             Length(max=200, message=_l("Name must be 200 characters or fewer")),
             NoControlCharacters(),
             StoredLength(200, _l("Name must be 200 characters or fewer")),

@@ -232,14 +232,21 @@ class TeamChange:
 
 
 def add_or_invite(
-    event: Event, email: str, role: OrganiserRole, *, invited_by: Organiser, locale: str
+    event: Event,
+    email: str,
+    role: OrganiserRole,
+    *,
+    invited_by: Organiser,
+    locale: str,
+    may_change: bool = True,
 ) -> TeamChange:
     """An account gets the part at once (app.accounts.services.add_co_organiser); an address
     with none is invited to make an organiser account (a helper account, for the helper's
     part) that gets exactly this part in this event. A deactivated account raises
-    AccountDeactivated: an admin decides about it, not the organiser."""
+    AccountDeactivated: an admin decides about it, not the organiser. Another part the account
+    has in the event changes only if may_change (else AlreadyOnTeam)."""
     try:
-        organiser, given = team.add_co_organiser(event, email, role)
+        organiser, given = team.add_co_organiser(event, email, role, may_change=may_change)
     except team.AccountDeactivated:
         raise
     except team.OrganiserNotFound:

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app.auth.forms import NewPasswordForm
 from app.auth.passwords import verify_password
@@ -38,7 +38,7 @@ class NameForm(KutsuForm):
         _l("Name"),
         description=_l("Shown to the other organisers of your events."),
         validators=[
-            InputRequired(_l("Enter your name")),
+            DataRequired(_l("Enter your name")),
             Length(max=200, message=_l("Name must be 200 characters or fewer")),
             NoControlCharacters(),
         ],

@@ -15,6 +15,10 @@ class AccountDeactivated(OrganiserNotFound):
     """The address has an account, but an admin has deactivated it."""
 
 
+class AlreadyOnTeam(Exception):
+    """The account has another part in the event, which this person may not change."""
+
+
 class AlreadyOwner(Exception):
     """The organiser named to take the event over owns it already."""
 
@@ -51,7 +55,11 @@ def event_for(organiser: Organiser, event_id: int, *, helper_ok: bool = False) -
 
 
 def add_co_organiser(
-    event: Event, email: str, role: OrganiserRole = OrganiserRole.CO_ORGANISER
+    event: Event,
+    email: str,
+    role: OrganiserRole = OrganiserRole.CO_ORGANISER,
+    *,
+    may_change: bool = True,
 ) -> tuple[Organiser, OrganiserRole]:
     """Give another account a part in the event (or change it; never the owner's), and
     return it with the part it got.
@@ -65,7 +73,11 @@ def add_co_organiser(
     link = _link_of(event, organiser.id)
     if link is None:
         event.organiser_links.append(EventOrganiser(organiser=organiser, role=role))
-    elif link.role != OrganiserRole.OWNER:
+    elif link.role != role:
+        # Changing a part is for those who may remove it (may_change_team): a co-organiser
+        # "adding" another as a helper took their organiser pages away all the same.
+        if link.role == OrganiserRole.OWNER or not may_change:
+            raise AlreadyOnTeam(email)
         link.role = role
     return organiser, role
 

@@ -4,6 +4,7 @@ ten single-use recovery codes; and who an admin requires to use it."""
 import hashlib
 import re
 import secrets
+import unicodedata
 from datetime import datetime
 
 import pyotp
@@ -24,7 +25,7 @@ RECOVERY_CODES = 10
 # 10 characters of 31 (no 0/o, 1/l/i): 49 bits each, against online guessing that is
 # rate-limited as passwords are.
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-_CODE = re.compile(r"\d{6}")
+_CODE = re.compile(r"[0-9]{6}")
 
 
 # --- turning it on and off -----------------------------------------------------------------
@@ -84,7 +85,7 @@ def accept_code(organiser: Organiser, code: str) -> bool:
     """Whether the code is right for now and not used before. A code taken is spent: the
     last step used is stored, and a code of that step or before is refused, even when two
     requests bring it at once (the update is conditional)."""
-    code = re.sub(r"\s", "", code or "")
+    code = app_code(code)
     if not _CODE.fullmatch(code) or not organiser.totp_secret:
         return False
     totp = pyotp.TOTP(organiser.totp_secret)
@@ -93,6 +94,14 @@ def accept_code(organiser: Organiser, code: str) -> bool:
         if secrets.compare_digest(totp.at(step * STEP_SECONDS), code):
             return _spend_step(organiser, step)
     return False
+
+
+def app_code(code: str | None) -> str:
+    """The code without spaces, its digits as 0-9: a phone's keyboard may write Arabic-Indic
+    or full-width digits, which mean the same, and compare_digest refuses text beyond ASCII
+    (such a code was a 500)."""
+    spaceless = re.sub(r"\s", "", code or "")
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in spaceless)
 
 
 def _spend_step(organiser: Organiser, step: int) -> bool:
@@ -154,7 +163,7 @@ def recovery_codes_left(organiser: Organiser) -> int:
 
 def check_second_step(organiser: Organiser, code: str) -> str | None:
     """What the person gave, if right: "code" (from the app) or "recovery"; else None."""
-    if _CODE.fullmatch(re.sub(r"\s", "", code or "")):
+    if _CODE.fullmatch(app_code(code)):
         return "code" if accept_code(organiser, code) else None
     return "recovery" if use_recovery_code(organiser, code) else None
 

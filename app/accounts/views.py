@@ -43,7 +43,20 @@ def organisers(event_id: int):
         role = OrganiserRole(form.role.data)
         try:
             change = invitations.add_or_invite(
-                event, form.email.data, role, invited_by=current_user, locale=str(get_locale())
+                event,
+                form.email.data,
+                role,
+                invited_by=current_user,
+                locale=str(get_locale()),
+                may_change=services.may_change_team(current_user, event),
+            )
+        except services.AlreadyOnTeam:
+            form.email.errors.append(
+                _(
+                    "%(email)s is on this event's team already. Its owner or an administrator "
+                    "can change their part.",
+                    email=form.email.data,
+                )
             )
         except services.AccountDeactivated:
             form.email.errors.append(DEACTIVATED)

@@ -5,7 +5,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.events.services import EventRow, row_of
 from app.extensions import db
@@ -76,7 +76,8 @@ def person_name_field() -> StringField:
     return StringField(
         _l("Full name"),
         validators=[
-            InputRequired(_l("Enter your full name")),
+            # Data, not input: a name of spaces only passed, and was saved empty.
+            DataRequired(_l("Enter your full name")),
             Length(max=200, message=message),
             NoControlCharacters(),
             StoredLength(200, message),
