@@ -15,9 +15,18 @@ def normalise_email(email: str) -> str:
     return clean_text(email).casefold()
 
 
+# Directional embeddings, overrides and isolates: in a name they turn the text after it
+# around wherever it is shown (an organiser's list, the audit log). The marks a
+# right-to-left name may need (U+200E, U+200F) are letters' company, and allowed.
+_TEXT_TURNING = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def has_control_characters(value: str, *, multiline: bool = False) -> bool:
     allowed = {"\n", "\r", "\t"} if multiline else set()
-    return any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value)
+    return any(
+        (unicodedata.category(ch) == "Cc" and ch not in allowed) or ch in _TEXT_TURNING
+        for ch in value
+    )
 
 
 class LettersMailCannotCarry(EmailNotValidError):

@@ -159,6 +159,8 @@ def test_the_demo_organiser_can_sign_in_and_sees_the_demo_events(runner, client)
     runner.invoke(args=["demo", "load"])
 
     assert sign_in(client, DEMO_EMAIL, DEMO_PASSWORD).status_code == 303
+    # An administrator: accounts are theirs to invite, from the browser.
+    assert client.get("/admin/accounts").status_code == 200
     dashboard = text_of(client.get("/organiser/"))
     for title in DEMO_TITLES:
         assert title in dashboard

@@ -242,14 +242,14 @@ def test_a_past_event_says_when_its_personal_data_is_erased_and_then_that_it_was
 
     page = tab_texts(client, "?tab=past")
     local = clock.to_local(erased_on)
-    assert f"Personal data erased on {local:%a} {local.day} {local:%b %Y}" in page
+    assert f"Personal data will be erased on {local:%a} {local.day} {local:%b %Y}" in page
 
     clock.travel(erased_on + timedelta(hours=1))
     purge_expired(clock.now())
     db.session.commit()
     page = tab_texts(client, "?tab=past")
     assert "Syyskokous" in page
-    assert "Personal data erased on" not in page
+    assert "Personal data will be erased on" not in page
     assert "Personal data erased" in page
 
 

@@ -66,6 +66,9 @@ def test_the_account_page_is_linked_from_the_header_and_changes_the_name(
     # Spaces only were saved as an empty name.
     blank = submit(client, "/account/name", {"name": "  \u00a0 "})
     assert blank.status_code == 200 and "Enter your name" in text_of(blank)
+    # A right-to-left override would turn around what follows the name on every list.
+    turned = submit(client, "/account/name", {"name": "\u202eajO illO"})
+    assert "Remove the special characters that cannot be saved" in text_of(turned)
     assert account("olli@example.fi").name == "Olli Oja"
 
 

@@ -236,10 +236,12 @@ def demo_workshop() -> EventDetails:
 
 
 def load_demo(*, force: bool = False) -> bool:
-    """Create the demo organiser and publish the demo events; False if already there."""
+    """Create the demo organiser and publish the demo events; False if already there.
+    The demo organiser is an administrator too, as a network's coordinator running Kutsu
+    alone is: Administration (accounts, invitations, the audit log) is there to try."""
     organiser = find_organiser(DEMO_EMAIL)
     if organiser is None:
-        organiser = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD)
+        organiser = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD, admin=True)
     elif not force and db.session.scalar(sa.select(sa.func.count(Event.id))):
         return False
     for details in [*demo_events(), demo_workshop()]:

@@ -89,7 +89,7 @@ def test_the_home_shows_each_event_in_its_tab_with_its_numbers(kutsu: Kutsu, new
     expect(page.locator("main tbody tr")).to_have_count(1)
     erased_on = clock.to_local(past.ends_at + timedelta(days=90))
     expect(cells(page, PAST).nth(2)).to_have_text(
-        re.compile(rf"Personal data erased on \w+ {erased_on.day} {erased_on:%b %Y}")
+        re.compile(rf"Personal data will be erased on \w+ {erased_on.day} {erased_on:%b %Y}")
     )
 
     # The search finds by title, in the tab it was made in; the event opens from its row.
