@@ -24,6 +24,7 @@ from app.models.registrations import (  # noqa: F401
     Answer,
     Registration,
 )
+from app.models.series import Series  # noqa: F401
 from app.models.sessions import SignInSession  # noqa: F401
 from app.models.types import (  # noqa: F401
     AccountRole,

@@ -155,6 +155,13 @@ class Event(EventRules, db.Model):
     nominees_per_organisation: Mapped[int | None]
     self_nomination: Mapped[bool] = mapped_column(default=False)
     themes: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    # The wellbeing services county the event is for (app.nominations.regions, stored in
+    # Finnish); "" for the whole country or online. The public calendar filters by it.
+    region: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # The series this event is an occurrence of (app.series); None for a single event.
+    series_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("series.id", ondelete="SET NULL"), index=True
+    )
     invitations_send_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reply_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Days before reply_by when those who have not replied are reminded.
@@ -178,6 +185,7 @@ class Event(EventRules, db.Model):
     organiser_links: Mapped[list[EventOrganiser]] = relationship(
         back_populates="event", cascade="all, delete-orphan"
     )
+    series: Mapped["Series | None"] = relationship(back_populates="occurrences")  # noqa: F821
 
     def title_in(self, locale: str) -> Shown:
         return translated(self.translations, self.language, locale, "title", self.title)
