@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from app.operations.views import bp as operations_bp
     from app.organiser.views import bp as organiser_bp
     from app.pages.views import bp as pages_bp
+    from app.series.views import bp as organiser_series_bp
     from app.signup.views import bp as signup_bp
     from app.undelivered.views import bp as undelivered_bp
     from app.workshops.views import bp as workshops_bp
@@ -162,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(undelivered_bp)
     app.register_blueprint(operations_bp)
+    app.register_blueprint(organiser_series_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -107,7 +107,7 @@ class CapacityBelowConfirmed(Exception):
 
 
 def create_event(owner: Organiser, details: EventDetails) -> Event:
-    event = Event(slug=_unique_slug(details.title), status=EventStatus.DRAFT)
+    event = Event(slug=unique_slug(details.title), status=EventStatus.DRAFT)
     event.organiser_links.append(EventOrganiser(organiser=owner, role=OrganiserRole.OWNER))
     _apply(event, details)
     db.session.add(event)
@@ -197,12 +197,13 @@ def _apply_questions(event: Event, wanted: list[QuestionDetails]) -> None:
     event.questions = kept
 
 
-def _unique_slug(title: str) -> str:
+def unique_slug(title: str, model=Event) -> str:
+    """An address for a new event (or series, `model`): its title in ASCII, made unique."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "event"
     while True:
         slug = f"{base}-{secrets.token_hex(3)}"
-        if db.session.scalar(sa.select(Event.id).where(Event.slug == slug)) is None:
+        if db.session.scalar(sa.select(model.id).where(model.slug == slug)) is None:
             return slug
 
 

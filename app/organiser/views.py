@@ -23,7 +23,10 @@ from app.organiser import services
 from app.organiser.access import event_or_404
 from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
 from app.organiser.preview import as_the_public_will_see
+from app.series.forms import THIS_AND_LATER, OccurrenceForm
+from app.series.services import LaterCapacityBelowConfirmed, update_this_and_later
 from app.signup.forms import signup_form_for
+from app.templating import local_date
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -70,9 +73,29 @@ def new_event():
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
 def edit_event(event_id: int):
     event = event_or_404(event_id)
-    form = EventForm(data=event_form_data(event))
+    # A meeting of a series: the change may go to the later meetings too (app.series).
+    form = (OccurrenceForm if event.series_id else EventForm)(data=event_form_data(event))
+    changed_later = []
+
+    def save(details):
+        if getattr(form, "apply_to", None) and form.apply_to.data == THIS_AND_LATER:
+            changed_later.extend(update_this_and_later(event, details, current_user))
+        else:
+            services.update_event(event, details)
+        return event
+
     try:
-        saved = _handle_event_form(form, lambda d: services.update_event(event, d) or event)
+        saved = _handle_event_form(form, save)
+    except LaterCapacityBelowConfirmed as exc:
+        saved = None
+        form.capacity.errors.append(
+            _(
+                "The meeting on %(date)s already has %(count)d people with a place. "
+                "Enter %(count)d or more.",
+                date=local_date(exc.occurrence.starts_at),
+                count=exc.confirmed,
+            )
+        )
     except services.CapacityBelowConfirmed as exc:
         saved = None
         form.capacity.errors.append(
@@ -83,7 +106,17 @@ def edit_event(event_id: int):
         )
     if saved is not None:
         db.session.commit()
-        flash(_("Your changes were saved."), "success")
+        if changed_later:
+            flash(
+                ngettext(
+                    "Your changes were saved here and in %(num)d later meeting.",
+                    "Your changes were saved here and in %(num)d later meetings.",
+                    len(changed_later),
+                ),
+                "success",
+            )
+        else:
+            flash(_("Your changes were saved."), "success")
         return redirect(url_for("organiser.event", event_id=event.id), code=303)
     return render_template("organiser/event_form.html", form=form, event=event)
 
