@@ -25,6 +25,8 @@ from app.models import (
 )
 from app.nominations import services as nominations
 from app.security import PRIVATE_BLUEPRINTS
+from app.series.dates import Rule, RuleKind
+from app.series.services import make_series
 from tests.conftest import PASSWORD, csrf_token_in, submit
 
 ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "admin"]
@@ -123,6 +125,9 @@ def workshop(make_event, make_organiser):
     plan_message(
         event, people["owner"], Audience.CONFIRMED, "Tervetuloa", "Ohjelma", now + timedelta(days=1)
     )
+    # A series of it, for the series' pages: its rights are the event's.
+    first = clock.to_local(event.starts_at).date()
+    make_series(event, Rule(RuleKind.WEEKLY, until=first + timedelta(weeks=1)), people["owner"])
     db.session.commit()
     return event, nominee, participant, people
 
@@ -138,6 +143,7 @@ def fill(rule, event, nominee, participant) -> str:
         "registration_id": participant.id,
         "email_id": email,
         "token": "a-link-that-was-never-sent",
+        "series_id": event.series_id,
         "batch_id": db.session.scalar(
             sa.select(MessageBatch.id).where(MessageBatch.event_id == event.id)
         ),
