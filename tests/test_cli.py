@@ -4,14 +4,17 @@ import re
 import signal
 import sqlite3
 import time
+from datetime import time as time_of_day
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from app import clock
 from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD
 from app.extensions import db
-from app.models import Event, EventStatus, Organiser
+from app.home.services import PAGE_SIZE
+from app.models import Event, EventStatus, Organiser, Series
 from tests.conftest import PASSWORD, submit, text_of
 
 NEW_PASSWORD = "pitkä ja hyvä salasana"
@@ -151,8 +154,27 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
     assert again.exit_code == 0, again.output
     assert "Demo data is already there." in again.output
     assert sorted(event_cards(client)) == sorted(DEMO_TITLES)
-    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 5
+    # The monthly Teams meeting is a series: its later meetings are events of their own.
+    series = db.session.scalar(sa.select(Series))
+    assert series.title == DEMO_TITLES[1]
+    later = len(series.occurrences) - 1
+    assert 6 <= later <= 9  # monthly, spring and autumn, for up to a year
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 5 + later
     assert organiser_count() == 1
+
+
+def test_the_demo_teams_meeting_is_a_monthly_series_with_people_signed_up(runner):
+    runner.invoke(args=["demo", "load"])
+
+    series = db.session.scalar(sa.select(Series))
+    dates = [clock.to_local(event.starts_at).date() for event in series.occurrences]
+    assert len({(day.weekday(), (day.day - 1) // 7) for day in dates}) == 1  # e.g. 2nd Thursday
+    assert not {day.month for day in dates} & {6, 7, 8}
+    assert {clock.to_local(event.starts_at).time() for event in series.occurrences} == {
+        time_of_day(14, 0)
+    }
+    assert [event.confirmed_count for event in series.occurrences[:3]] == [4, 2, 0]
+    assert all(event.capacity == 25 for event in series.occurrences)
 
 
 def test_the_demo_organiser_can_sign_in_and_sees_the_demo_events(runner, client):
@@ -164,9 +186,9 @@ def test_the_demo_organiser_can_sign_in_and_sees_the_demo_events(runner, client)
     dashboard = text_of(client.get("/organiser/"))
     for title in DEMO_TITLES:
         assert title in dashboard
-    assert dashboard.count("Published") == 5
     statuses = db.session.scalars(sa.select(Event.status)).all()
-    assert statuses == [EventStatus.PUBLISHED] * 5
+    assert statuses == [EventStatus.PUBLISHED] * len(statuses)
+    assert dashboard.count("Published") == min(len(statuses), PAGE_SIZE)
 
 
 def test_the_sign_in_printed_names_the_demo_password_while_it_signs_in(runner, client):

@@ -11,6 +11,9 @@ from app.auth.services import create_organiser, find_organiser
 from app.extensions import db
 from app.models import Event, EventFormat, Participation, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
+from app.series.dates import Rule, RuleKind, latest_date, nth_weekday, week_of_month_of
+from app.series.services import make_series
+from app.signup.services import register_for_event
 
 DEMO_EMAIL = "sara.demo@kutsu.example"
 DEMO_PASSWORD = "kutsu-demo-2026"  # noqa: S105 - local demo account, printed by make run
@@ -103,7 +106,7 @@ def demo_events() -> list[EventDetails]:
             ends_at=teams + timedelta(hours=1, minutes=30),
             format=EventFormat.ONLINE,
             join_link="https://teams.example.invalid/l/meetup-join/kutsu-demo",
-            capacity=None,
+            capacity=25,
             contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             questions=[
@@ -244,9 +247,51 @@ def load_demo(*, force: bool = False) -> bool:
         organiser = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD, admin=True)
     elif not force and db.session.scalar(sa.select(sa.func.count(Event.id))):
         return False
+    events = []
     for details in [*demo_events(), demo_workshop()]:
-        publish_event(create_event(organiser, details))
+        event = create_event(organiser, details)
+        publish_event(event)
+        events.append(event)
+    demo_series(organiser, events[1])
     return True
+
+
+# The sote group meets in spring and autumn; not in June, July or August.
+SUMMER = (6, 7, 8)
+# People of the sote group's email list who signed up for the next meetings.
+SOTE_GROUP = [
+    ("Aino Aaltonen", "aino.aaltonen@example.invalid", "Hämeenlinnan Omaishoitajat ry", "fi"),
+    ("Mikko Virtanen", "mikko.virtanen@example.invalid", "Riihimäen Mielenterveysseura ry", "fi"),
+    ("Liisa Koskinen", "liisa.koskinen@example.invalid", "Forssan seudun Setlementti ry", "fi"),
+    ("Britt Lindqvist", "britt.lindqvist@example.invalid", "Folkhälsan Tavastland", "sv"),
+]
+
+
+def demo_series(organiser, teams: Event) -> None:
+    """The monthly Teams meeting as a series: the same weekday of the month as its first
+    date, spring and autumn, and a few of the group signed up for the next meetings."""
+    first = clock.to_local(teams.starts_at).date()
+    week, dates = week_of_month_of(first), []
+    year, month = first.year, first.month
+    for _ in range(11):
+        year, month = year + month // 12, month % 12 + 1
+        day = nth_weekday(year, month, first.weekday(), week)
+        if day and month not in SUMMER and day < latest_date(first):
+            dates.append(day)
+    make_series(teams, Rule(RuleKind.DATES, dates=dates), organiser)
+    area = teams.questions[0]
+    for event, people in zip(
+        teams.series.occurrences[:2], (SOTE_GROUP, SOTE_GROUP[:2]), strict=True
+    ):
+        for name, email, organisation, locale in people:
+            register_for_event(
+                event,
+                name=name,
+                email=email,
+                organisation=organisation,
+                answers={area.id: "Kanta-Häme"},
+                locale=locale,
+            )
 
 
 class DemoAccount(Enum):
