@@ -1020,6 +1020,63 @@ def test_own_account_and_two_step_pages_have_no_axe_violations(
     audit.assert_clean()
 
 
+def test_series_pages_have_no_axe_violations(page: Page, audit, language, organiser, event):
+    """Copying an event, making a series of it (errors, the dates shown first), the series
+    page, a meeting's edit form, adding a date and ending the series; the series page and
+    its form also at 320 px."""
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}/copy")
+    audit.check("copy an event")
+    page.get_by_role("button", name=t(language, "Copy the event")).click()
+    expect_errors(page, language)
+    audit.check("copy an event with errors")
+
+    page.goto(f"/organiser/events/{event.id}/series/new")
+    audit.check("repeat as a series")
+    page.get_by_role("radio", name=t(language, "On dates I list")).check()
+    page.get_by_label(t(language, "Dates, one per line")).fill("31.2.2030\nhuomenna")
+    page.get_by_role("button", name=t(language, "Show the dates")).first.click()
+    expect_errors(page, language)
+    audit.check("repeat as a series with a wrong date on two lines")
+    page.get_by_role("radio", name=t(language, "Every month on the same weekday")).check()
+    first = clock.to_local(event.starts_at).date() + timedelta(days=70)
+    page.get_by_label(t(language, "Last date")).fill(f"{first.day}.{first.month}.{first.year}")
+    page.get_by_role("button", name=t(language, "Show the dates")).first.click()
+    expect(page.locator(".occurrence-dates li").first).to_be_visible()
+    audit.check("repeat as a series, the dates shown")
+    page.locator("button[name=make]").click()
+    expect(page.locator("tbody tr").first).to_be_visible()
+    audit.check("a series")
+    series_page = page.url
+
+    page.locator("tbody tr").nth(1).get_by_role("link").click()
+    audit.check("a meeting of a series")
+    page.goto(page.url + "/edit")
+    expect(page.get_by_role("radio", name=t(language, "This meeting only"))).to_be_checked()
+    audit.check("edit a meeting of a series")
+
+    page.goto(series_page + "/dates/new")
+    audit.check("add a date to a series")
+    page.get_by_role("button", name=t(language, "Add the meeting")).click()
+    expect_errors(page, language)
+    audit.check("add a date to a series with errors")
+
+    page.goto(series_page + "/end")
+    audit.check("end a series")
+    page.get_by_role("button", name=t(language, "Continue")).click()
+    expect(page.get_by_role("button", name=t(language, "Yes, end the series"))).to_be_visible()
+    audit.check("end a series, confirm")
+
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    for path in (series_page, f"/organiser/events/{event.id}/series/new"):
+        page.goto(path)
+        assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+
+    audit.assert_clean()
+
+
 def reflows_to_320(page: Page) -> bool:
     """The page fits 320 CSS pixels (WCAG 1.4.10) with no sideways scrolling."""
     size = page.viewport_size
