@@ -551,6 +551,14 @@ def test_the_series_page_counts_each_meeting_and_adds_a_date(client, login, team
     assert "The series has a meeting on that date already" in text_of(taken)
     assert "5 meetings" in text_of(client.get(series_page))
 
+    # One meeting cancelled the usual way: the series page shows it, its counts apart.
+    submit(client, f"/organiser/events/{third.id}/cancel", {})
+    page = client.get(series_page).text
+    row = next(row for row in page.split("<tr>") if f"/organiser/events/{third.id}" in row)
+    assert 'class="tag tag-cancelled"' in row
+    assert "5 meetings" in text_of(client.get(series_page))
+    assert re.search(r"Meetings\s*</dt>\s*<dd>4<", page)  # the meetings still on
+
 
 @pytest.mark.both_databases
 def test_ending_the_series_cancels_later_meetings_and_tells_their_people(

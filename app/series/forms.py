@@ -8,7 +8,7 @@ from wtforms import Field, IntegerField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired, NumberRange, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
-from app.forms import YEARS, DateAndTimeField, KutsuForm, RadiosField, parse_date
+from app.forms import YEARS, KutsuForm, RadiosField, parse_date
 from app.organiser.event_form import EventForm
 from app.organiser.translated import text_field
 from app.series.dates import (
@@ -61,25 +61,11 @@ class DayField(Field):
 
 
 class CopyForm(KutsuForm):
-    starts_at = DateAndTimeField(
-        _l("Starts"),
-        validators=[InputRequired(_l("Enter the start date and time"))],
-        description=_l("Finnish time."),
-        date_name=_l("the start date"),
-        time_name=_l("the start time"),
-    )
-    ends_at = DateAndTimeField(
-        _l("Ends"),
-        validators=[InputRequired(_l("Enter the end date and time"))],
-        description=_l("Finnish time."),
-        date_name=_l("the end date"),
-        time_name=_l("the end time"),
-    )
+    # The event form's own start and end, with its check that the end comes later.
+    starts_at = EventForm.starts_at
+    ends_at = EventForm.ends_at
+    validate_ends_at = EventForm.validate_ends_at
     copy = SubmitField(_l("Copy the event"))
-
-    def validate_ends_at(self, field):
-        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
-            raise ValidationError(_l("The end must be after the start"))
 
 
 KIND_CHOICES = [
