@@ -603,3 +603,20 @@ def test_a_series_is_only_for_those_who_may_edit_its_meetings(
     assert client.get(f"/organiser/series/{first.series_id}/end").status_code == 404
     login(make_organiser(email="admin@example.fi", admin=True))
     assert client.get(f"/organiser/series/{first.series_id}").status_code == 200
+
+
+@pytest.mark.both_databases
+def test_ending_the_series_never_cancels_a_meeting_already_held(app, team, weekly):
+    from app.series.services import end_series
+
+    first, second, third, fourth = weekly
+    clock.travel(first.starts_at + timedelta(hours=3))  # the first meeting was held
+    before_all = local(first.starts_at).date() - timedelta(days=1)
+
+    meetings, told = end_series(first.series, before_all, team["owner"])
+    db.session.commit()
+
+    assert (meetings, told) == (3, 3)
+    assert [event.status for event in weekly] == [EventStatus.PUBLISHED] + [
+        EventStatus.CANCELLED
+    ] * 3

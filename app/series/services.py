@@ -341,11 +341,14 @@ class Ending:
 
 
 def ending(series: Series, after_day: date, organiser: Organiser) -> Ending:
-    """What ending the series after a date cancels: the meetings still on, and their people."""
+    """What ending the series after a date cancels: the meetings still on and still to
+    come (one held is never cancelled afterwards), and their people."""
+    now = clock.now()
     meetings = [
         event
         for event in series.occurrences
         if local_date_of(event) > after_day
+        and event.starts_at > now
         and event.status != EventStatus.CANCELLED
         and may_edit(organiser, event)
     ]

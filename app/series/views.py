@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import EventStatus
 from app.organiser.access import event_or_404
 from app.series import services
-from app.series.dates import LAST, RuleKind, week_of_month_of
+from app.series.dates import RuleKind, week_of_month_of
 from app.series.forms import AddDateForm, CopyForm, EndForm, SeriesForm
 
 bp = Blueprint("organiser_series", __name__, url_prefix="/organiser")
@@ -79,7 +79,6 @@ def new_series(event_id: int):
         event=event,
         form=form,
         preview=[services.times_on(event, day) for day in dates or []],
-        LAST=LAST,
     )
 
 
