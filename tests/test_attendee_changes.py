@@ -385,15 +385,24 @@ def test_resends_are_limited_per_registration_per_day(client, login, owner, full
     sara = person(full_event, "Sara")
     url = f"{base(full_event)}/{sara.id}/resend"
 
-    def resend():
+    def post(key):
         html = client.get(url).get_data(as_text=True)
-        key = html.split('name="form_key" type="hidden" value="')[1][:22]
         data = {"csrf_token": csrf_token_in(html), "form_key": key}
         return client.post(url, data=data, follow_redirects=True)
 
-    for _ in range(5):
-        assert "on its way" in text_of(resend())
-    refused = resend()
+    def fresh_key():
+        html = client.get(url).get_data(as_text=True)
+        return html.split('name="form_key" type="hidden" value="')[1][:22]
+
+    for _ in range(4):
+        assert "on its way" in text_of(post(fresh_key()))
+    last_key, spare_key = fresh_key(), fresh_key()
+    assert "on its way" in text_of(post(last_key))
+    page = client.get(url)
+    assert "It cannot be sent again today. Try again tomorrow." in text_of(page)
+    assert "Yes, send it again" not in text_of(page)
+    # A page opened before the fifth (another tab) still cannot send a sixth.
+    refused = post(spare_key)
     assert refused.status_code == 200
     assert "already been sent again 5 times today" in text_of(refused)
     assert mail_kinds(person(full_event, "Sara")).count("registration_resent") == 5
@@ -415,12 +424,32 @@ def test_helpers_and_other_organisers_cannot_change_registrations(
 
 def test_hostile_person_values_are_ignored_not_errors(client, login, owner, full_event):
     login(owner)
-    for query in ("person=x", "person=-1", "person=99999999999999999999", "person=9999"):
+    for query in ("person=x", "person=-1", "person=99999999999999999999"):
         shown = client.get(f"{base(full_event)}/cancel?{query}", follow_redirects=True)
-        assert shown.status_code == 200
-    shown = client.get(f"{base(full_event)}/move?person=9999", follow_redirects=True)
+        assert "Choose at least one person on the list first." in text_of(shown)
+    aino = person(full_event, "Aino")
+    shown = client.get(f"{base(full_event)}/move?person={aino.id}", follow_redirects=True)
     assert "No longer on the waiting list" in text_of(shown)
-    assert client.get(f"{base(full_event)}/9999/resend", follow_redirects=True).status_code == 200
+
+
+def test_people_of_another_event_are_not_found_here(client, login, owner, full_event, make_event):
+    other = make_event(owner, capacity=2)
+    stranger = services.register_for_event(
+        other, name="Vieras", email="vieras@example.fi", organisation="", answers={}, locale="en"
+    ).registration
+    db.session.commit()
+    login(owner)
+    sara = person(full_event, "Sara")
+    for path in (
+        f"cancel?person={stranger.id}",
+        f"cancel?person={sara.id}&person={stranger.id}",
+        f"move?person={stranger.id}",
+        f"{stranger.id}/resend",
+        "9999/resend",
+        "cancel?person=9999",
+    ):
+        assert client.get(f"{base(full_event)}/{path}").status_code == 404, path
+    assert person(other, "Vieras").status == CONFIRMED
 
 
 def test_the_attendee_list_offers_the_actions_and_the_bulk_form(client, login, owner, full_event):

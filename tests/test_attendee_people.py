@@ -145,6 +145,9 @@ def test_a_person_added_by_phone_gets_a_place_and_the_confirmation_with_a_manage
     deliver_mail(app)
     [message] = mailbox.to("pirkko@example.fi")
     assert NOTE not in mailbox.text(message) and NOTE not in mailbox.html(message)
+    # Not "thank you for signing up": the person did not fill in the form.
+    assert "Järjestäjät ovat ilmoittaneet sinut tähän tapahtumaan." in mailbox.text(message)
+    assert "Kiitos ilmoittautumisesta" not in mailbox.text(message)
     manage = signed_in.get(link_in(message, "/manage/")).get_data(as_text=True)
     assert 'value="Pirkko Puhelin"' in manage
     assert NOTE not in manage
@@ -433,6 +436,17 @@ def test_organiser_messages_go_only_to_people_with_an_address(
         )
     }
     assert recipients == {"pirkko@example.fi"}
+
+
+def test_a_message_group_of_people_without_an_address_counts_as_empty(signed_in, event):
+    from app.messages.services import audience_sizes
+
+    add(signed_in, event, email="", name="Eino Ilman")
+    db.session.rollback()
+    assert audience_sizes(event)[Audience.CONFIRMED] == 0
+    add(signed_in, event, name="Pirkko Puhelin")
+    db.session.rollback()
+    assert audience_sizes(event)[Audience.CONFIRMED] == 1
 
 
 def test_no_mail_path_writes_a_message_to_a_person_without_an_address(signed_in, make_event, owner):

@@ -213,7 +213,10 @@ def test_an_admin_sees_all_events_filters_by_organiser_and_finds_those_nobody_or
     login(admin)
 
     page = tab_texts(client)
-    assert "<h1>All events</h1>" in client.get("/organiser/").get_data(as_text=True)
+    html = client.get("/organiser/").get_data(as_text=True)
+    assert "<h1>All events</h1>" in html
+    # The header's link says what it opens, as the heading does.
+    assert '/organiser/">All events</a>' in html and "Your events" not in html
     assert sorted(rows(client)) == ["Hylätty tilaisuus", "Saran tilaisuus", "Ylläpitäjän oma"]
     assert page.count("No active organiser") == 1
     assert re.search(r"Hylätty tilaisuus No active organiser", page)

@@ -2,7 +2,7 @@
 confirmation again: one person's, or those ticked on the attendee list. Owners,
 co-organisers and admins only (event_or_404 refuses check-in helpers)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import login_required
@@ -27,7 +27,8 @@ def require_login():
 def cancel(event_id: int):
     event = event_or_404(event_id)
     chosen = chosen_ids(request.args.getlist("person"))
-    people = [p for p in changes.chosen_people(event, chosen) if p.status != "cancelled"]
+    found = _of_this_event_or_404(event, chosen)
+    people = [p for p in found if p.status != RegistrationStatus.CANCELLED]
     if refused := _refusal(event, chosen, people, _("Already cancelled: nothing changed.")):
         return refused
     form = CancelForm()
@@ -50,6 +51,7 @@ def cancel(event_id: int):
 def move(event_id: int):
     event = event_or_404(event_id)
     chosen = chosen_ids(request.args.getlist("person"))
+    _of_this_event_or_404(event, chosen)
     people = changes.chosen_people(event, chosen, RegistrationStatus.WAITING)
     gone = _("No longer on the waiting list: someone may have moved or cancelled them already.")
     if refused := _refusal(event, chosen, people, gone):
@@ -82,10 +84,11 @@ def move(event_id: int):
 def resend(event_id: int, registration_id: int):
     event = event_or_404(event_id)
     person = db.session.get(Registration, registration_id)
-    found = [person] if person is not None and person.event_id == event.id else []
-    live = [p for p in found if p.status != RegistrationStatus.CANCELLED]
+    if person is None or person.event_id != event.id:
+        abort(404)
+    live = [person] if person.status != RegistrationStatus.CANCELLED else []
     cancelled = _("The registration has been cancelled: there is nothing to send.")
-    if refused := _refusal(event, [registration_id] if found else [], live, cancelled):
+    if refused := _refusal(event, [registration_id], live, cancelled):
         return refused
     form = ResendForm()
     if form.validate_on_submit() and form.key():
@@ -109,6 +112,15 @@ def resend(event_id: int, registration_id: int):
         sent_today=changes.resends_today(person),
         most=changes.RESENDS_PER_DAY,
     )
+
+
+def _of_this_event_or_404(event, chosen: list[int]) -> list[Registration]:
+    """The chosen people of this event; 404 when an id chosen is not one of them (another
+    event's, or erased): the page is about this event's people only."""
+    found = changes.chosen_people(event, chosen)
+    if len(found) != len(set(chosen)):
+        abort(404)
+    return found
 
 
 def _move_page(event, people, form, *, changed_meanwhile: bool = False):

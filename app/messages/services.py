@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app import clock
+from app.database import counts_by
 from app.extensions import db
 from app.models import (
     Audience,
@@ -22,7 +23,6 @@ from app.models import (
     Registration,
     RegistrationStatus,
 )
-from app.organiser.services import registration_counts
 
 KIND = "organiser_message"
 AUDIENCE_STATUSES = {
@@ -59,8 +59,13 @@ def recipients_filter(event: Event, audience: Audience) -> tuple:
 
 
 def audience_sizes(event: Event) -> dict[Audience, int]:
-    """How many people each audience has now: one grouped query."""
-    by_status = registration_counts(event)
+    """How many people each audience's message goes to now (those with an address): one
+    grouped query."""
+    by_status = counts_by(
+        Registration.status,
+        sa.and_(Registration.event_id == event.id, Registration.email != ""),
+        RegistrationStatus,
+    )
     return {
         audience: sum(by_status[status] for status in statuses)
         for audience, statuses in AUDIENCE_STATUSES.items()
