@@ -135,12 +135,14 @@ def register_blueprints(app: Flask) -> None:
     from app.operations.views import bp as operations_bp
     from app.organiser.views import bp as organiser_bp
     from app.pages.views import bp as pages_bp
+    from app.series.signup_views import bp as series_signup_bp
     from app.signup.views import bp as signup_bp
     from app.undelivered.views import bp as undelivered_bp
     from app.workshops.views import bp as workshops_bp
 
     app.register_blueprint(events_bp)
     app.register_blueprint(signup_bp)
+    app.register_blueprint(series_signup_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(organiser_bp)
