@@ -189,12 +189,12 @@ def test_the_manage_link_lists_them_all_and_a_cancel_moves_that_waiting_list(
     manage = link_in(message, "/series/manage/")
 
     page = text_of(client.get(manage))
-    assert page.count("Registered") == 2
+    assert page.count("Place confirmed") == 2
 
     sara_first = registrations_of()[0]
     response = submit(client, manage, {"registration": str(sara_first.id)}, follow_redirects=True)
     assert "Your registration has been cancelled." in text_of(response)
-    assert "Cancelled" in text_of(response) and "Registered" in text_of(response)
+    assert "Cancelled" in text_of(response) and "Place confirmed" in text_of(response)
 
     mine = registrations_of()
     assert [r.status for r in mine] == [RegistrationStatus.CANCELLED, RegistrationStatus.CONFIRMED]
