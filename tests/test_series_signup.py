@@ -15,7 +15,6 @@ from app.models import (
     OutboundEmail,
     Registration,
     RegistrationStatus,
-    Series,
     SeriesBooking,
 )
 from tests.conftest import (
@@ -31,33 +30,6 @@ from tests.conftest import (
 pytestmark = pytest.mark.both_databases
 
 SARA = "sara@example.fi"
-
-
-@pytest.fixture
-def make_series(make_event, make_organiser):
-    """A series of meetings a week apart, each an event of its own as a copy would be."""
-
-    def make(count=3, *, slug="sote-ryhma", capacities=None, waiting_lists=None, **details):
-        owner = make_organiser(email=f"owner-{slug}@example.fi")
-        series = Series(slug=slug, title="Järjestöjen sote-ryhmä", language="fi")
-        db.session.add(series)
-        db.session.flush()
-        events = []
-        for n in range(count):
-            event = make_event(
-                owner,
-                title="Järjestöjen sote-ryhmä",
-                starts_in=timedelta(days=14 + 7 * n),
-                capacity=(capacities or [None] * count)[n],
-                waiting_list=(waiting_lists or [True] * count)[n],
-                questions=details.get("questions", ()),
-            )
-            event.series_id = series.id
-            events.append(event)
-        db.session.commit()
-        return series, events
-
-    return make
 
 
 def choose(client, series, events, *, path=None, **overrides):
@@ -92,8 +64,10 @@ def calendars_in(message) -> list[icalendar.Event]:
     ]
 
 
-def test_two_of_three_meetings_one_email_with_a_calendar_each(client, app, make_series, mailbox):
-    series, events = make_series(questions=[DIET_QUESTION])
+def test_two_of_three_meetings_one_email_with_a_calendar_each(
+    client, app, make_occurrences, mailbox
+):
+    series, events = make_occurrences(questions=[DIET_QUESTION])
     first, _second, third = events
 
     page = text_of(client.get(f"/series/{series.slug}"))
@@ -134,9 +108,9 @@ def test_two_of_three_meetings_one_email_with_a_calendar_each(client, app, make_
 
 
 def test_a_full_meeting_waits_and_an_earlier_registration_is_left_as_it_was(
-    client, app, make_series, mailbox
+    client, app, make_occurrences, mailbox
 ):
-    series, events = make_series(capacities=[1, 10, 10])
+    series, events = make_occurrences(capacities=[1, 10, 10])
     full, booked_before, free = events
     sign_up(client, full, email="first@example.fi")
     sign_up(client, booked_before, name="Sara L.")
@@ -163,9 +137,9 @@ def test_a_full_meeting_waits_and_an_earlier_registration_is_left_as_it_was(
 
 
 def test_a_full_meeting_without_waiting_list_is_refused_and_the_others_go_through(
-    client, make_series
+    client, make_occurrences
 ):
-    series, events = make_series(capacities=[1, 10, 10], waiting_lists=[False, True, True])
+    series, events = make_occurrences(capacities=[1, 10, 10], waiting_lists=[False, True, True])
     full, other, _third = events
     sign_up(client, full, email="first@example.fi")
     page = client.get(f"/series/{series.slug}").get_data(as_text=True)
@@ -178,9 +152,9 @@ def test_a_full_meeting_without_waiting_list_is_refused_and_the_others_go_throug
 
 
 def test_the_manage_link_lists_them_all_and_a_cancel_moves_that_waiting_list(
-    client, app, make_series, mailbox
+    client, app, make_occurrences, mailbox
 ):
-    series, events = make_series(capacities=[1, 10, 10])
+    series, events = make_occurrences(capacities=[1, 10, 10])
     first, second, _third = events
     choose(client, series, [first, second])
     choose(client, series, [first], email="pekka@example.fi", name="Pekka")
@@ -206,9 +180,9 @@ def test_the_manage_link_lists_them_all_and_a_cancel_moves_that_waiting_list(
 
 
 def test_a_registration_not_of_the_booking_cannot_be_cancelled_through_it(
-    client, app, make_series, mailbox
+    client, app, make_occurrences, mailbox
 ):
-    series, events = make_series()
+    series, events = make_occurrences()
     choose(client, series, [events[0]])
     choose(client, series, [events[1]], email="pekka@example.fi", name="Pekka")
     deliver_mail(app)
@@ -229,12 +203,12 @@ def test_a_registration_not_of_the_booking_cannot_be_cancelled_through_it(
     ],
 )
 def test_bad_choices_are_told_at_the_field_and_nothing_is_written(
-    client, make_series, case, message
+    client, make_occurrences, case, message
 ):
     from app.organiser.services import cancel_event
 
-    series, events = make_series()
-    _other_series, other_events = make_series(1, slug="toinen")
+    series, events = make_occurrences()
+    _other_series, other_events = make_occurrences(1, slug="toinen")
     meetings = {
         "none": [],
         "other_series": [str(other_events[0].id)],
@@ -266,10 +240,12 @@ def test_bad_choices_are_told_at_the_field_and_nothing_is_written(
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundEmail)) == 0
 
 
-def test_a_failure_midway_leaves_no_registration_and_no_email(client, make_series, monkeypatch):
+def test_a_failure_midway_leaves_no_registration_and_no_email(
+    client, make_occurrences, monkeypatch
+):
     from app.series import signup_services
 
-    series, events = make_series()
+    series, events = make_occurrences()
     real_enrol = signup_services.enrol
     calls = []
 
@@ -288,8 +264,8 @@ def test_a_failure_midway_leaves_no_registration_and_no_email(client, make_serie
         assert db.session.scalar(sa.select(sa.func.count()).select_from(model)) == 0
 
 
-def test_an_occurrence_page_links_to_its_series(client, make_series, make_event):
-    series, events = make_series(1)
+def test_an_occurrence_page_links_to_its_series(client, make_occurrences, make_event):
+    series, events = make_occurrences(1)
     page = text_of(client.get(f"/events/{events[0].slug}"))
     assert "This meeting is part of a series." in page
     assert f'href="/series/{series.slug}"' in client.get(f"/events/{events[0].slug}").get_data(
@@ -299,10 +275,10 @@ def test_an_occurrence_page_links_to_its_series(client, make_series, make_event)
     assert "part of a series" not in text_of(client.get(f"/events/{single.slug}"))
 
 
-def test_a_persons_erasure_takes_their_bookings(client, make_series):
+def test_a_persons_erasure_takes_their_bookings(client, make_occurrences):
     from app.privacy.services import erase_person
 
-    series, events = make_series()
+    series, events = make_occurrences()
     choose(client, series, events[:2])
     choose(client, series, events[:2], email="pekka@example.fi", name="Pekka")
     erase_person(SARA)
@@ -311,10 +287,10 @@ def test_a_persons_erasure_takes_their_bookings(client, make_series):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(BookedRegistration)) == 2
 
 
-def test_retention_takes_the_bookings_with_the_registrations(client, make_series):
+def test_retention_takes_the_bookings_with_the_registrations(client, make_occurrences):
     from app.privacy.services import run_retention
 
-    series, events = make_series(2)
+    series, events = make_occurrences(2)
     choose(client, series, events)
     first, last = events
     clock.travel(first.ends_at + timedelta(days=first.retention_days + 1))

@@ -13,7 +13,6 @@ from app.extensions import db
 from app.models import Event, OutboundEmail, Registration, RegistrationStatus
 from tests.servers import running_server
 from tests.test_concurrency import Browser, at_the_same_moment
-from tests.test_series_signup import make_series  # noqa: F401 - the fixture
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 WAITING = RegistrationStatus.WAITING
@@ -38,10 +37,10 @@ def choosing_all(browser: Browser, slug: str, event_ids: list[int], email: str):
 @pytest.mark.slow
 @pytest.mark.both_databases
 def test_many_people_choosing_the_same_three_meetings_at_once_never_overbook(
-    app, database_url, make_series
+    app, database_url, make_occurrences
 ):
     # Two with a waiting list, one without: 2 places each.
-    series, events = make_series(capacities=[2, 2, 2], waiting_lists=[True, True, False])
+    series, events = make_occurrences(capacities=[2, 2, 2], waiting_lists=[True, True, False])
     slug, ids = series.slug, [event.id for event in events]
     db.session.commit()
     db.session.close()
