@@ -304,3 +304,9 @@ def test_retention_takes_the_bookings_with_the_registrations(client, make_occurr
     run_retention(clock.now())
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count()).select_from(SeriesBooking)) == 0
+
+
+def test_addresses_no_series_can_have_are_not_found(client):
+    for path in ("/series/a%00b", "/series/" + "x" * 500, "/series/ei-ole"):
+        assert client.get(path).status_code == 404
+        assert client.post(path, data={"meetings": ["1"]}).status_code in (400, 404)

@@ -36,6 +36,7 @@ from app.places.services import cancel_registration
 from app.signup.services import EventFull, SignupRefused, can_change, enrol, manage_token_expiry
 
 BOOKING_MAIL = "series_booking"
+SLUG_MAX = Series.__table__.c.slug.type.length
 
 
 class Outcome(enum.StrEnum):
@@ -60,6 +61,10 @@ class BookingResult:
 
 
 def public_series(slug: str) -> Series | None:
+    """The series at this address; none for one no series could have (too long, or with
+    a NUL, which PostgreSQL refuses in a query)."""
+    if len(slug) > SLUG_MAX or "\x00" in slug:
+        return None
     return db.session.scalar(sa.select(Series).where(Series.slug == slug))
 
 
