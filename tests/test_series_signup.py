@@ -145,6 +145,11 @@ def test_a_full_meeting_without_waiting_list_is_refused_and_the_others_go_throug
     page = client.get(f"/series/{series.slug}").get_data(as_text=True)
     assert f'value="{full.id}"' not in page  # not offered
 
+    # "All" is all those listed: the full one is not tried.
+    done = text_of(choose(client, series, [], all_meetings="y", email="all@example.fi"))
+    assert "is full and has no waiting list" not in done
+    assert len(registrations_of("all@example.fi")) == 2
+
     # Posted anyway (the form was read before it filled): refused, the others made.
     done = text_of(choose(client, series, [full, other]))
     assert "is full and has no waiting list" in done

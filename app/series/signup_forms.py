@@ -42,11 +42,12 @@ class SeriesSignupForm(AnswersForm):
         if not field.data and not self.all_meetings.data:
             raise ValidationError(_l("Choose at least one meeting"))
 
-    def chosen_ids(self) -> list[int]:
-        """The ids of the chosen occurrences: all of those offered when "all" is ticked."""
+    def chosen_ids(self, listed: list[int]) -> set[int]:
+        """The ids of the chosen occurrences; listed: those the page listed as choices,
+        which "all" stands for."""
         if self.all_meetings.data:
-            return [int(value) for value, _label in self.meetings.choices]
-        return [int(value) for value in self.meetings.data]
+            return set(listed)
+        return {int(value) for value in self.meetings.data}
 
 
 def series_signup_form_for(

@@ -45,7 +45,8 @@ def show(slug: str):
         choices = [(str(event.id), event_when(event.starts_at, event.ends_at)) for event in offered]
         form = series_signup_form_for(shown[0], choices)
         if form.validate_on_submit():
-            return _sign_up(series, form, shown[0], offered)
+            chosen = form.chosen_ids([event.id for event in shown])
+            return _sign_up(series, form, shown[0], [e for e in offered if e.id in chosen])
     status = 200 if request.method == "GET" or form is not None else 409
     page = render_template(
         "series/public_series.html",
@@ -58,11 +59,10 @@ def show(slug: str):
     return page, status
 
 
-def _sign_up(series, form, first: Event, offered: list[Event]):
-    chosen = set(form.chosen_ids())
+def _sign_up(series, form, first: Event, chosen: list[Event]):
     result = services.book_occurrences(
         series,
-        [event for event in offered if event.id in chosen],
+        chosen,
         questions=first.questions,
         name=form.name.data,
         email=form.email.data,
