@@ -315,3 +315,23 @@ def test_addresses_no_series_can_have_are_not_found(client):
     for path in ("/series/a%00b", "/series/" + "x" * 500, "/series/ei-ole"):
         assert client.get(path).status_code == 404
         assert client.post(path, data={"meetings": ["1"]}).status_code in (400, 404)
+
+
+def test_each_meeting_reminds_on_its_own_with_its_own_manage_link(
+    client, app, make_occurrences, mailbox
+):
+    series, events = make_occurrences(2)
+    choose(client, series, events)
+    deliver_mail(app)
+    mailbox.clear()
+    clock.travel(events[0].starts_at - timedelta(days=2, minutes=-1))
+    deliver_mail(app)
+    [reminder] = mailbox.to(SARA)
+    assert reminder["Subject"].startswith("Reminder:")
+    manage = client.get(link_in(reminder, "/manage/"))
+    assert "Confirmed: you have a place" in text_of(manage)
+    assert 'value="Sara Löyttyjärvi"' in manage.get_data(as_text=True)
+    mailbox.clear()
+    clock.travel(events[1].starts_at - timedelta(days=2, minutes=-1))
+    deliver_mail(app)
+    assert [m["Subject"].startswith("Reminder:") for m in mailbox.to(SARA)] == [True]
