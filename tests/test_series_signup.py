@@ -335,3 +335,11 @@ def test_each_meeting_reminds_on_its_own_with_its_own_manage_link(
     clock.travel(events[1].starts_at - timedelta(days=2, minutes=-1))
     deliver_mail(app)
     assert [m["Subject"].startswith("Reminder:") for m in mailbox.to(SARA)] == [True]
+
+
+def test_the_manage_link_is_kept_out_of_logs():
+    from app.redaction import redact
+    from app.tokens import new_secret
+
+    raw, _digest = new_secret()
+    assert raw not in redact(f'"GET /series/manage/{raw} HTTP/1.1" 200')
