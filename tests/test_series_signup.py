@@ -337,7 +337,7 @@ def test_each_meeting_reminds_on_its_own_with_its_own_manage_link(
     assert [m["Subject"].startswith("Reminder:") for m in mailbox.to(SARA)] == [True]
 
 
-def test_the_manage_link_is_kept_out_of_logs():
+def test_the_manage_link_is_kept_out_of_logs(app):
     from app.redaction import redact
     from app.tokens import new_secret
 
