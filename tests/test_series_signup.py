@@ -20,6 +20,7 @@ from app.models import (
 from tests.conftest import (
     DIET_QUESTION,
     Mailbox,
+    csrf_token_in,
     deliver_mail,
     link_in,
     sign_up,
@@ -343,3 +344,29 @@ def test_the_manage_link_is_kept_out_of_logs(app):
 
     raw, _digest = new_secret()
     assert raw not in redact(f'"GET /series/manage/{raw} HTTP/1.1" 200')
+
+
+def test_the_series_form_shares_the_public_forms_limit(app, make_occurrences):
+    from tests.test_rate_limits import limited_app, post_sign_up
+
+    series, events = make_occurrences(2)
+    client = limited_app(app, RATELIMIT_PUBLIC_FORMS="2 per minute").test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    environ = {"REMOTE_ADDR": "192.0.2.10"}
+    post_sign_up(client, events[0], "one@example.fi")
+    form = client.get(f"/series/{series.slug}", environ_overrides=environ)
+    data = {
+        "csrf_token": csrf_token_in(form.text),
+        "meetings": [str(events[1].id)],
+        "name": "Sara Löyttyjärvi",
+        "email": SARA,
+        "consent": "y",
+    }
+    assert (
+        client.post(f"/series/{series.slug}", data=data, environ_overrides=environ).status_code
+        == 303
+    )
+    refused = client.post(f"/series/{series.slug}", data=data, environ_overrides=environ)
+    assert refused.status_code == 429
+    db.session.commit()  # a fresh look: the limited app wrote through its own session
+    assert len(registrations_of()) == 1
