@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from app.operations.views import bp as operations_bp
     from app.organiser.views import bp as organiser_bp
     from app.pages.views import bp as pages_bp
+    from app.series.signup_views import bp as series_signup_bp
     from app.series.views import bp as organiser_series_bp
     from app.signup.views import bp as signup_bp
     from app.undelivered.views import bp as undelivered_bp
@@ -142,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(events_bp)
     app.register_blueprint(signup_bp)
+    app.register_blueprint(series_signup_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(organiser_bp)

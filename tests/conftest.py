@@ -20,7 +20,7 @@ from flask import g, request_started
 from app import clock, create_app
 from app.extensions import db
 from app.i18n import compile_catalogues
-from app.models import EventFormat, QuestionKind
+from app.models import EventFormat, QuestionKind, Series
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 # .ci/run sets this: there, a test that cannot run is a failure, not a skip.
@@ -384,6 +384,34 @@ def make_event(app, make_organiser):
             publish_event(event)
         db.session.commit()
         return event
+
+    return make
+
+
+@pytest.fixture
+def make_occurrences(make_event, make_organiser):
+    """make(count, ...) -> (series, occurrences): meetings a week apart, each an event of
+    its own as a copy of one would be (app.series makes them so)."""
+
+    def make(count=3, *, slug="sote-ryhma", capacities=None, waiting_lists=None, **details):
+        owner = make_organiser(email=f"owner-{slug}@example.fi")
+        series = Series(slug=slug, title="Järjestöjen sote-ryhmä", language="fi")
+        db.session.add(series)
+        db.session.flush()
+        events = []
+        for n in range(count):
+            event = make_event(
+                owner,
+                title="Järjestöjen sote-ryhmä",
+                starts_in=timedelta(days=14 + 7 * n),
+                capacity=(capacities or [None] * count)[n],
+                waiting_list=(waiting_lists or [True] * count)[n],
+                questions=details.get("questions", ()),
+            )
+            event.series_id = series.id
+            events.append(event)
+        db.session.commit()
+        return series, events
 
     return make
 

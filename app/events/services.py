@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.extensions import db
-from app.models import Event, EventStatus, Participation, Question
+from app.models import Event, EventStatus, Participation, Question, Series
 from app.models.events import EventRules
 
 
@@ -48,7 +48,12 @@ class EventRow(namedtuple("EventRow", [column.key for column in EVENT_COLUMNS]),
     __slots__ = ()
 
 
-_PUBLIC_ROW = sa.select(*EVENT_COLUMNS).where(*_PUBLIC_BY_SLUG)
+# With the slug of its series, if any, for the page's link to it: in the same read.
+_PUBLIC_ROW = (
+    sa.select(*EVENT_COLUMNS, Series.__table__.c.slug.label("series_slug"))
+    .outerjoin(Series.__table__, Series.__table__.c.id == Event.__table__.c.series_id)
+    .where(*_PUBLIC_BY_SLUG)
+)
 
 
 def _with_questions(select: sa.Select) -> sa.Select:
@@ -63,7 +68,8 @@ _PUBLIC_ROWS = _with_questions(sa.select(*EVENT_COLUMNS, *QUESTION_COLUMNS).wher
 
 
 def public_event_row(slug: str) -> sa.Row | None:
-    """The public event's whole row, without the ORM: what its cached page is keyed on."""
+    """The public event's whole row, and its series' slug (series_slug), without the ORM:
+    what its cached page is keyed on."""
     return _outside_transaction(lambda read: read(_PUBLIC_ROW, {"slug": slug}).first())
 
 

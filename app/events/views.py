@@ -29,8 +29,10 @@ def show(slug: str):
 
     def render():
         event = public_event(slug)
-        page = render_template("events/show.html", event=event, at=at, preview=False)
-        return page, row_of(event)
+        page = render_template(
+            "events/show.html", event=event, at=at, preview=False, series_slug=row.series_slug
+        )
+        return page, (*row_of(event), row.series_slug)
 
     return cached_page("events.show", tuple(row), at, clock_changes(row), render)
 

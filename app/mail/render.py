@@ -30,6 +30,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import has_a_place, waiting_position
+from app.series.mail import BOOKING_MAIL, booking_calendars, booking_context
 from app.signup.services import issue_manage_link_token
 
 SUBJECTS = {
@@ -55,6 +56,7 @@ SUBJECTS = {
     "email_change_notice": _l("A change of your Kutsu email address was asked"),
     "password_changed": _l("Your Kutsu password was changed"),
     "account_invitation": _l("You are invited to Kutsu"),
+    BOOKING_MAIL: _l("Your registrations: %(title)s"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -206,6 +208,8 @@ def render_message(email: OutboundEmail) -> Message:
     base_url = current_app.config["PUBLIC_BASE_URL"]
     with current_app.test_request_context(base_url=base_url), force_locale(email.locale):
         context = _context(email)
+        if email.kind == BOOKING_MAIL:
+            context |= booking_context(email)
         subject = _subject(email)
         body = render_template(f"mail/{email.kind}.txt", **context)
         html = render_template(f"mail/{email.kind}.html", subject=subject, **context)
@@ -216,7 +220,11 @@ def render_message(email: OutboundEmail) -> Message:
             html=html,
             reply_to=_reply_to(email),
         )
-        _attach_calendar(message, email, context)
+        if email.kind == BOOKING_MAIL:
+            for filename, data in booking_calendars(context):
+                message.attach(filename, "text/calendar; charset=utf-8; method=REQUEST", data)
+        else:
+            _attach_calendar(message, email, context)
     return message
 
 
@@ -230,6 +238,8 @@ def _subject(email: OutboundEmail) -> str:
     if email.event is None:
         return str(SUBJECTS[email.kind])
     title = email.event.title_in(email.locale).text
+    if email.kind == BOOKING_MAIL and email.event.series is not None:
+        title = email.event.series.title_in(email.locale).text
     if email.kind == "organiser_message":
         return f"{email.batch.subject_in(email.locale).text} – {title}"
     return str(SUBJECTS[email.kind] % {"title": title})

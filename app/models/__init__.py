@@ -6,6 +6,7 @@ from app.models.accounts import (  # noqa: F401
     SiteSettings,
 )
 from app.models.audit import AuditAction, AuditEntry  # noqa: F401
+from app.models.bookings import BookedRegistration, SeriesBooking  # noqa: F401
 from app.models.events import (  # noqa: F401
     Event,
     EventOrganiser,

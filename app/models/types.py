@@ -123,6 +123,9 @@ class TokenPurpose(enum.StrEnum):
     # Confirms a new address for an account: the address is in Token.email.
     EMAIL_CHANGE = "email_change"
     ACCOUNT_INVITATION = "account_invitation"
+    # The one manage page of a multi-date sign-up (app.series); the token names the
+    # booking's registration for its last occurrence, the one kept longest.
+    SERIES_MANAGE = "series_manage"
 
 
 class EmailStatus(enum.StrEnum):

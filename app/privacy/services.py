@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import (
     AccountInvitation,
     Answer,
+    BookedRegistration,
     Candidate,
     Event,
     Invitation,
@@ -26,6 +27,7 @@ from app.models import (
     Organiser,
     OutboundEmail,
     Registration,
+    SeriesBooking,
     SignInSession,
     Token,
 )
@@ -176,6 +178,20 @@ def _forget_links_and_mail(registrations, invitations, mail_condition) -> None:
     )
     db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(registrations)))
     db.session.execute(sa.delete(OutboundEmail).where(mail_condition))
+    _forget_bookings_of(registrations)
+
+
+def _forget_bookings_of(registrations) -> None:
+    """A multi-date sign-up's link between these registrations and others of the person's
+    goes with them (it would tie the blanked rows together); a booking with none left goes."""
+    db.session.execute(
+        sa.delete(BookedRegistration).where(BookedRegistration.registration_id.in_(registrations))
+    )
+    db.session.execute(
+        sa.delete(SeriesBooking).where(
+            ~sa.exists().where(BookedRegistration.booking_id == SeriesBooking.id)
+        )
+    )
 
 
 def _erase(event: Event, now: datetime) -> None:

@@ -106,9 +106,9 @@ class DetailsForm(AnswersForm):
     organisation = organisation_field()
 
 
-class SignupForm(AnswersForm):
-    name = person_name_field()
-    email = EmailField(
+def person_email_field() -> EmailField:
+    """The address the confirmation and the manage link go to."""
+    return EmailField(
         _l("Email address"),
         description=_l("We send your confirmation and a link to change or cancel it here."),
         validators=[
@@ -119,6 +119,11 @@ class SignupForm(AnswersForm):
             EmailAddress(),
         ],
     )
+
+
+class SignupForm(AnswersForm):
+    name = person_name_field()
+    email = person_email_field()
     organisation = organisation_field()
 
 

@@ -102,6 +102,7 @@ def enrol(
     sensitive_consent: bool = False,
     send_mail: bool = True,
     note: str = "",
+    booked_together: bool = False,
 ) -> SignupResult:
     """Take a seat if one is free, else a place on the waiting list; queue the email.
 
@@ -110,6 +111,9 @@ def enrol(
     send_mail: False when an organiser adding the person chose not to tell them: then no
     mail is planned at all (nor is any to a person without an address).
     note: the organisers' private note.
+    booked_together: one of several registrations made at once (app.series): their one
+    email is the caller's, so no status email and no "already registered" one is planned
+    here; the reminders of a seat are.
 
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
     rolls back on SignupRefused. The new rows are written without the ORM's unit of work,
@@ -117,6 +121,8 @@ def enrol(
     person = _new_person(event, name, email, organisation, locale, source, sensitive_consent)
     person["note"] = clean_text(note)
     mail = _new_registration_mail if send_mail else _no_mail
+    if booked_together:
+        mail = _reminders_only
     # The rows are written as the event just read suggests, and the seat is taken last:
     # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
     # row lock). When the seat was not as the read suggested, the status follows it.
@@ -134,6 +140,8 @@ def enrol(
             )
         ) is None:
             existing = find_live_registration(event, email)
+            if existing is not None and booked_together:
+                return SignupResult(existing.id, already_registered=True)
             if existing is not None:
                 return _already_registered(existing)
             # else it was cancelled in the moment between the two: the insert goes through
@@ -180,14 +188,18 @@ def _no_mail(event, registration_id, person, status) -> list[dict]:
     return []
 
 
+def _reminders_only(event, registration_id, person, status) -> list[dict]:
+    """The reminders when the person has a seat: what each registration plans for itself."""
+    if not person["email"] or status != RegistrationStatus.CONFIRMED:
+        return []
+    return new_reminders(event, registration_id, person["email"], person["locale"])
+
+
 def _new_registration_mail(event, registration_id, person, status) -> list[dict]:
     """The status email, and the reminders when the person has a seat."""
+    emails = _reminders_only(event, registration_id, person, status)
     if not person["email"]:
-        return []
-    seated = status == RegistrationStatus.CONFIRMED
-    emails = (
-        new_reminders(event, registration_id, person["email"], person["locale"]) if seated else []
-    )
+        return emails
     kind = f"registration_{status.value}"
     emails.append(
         new_email(

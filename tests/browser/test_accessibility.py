@@ -1150,6 +1150,65 @@ def test_attendee_people_pages_have_no_axe_violations(
     audit.assert_clean()
 
 
+def test_series_pages_have_no_axe_violations(page: Page, audit, language, make_occurrences):
+    """A series' page and its form, with errors; the outcome of each meeting chosen; the
+    one manage page, before and after a cancel; an occurrence's page with its link."""
+    from app.models import SeriesBooking
+    from app.series import signup_services
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    series, events = make_occurrences(questions=[DIET_QUESTION], capacities=[1, 10, 10])
+    with write_beside_server():  # the first meeting's one place is taken
+        services.register_for_event(
+            events[0],
+            name="Pekka",
+            email="pekka@example.fi",
+            organisation="",
+            answers={},
+            locale=language,
+        )
+    page.goto(f"/events/{events[1].slug}")
+    expect(page.get_by_text(t(language, "This meeting is part of a series."))).to_be_visible()
+    audit.check("an occurrence's event page")
+
+    page.goto(f"/series/{series.slug}")
+    expect(h1(page)).to_have_text("Järjestöjen sote-ryhmä")
+    audit.check("series page and form")
+
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect_errors(page, language)
+    audit.check("series form with errors")
+
+    page.get_by_label(t(language, "All the meetings listed")).check()
+    page.get_by_label(t(language, "Full name")).fill("Sara Löyttyjärvi")
+    page.get_by_label(t(language, "Email address")).fill("sara@example.fi")
+    page.get_by_label(
+        t(
+            language,
+            "I have read the privacy notice, and my details may be used to organise this event",
+        )
+    ).check()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect(h1(page)).to_have_text(t(language, "Your registrations"))
+    audit.check("series sign-up done")
+
+    with write_beside_server():
+        booking = db.session.scalar(sa.select(SeriesBooking))
+        token = signup_services.issue_booking_token(booking)
+    page.goto(f"/series/manage/{token}")
+    expect(h1(page)).to_have_text(t(language, "Your registrations"))
+    audit.check("series manage page")
+    page.get_by_role("button", name=t(language, "Cancel this registration")).first.click()
+    expect(page.get_by_text(t(language, "Your registration has been cancelled."))).to_be_visible()
+    audit.check("series manage page after a cancel")
+
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    for path in [f"/series/{series.slug}", f"/series/manage/{token}"]:
+        page.goto(path)
+        assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+    audit.assert_clean()
+
+
 NOT_PAGES = {
     "static": "CSS and other static files",
     "attendees.export_csv": "a CSV download of the attendees",
