@@ -123,6 +123,8 @@ class TokenPurpose(enum.StrEnum):
     # Confirms a new address for an account: the address is in Token.email.
     EMAIL_CHANGE = "email_change"
     ACCOUNT_INVITATION = "account_invitation"
+    # Leaving a contact list, from the link in a mail sent because of it.
+    LIST_UNSUBSCRIBE = "list_unsubscribe"
 
 
 class EmailStatus(enum.StrEnum):
