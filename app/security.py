@@ -35,6 +35,7 @@ PRIVATE_BLUEPRINTS = {
     "two_step",
     "two_step_admin",
     "admin_accounts",
+    "lists",
 }
 
 
