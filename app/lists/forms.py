@@ -1,7 +1,7 @@
 """Forms of the contact-list pages."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField
+from wtforms import SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from app.forms import (
@@ -89,7 +89,10 @@ class InviteForm(KutsuForm):
     )
     when = RadiosField(
         _l("When the invitations go out"),
-        choices=[("now", _l("Now")), ("before", _l("Some days before each meeting"))],
+        choices=[
+            SelectChoice("now", _l("Now")),
+            SelectChoice("before", _l("Some days before each meeting")),
+        ],
         default="now",
         validators=[InputRequired(_l("Choose when the invitations go out"))],
         invalid_choice_message=_l("Choose when the invitations go out"),

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from app import clock
 from app.extensions import db
@@ -20,12 +21,16 @@ def _targets(now) -> tuple[list[Series], list[Event]]:
     )
 
 
-def _choices(series: list[Series], events: list[Event]) -> list[tuple[str, str]]:
+def _choices(series: list[Series], events: list[Event]) -> list[SelectChoice]:
     return [
-        (f"series-{item.id}", _("Series: %(title)s", title=item.title_in(_locale()).text))
+        SelectChoice(
+            f"series-{item.id}", _("Series: %(title)s", title=item.title_in(_locale()).text)
+        )
         for item in series
     ] + [
-        (f"event-{event.id}", f"{title_of(event).text} ({local_datetime(event.starts_at)})")
+        SelectChoice(
+            f"event-{event.id}", f"{title_of(event).text} ({local_datetime(event.starts_at)})"
+        )
         for event in events
     ]
 

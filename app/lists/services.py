@@ -110,7 +110,7 @@ def member_counts(lists: list[ContactList]) -> dict[int, int]:
         .where(ListMember.list_id.in_([item.id for item in lists]), ListMember.left_at.is_(None))
         .group_by(ListMember.list_id)
     )
-    return dict(rows.tuples().all())
+    return {list_id: count for list_id, count in rows}
 
 
 def unused_since(now: datetime) -> datetime:
