@@ -287,7 +287,7 @@ def test_a_list_invitation_to_an_open_meeting_arrives_in_the_members_language_an
     )
     assert leave in mailbox.html(message)
     accept = re.search(r"http://kutsu\.test(/invitations/[\w-]+/accept)", body).group(1)
-    done = submit(client, accept, {"name": "Bertil Berg"}, follow_redirects=True)
+    done = submit(client, accept, {"name": "Bertil Berg", "consent": "y"}, follow_redirects=True)
     assert done.status_code == 200
     assert db.session.scalar(sa.select(Invitation.status)) == InvitationStatus.ACCEPTED
 
