@@ -434,3 +434,20 @@ def test_a_persons_erasure_removes_them_from_every_list_and_their_export_lists_t
         )
         == 0
     )
+
+
+# --- demo data -----------------------------------------------------------------------------
+
+
+def test_the_demo_organiser_has_the_sote_groups_list_once(runner):
+    from app.demo.data import DEMO_EMAIL, SOTE_GROUP
+
+    for _ in range(2):
+        assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    db.session.rollback()
+    [contact_list] = db.session.scalars(sa.select(ContactList)).all()
+    assert (contact_list.name, contact_list.owner.email) == (SOTE_GROUP, DEMO_EMAIL)
+    people = members_of(contact_list)
+    assert len(people) == 25
+    assert {person.locale for person in people} == {"fi", "sv", "en"}
+    assert all(person.email.endswith("@example.org") for person in people)
