@@ -16,6 +16,7 @@ from app.accounts.profile_services import forget_email_changes_to, forget_old_em
 from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
+from app.lists.leaving import forget_members_who_left
 from app.models import (
     AccountInvitation,
     Answer,
@@ -30,7 +31,6 @@ from app.models import (
     SignInSession,
     Token,
 )
-from app.lists.leaving import forget_members_who_left
 from app.nominations.services import nominee_informed_key
 from app.places.services import cancel_registration
 from app.text import normalise_email
