@@ -5,7 +5,6 @@ import io
 import re
 from datetime import timedelta
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
 
@@ -30,6 +29,7 @@ from app.models import (
 from app.privacy.services import erase_person, export_person, run_retention
 from tests import bombs
 from tests.conftest import csrf_token_in, deliver_mail, sign_up, submit, text_of
+from tests.test_uploads import xlsx
 
 pytestmark = pytest.mark.both_databases
 
@@ -71,15 +71,6 @@ def members_of(contact_list):
     return db.session.scalars(
         sa.select(ListMember).where(ListMember.list_id == contact_list.id).order_by(ListMember.id)
     ).all()
-
-
-def xlsx(*rows) -> bytes:
-    workbook = openpyxl.Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    data = io.BytesIO()
-    workbook.save(data)
-    return data.getvalue()
 
 
 # --- adding people -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from flask import current_app
 
 from app import clock
 from app.accounts.services import _active_organiser
+from app.database import contains, counts_by
 from app.extensions import db
 from app.invitations.services import Invitee
 from app.models import ContactList, ListCoOrganiser, ListMember, Organiser
@@ -105,12 +106,9 @@ def _touch(contact_list: ContactList) -> None:
 
 def member_counts(lists: list[ContactList]) -> dict[int, int]:
     """Members still on each list (not those who left)."""
-    rows = db.session.execute(
-        sa.select(ListMember.list_id, sa.func.count())
-        .where(ListMember.list_id.in_([item.id for item in lists]), ListMember.left_at.is_(None))
-        .group_by(ListMember.list_id)
-    )
-    return {list_id: count for list_id, count in rows}
+    ids = [item.id for item in lists]
+    staying = sa.and_(ListMember.list_id.in_(ids), ListMember.left_at.is_(None))
+    return counts_by(ListMember.list_id, staying, ids)
 
 
 def unused_since(now: datetime) -> datetime:
@@ -132,14 +130,11 @@ def members_page(contact_list: ContactList, *, search: str, page: int):
         ListMember.list_id == contact_list.id, ListMember.left_at.is_(None)
     )
     if search:
-        pattern = (
-            "%" + search.lower().replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_") + "%"
-        )
         query = query.where(
             sa.or_(
-                sa.func.lower(ListMember.name).like(pattern, escape="\\"),
-                ListMember.email_normalised.like(pattern, escape="\\"),
-                sa.func.lower(ListMember.organisation).like(pattern, escape="\\"),
+                contains(ListMember.name, search),
+                contains(ListMember.email_normalised, search),
+                contains(ListMember.organisation, search),
             )
         )
     query = query.order_by(sa.func.lower(ListMember.name), ListMember.id)
