@@ -192,14 +192,21 @@ def test_a_co_organiser_uses_the_list_but_not_its_sharing_and_a_stranger_finds_n
     assert set(viewers) == {"Co Organiser <co@example.fi>"}
 
 
-def test_the_owner_deletes_the_list_after_confirming(client, login, owner):
+def test_the_owner_deletes_the_list_after_confirming_and_its_planned_invitations_go(
+    client, login, owner, make_event
+):
     contact_list = make_list(owner, ("Aino Aalto", "aino@example.fi"))
+    meeting = make_event(owner, starts_in=timedelta(days=30))
+    invite_contact_list(contact_list, [meeting], now=clock.now(), days_before=7)
+    db.session.commit()
     login(owner)
     page = client.get(f"/organiser/lists/{contact_list.id}/delete")
     assert "The list and its 1 member are deleted for good." in text_of(page)
     done = submit(client, f"/organiser/lists/{contact_list.id}/delete", {}, follow_redirects=True)
     assert "The list Järjestöjen sote-ryhmä was deleted." in text_of(done)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(ListMember)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Invitation)) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundEmail)) == 0
 
 
 # --- inviting a list -----------------------------------------------------------------------

@@ -95,7 +95,14 @@ def rename_list(contact_list: ContactList, *, name: str, purpose: str) -> None:
 
 
 def delete_list(contact_list: ContactList) -> None:
-    """The list and its members go; invitations already made stay, without their list."""
+    """The list and its members go. Its invitations not yet sent are withdrawn (they would
+    go out naming no list, with no link to leave it); those sent stay, without their list."""
+    from app.lists.leaving import withdraw_list_invitations
+
+    for member in db.session.scalars(
+        sa.select(ListMember).where(ListMember.list_id == contact_list.id)
+    ):
+        withdraw_list_invitations(member)
     db.session.delete(contact_list)
     db.session.flush()
 
