@@ -129,6 +129,8 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
+    from app.lists.leave_views import bp as list_leave_bp
+    from app.lists.views import bp as lists_bp
     from app.mail.views import bp as mail_bp
     from app.messages.views import bp as messages_bp
     from app.nominations.views import bp as nominations_bp
@@ -161,6 +163,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(nominations_bp)
     app.register_blueprint(workshops_bp)
+    app.register_blueprint(lists_bp)
+    app.register_blueprint(list_leave_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(undelivered_bp)

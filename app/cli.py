@@ -90,6 +90,9 @@ def privacy_purge_command(dry_run: bool):
     if done.account_invitations:
         forget = "Would forget" if dry_run else "Forgot"
         click.echo(f"{forget} {done.account_invitations} old invitations to make an account.")
+    if done.list_members_who_left:
+        forget = "Would forget" if dry_run else "Forgot"
+        click.echo(f"{forget} {done.list_members_who_left} people who left a contact list.")
 
 
 def purge_when_due(last_run: float | None) -> float | None:
@@ -120,6 +123,8 @@ def purge_when_due(last_run: float | None) -> float | None:
         click.echo(f"retention: forgot {done.email_changes} old email-change links")
     if done.account_invitations:
         click.echo(f"retention: forgot {done.account_invitations} old account invitations")
+    if done.list_members_who_left:
+        click.echo(f"retention: forgot {done.list_members_who_left} who left a contact list")
     return time.monotonic()
 
 

@@ -88,6 +88,14 @@ class Defaults:
     # requests for unknown addresses, which are queued and skipped): deleted this many days
     # after it was queued, long after its last retry (three days).
     ACCOUNT_MAIL_RETENTION_DAYS = 30
+    # Contact lists (app.lists): a member who left a list is erased this many days after
+    # leaving (the list shows who left and when until then); a list not invited to
+    # anything for this many months is flagged on the Lists page; a member's link to leave
+    # a list is valid this many days after the mail that carried it (and only while they
+    # are on the list).
+    LIST_MEMBER_DAYS_AFTER_LEAVING = 30
+    LIST_UNUSED_MONTHS = 12
+    LIST_LEAVE_LINK_DAYS = 365
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none).
     PROXY_FIX_X_FOR = 0
     SESSION_COOKIE_HTTPONLY = True

@@ -36,6 +36,7 @@ PRIVATE_BLUEPRINTS = {
     "two_step_admin",
     "admin_accounts",
     "organiser_series",
+    "lists",
 }
 
 

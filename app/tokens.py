@@ -9,7 +9,15 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
-from app.models import AccountInvitation, Invitation, Organiser, Registration, Token, TokenPurpose
+from app.models import (
+    AccountInvitation,
+    Invitation,
+    ListMember,
+    Organiser,
+    Registration,
+    Token,
+    TokenPurpose,
+)
 
 # token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-]; anything else is not ours.
 _RAW_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -40,6 +48,7 @@ def issue_token(
     invitation: Invitation | None = None,
     email: str | None = None,
     account_invitation: AccountInvitation | None = None,
+    list_member: ListMember | None = None,
 ) -> str:
     """Store a new token's hash and return the raw value, which goes only into an email.
     `email`: the new address an email-change link confirms."""
@@ -52,6 +61,7 @@ def issue_token(
             organiser_id=organiser.id if organiser else None,
             invitation=invitation,
             account_invitation_id=account_invitation.id if account_invitation else None,
+            list_member_id=list_member.id if list_member else None,
             expires_at=expires_at,
             email=email,
         )

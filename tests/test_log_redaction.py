@@ -109,6 +109,7 @@ def test_flask_run_logs_no_token(live_manage_token, database_url):
         ("/login/reset/abc", f"/login/reset/{REDACTED}"),
         ("/join/abc", f"/join/{REDACTED}"),
         ("/account/email/confirm/abc", f"/account/email/confirm/{REDACTED}"),
+        ("/lists/leave/abc", f"/lists/leave/{REDACTED}"),
         (
             "next=%2Faccount%2Femail%2Fconfirm%2Fabc",
             f"next=%2Faccount%2Femail%2Fconfirm%2F{REDACTED}",

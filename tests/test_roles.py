@@ -10,11 +10,15 @@ from app import clock
 from app.accounts import invitations
 from app.accounts.services import add_co_organiser
 from app.extensions import db
+from app.invitations.services import Invitee
+from app.lists import services as lists
 from app.messages.services import plan_message
 from app.models import (
     AccountInvitation,
     AccountRole,
     Audience,
+    ContactList,
+    ListMember,
     MessageBatch,
     Organiser,
     OrganiserRole,
@@ -33,7 +37,10 @@ ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "adm
 # The only pages of an event a check-in helper may open.
 HELPER_PAGES = {"attendees.check_in", "attendees.mark_arrived"}
 # Pages of the organiser's own, not of an event: every signed-in organiser has them.
-OWN_PAGES = {"home.dashboard", "organiser.new_event"}
+OWN_PAGES = {"home.dashboard", "organiser.new_event", "lists.index", "lists.new"}
+# A contact list's pages: its owner, the co-organisers it is shared with, and admins;
+# deleting it and changing who may use it: its owner and admins only.
+LIST_OWNER_PAGES = {"lists.sharing", "lists.unshare", "lists.delete"}
 # One's own account and two-step sign-in: everyone signed in, whatever their part.
 OWN_BLUEPRINTS = {"profile", "two_step"}
 # Pages of the service as a whole: admins only.
@@ -63,6 +70,10 @@ def expected(role: str, endpoint: str) -> str:
         return "open" if role == "admin" else "refused"
     if endpoint in OWN_PAGES or endpoint.split(".")[0] in OWN_BLUEPRINTS:
         return "open"
+    if endpoint in LIST_OWNER_PAGES:
+        return "open" if role in ("owner", "admin") else "refused"
+    if endpoint.startswith("lists."):
+        return "open" if role in ("owner", "co-organiser", "admin") else "refused"
     if role == "other organiser":
         return "refused"
     if role == "helper":
@@ -121,6 +132,11 @@ def workshop(make_event, make_organiser):
             event=event_or_none,
             event_role=OrganiserRole.CO_ORGANISER if event_or_none else None,
         )
+    # Contact lists of the owner's, shared with the co-organiser: one to delete, one to use.
+    for name in ("Sote-ryhmä", "Poistettava"):
+        contact_list = lists.create_list(people["owner"], name=name, purpose="")
+        lists.add_members(contact_list, [Invitee("Liisa Jäsen", "liisa@example.fi")], locale="fi")
+        lists.share_list(contact_list, "co@example.fi")
     # A message scheduled for tomorrow, for the routes that take one (cancelling it).
     plan_message(
         event, people["owner"], Audience.CONFIRMED, "Tervetuloa", "Ohjelma", now + timedelta(days=1)
@@ -144,6 +160,16 @@ def fill(rule, event, nominee, participant) -> str:
         "email_id": email,
         "token": "a-link-that-was-never-sent",
         "series_id": event.series_id,
+        # The list to delete is another than the one the other pages use.
+        "list_id": db.session.scalar(
+            sa.select(ContactList.id).where(
+                ContactList.name
+                == ("Poistettava" if rule.endpoint == "lists.delete" else "Sote-ryhmä")
+            )
+        ),
+        "member_id": db.session.scalar(
+            sa.select(ListMember.id).join(ContactList).where(ContactList.name == "Sote-ryhmä")
+        ),
         "batch_id": db.session.scalar(
             sa.select(MessageBatch.id).where(MessageBatch.event_id == event.id)
         ),

@@ -243,9 +243,11 @@ def load_demo(*, force: bool = False) -> bool:
     The demo organiser is an administrator too, as a network's coordinator running Kutsu
     alone is: Administration (accounts, invitations, the audit log) is there to try."""
     organiser = find_organiser(DEMO_EMAIL)
-    if organiser is None:
+    made_now = organiser is None
+    if made_now:
         organiser = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD, admin=True)
-    elif not force and db.session.scalar(sa.select(sa.func.count(Event.id))):
+    add_demo_list(organiser)  # once: an older demo database gains it too
+    if not (made_now or force) and db.session.scalar(sa.select(sa.func.count(Event.id))):
         return False
     events = []
     for details in [*demo_events(), demo_workshop()]:
@@ -258,13 +260,8 @@ def load_demo(*, force: bool = False) -> bool:
 
 # The sote group meets in spring and autumn; not in June, July or August.
 SUMMER = (6, 7, 8)
-# People of the sote group's email list who signed up for the next meetings.
-SOTE_GROUP = [
-    ("Aino Aaltonen", "aino.aaltonen@example.invalid", "Hämeenlinnan Omaishoitajat ry", "fi"),
-    ("Mikko Virtanen", "mikko.virtanen@example.invalid", "Riihimäen Mielenterveysseura ry", "fi"),
-    ("Liisa Koskinen", "liisa.koskinen@example.invalid", "Forssan seudun Setlementti ry", "fi"),
-    ("Britt Lindqvist", "britt.lindqvist@example.invalid", "Folkhälsan Tavastland", "sv"),
-]
+# People of the sote group's member list (below) who signed up for the next meetings.
+SIGNED_UP_FIRST = 4
 
 
 def demo_series(organiser, teams: Event) -> None:
@@ -280,18 +277,74 @@ def demo_series(organiser, teams: Event) -> None:
             dates.append(day)
     make_series(teams, Rule(RuleKind.DATES, dates=dates), organiser)
     area = teams.questions[0]
-    for event, people in zip(
-        teams.series.occurrences[:2], (SOTE_GROUP, SOTE_GROUP[:2]), strict=True
-    ):
-        for name, email, organisation, locale in people:
+    members = SOTE_GROUP_MEMBERS[:SIGNED_UP_FIRST]
+    for event, people in zip(teams.series.occurrences[:2], (members, members[:2]), strict=True):
+        for name, organisation, locale in people:
             register_for_event(
                 event,
                 name=name,
-                email=email,
+                email=_demo_address(name),
                 organisation=organisation,
                 answers={area.id: "Kanta-Häme"},
                 locale=locale,
             )
+
+
+# The NGO sote group's email list (seed page 004: 53 people from about 40 associations);
+# here 25 invented people from associations of the kind, in Finnish, Swedish and English.
+SOTE_GROUP = "Järjestöjen sote-ryhmä"
+SOTE_GROUP_PURPOSE = (
+    "Kanta-Hämeen järjestöjen sote-ryhmän sähköpostilista: yhdistysten ja järjestöjen "
+    "toimijat, jotka seuraavat sote-uudistusta ja hyvinvointialueen työtä ja kokoontuvat "
+    "kerran kuussa Teamsissa."
+)
+SOTE_GROUP_MEMBERS = [
+    ("Aino Aaltonen", "Hämeen Setlementti ry", "fi"),
+    ("Eero Heinonen", "Kanta-Hämeen Omaiset ry", "fi"),
+    ("Liisa Mäkelä", "Hämeenlinnan Seudun Mielenterveysseura ry", "fi"),
+    ("Britt Lindqvist", "Folkhälsan i Tavastland", "sv"),
+    ("Jukka Salonen", "Riihimäen Invalidit ry", "fi"),
+    ("Marja Koskinen", "Forssan Seudun Sydänyhdistys ry", "fi"),
+    ("Pirjo Laine", "Kanta-Hämeen Muistiyhdistys ry", "fi"),
+    ("Helena Nieminen", "Hämeen Martat ry", "fi"),
+    ("Anders Holm", "Svenska pensionärsförbundet, Tavastehus", "sv"),
+    ("Sanna Virtanen", "SPR Hämeen piiri", "fi"),
+    ("Tuomas Lehtonen", "MLL Hämeen piiri", "fi"),
+    ("Katja Rantanen", "Nuorten Ystävät ry", "fi"),
+    ("Matti Järvinen", "Hämeenlinnan Kuuloyhdistys ry", "fi"),
+    ("Ritva Heikkilä", "Janakkalan Eläkkeensaajat ry", "fi"),
+    ("Olga Petrova", "Monikulttuurinen yhdistys Silta ry", "en"),
+    ("Ahmed Hassan", "Monikulttuurinen yhdistys Silta ry", "en"),
+    ("Tiina Hakala", "Kanta-Hämeen Syöpäyhdistys ry", "fi"),
+    ("Juha Karjalainen", "Hämeen Päihdehuollon Tuki ry", "fi"),
+    ("Elina Saarinen", "Lasten ja nuorten harrastusyhdistys Kipinä ry", "fi"),
+    ("Maria Ek", "Folkhälsan i Tavastland", "sv"),
+    ("Petri Mattila", "Kanta-Hämeen Näkövammaiset ry", "fi"),
+    ("Sari Peltonen", "Hattulan Vanhustuki ry", "fi"),
+    ("Emma Wilson", "Kanta-Hämeen vapaaehtoisverkosto", "en"),
+    ("Ville Lindholm", "Hämeen Setlementti ry", "fi"),
+    ("Anu Ketola", "Forssan Seudun Omaishoitajat ry", "fi"),
+]
+
+
+def add_demo_list(organiser) -> None:
+    """The sote group's member list, owned by the demo organiser, once."""
+    from app.invitations.services import Invitee
+    from app.lists.services import add_members, create_list, lists_of
+
+    if any(item.name == SOTE_GROUP for item in lists_of(organiser)):
+        return
+    contact_list = create_list(organiser, name=SOTE_GROUP, purpose=SOTE_GROUP_PURPOSE)
+    people = [
+        Invitee(name, _demo_address(name), organisation, locale)
+        for name, organisation, locale in SOTE_GROUP_MEMBERS
+    ]
+    add_members(contact_list, people, locale="fi")
+
+
+def _demo_address(name: str) -> str:
+    plain = name.lower().translate(str.maketrans("äöåé", "aoae"))
+    return plain.replace(" ", ".") + "@example.org"
 
 
 class DemoAccount(Enum):

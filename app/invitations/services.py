@@ -59,6 +59,27 @@ class Invitee:
     name: str
     email: str
     organisation: str = ""
+    # Their language when the list gave one (fi, sv, en); else the one chosen for the list.
+    locale: str = ""
+    # A contact list's member (app.lists), whose mail carries the link to leave the list.
+    list_member_id: int | None = None
+
+
+# What a list's language column may say, in the three languages, for fi, sv and en.
+LANGUAGE_WORDS = {
+    "fi": "fi",
+    "suomi": "fi",
+    "finska": "fi",
+    "finnish": "fi",
+    "sv": "sv",
+    "ruotsi": "sv",
+    "svenska": "sv",
+    "swedish": "sv",
+    "en": "en",
+    "englanti": "en",
+    "engelska": "en",
+    "english": "en",
+}
 
 
 @dataclass
@@ -79,8 +100,8 @@ def plan_invitations(
 ) -> list[Invitation]:
     """One invitation per person not yet invited, sent at `send_at` (or the event's set
     time, or now), with a reminder before the reply-by date to those who have not replied.
-    A nominee's mail is in their nominator's language; others' in `locale`, else the
-    event's."""
+    A nominee's mail is in their nominator's language; others' in their own when the list
+    gave one, else in `locale`, else the event's."""
     when = send_at or event.invitations_send_at or clock.now()
     when = max(when, clock.now())
     invited = _invited_addresses(event)
@@ -97,9 +118,10 @@ def plan_invitations(
             email=clean_text(person.email),
             email_normalised=address,
             organisation=clean_text(person.organisation),
-            locale=candidate.locale if candidate else locale or event.language,
+            locale=candidate.locale if candidate else person.locale or locale or event.language,
             send_at=when,
             reply_by=event.reply_by,
+            list_member_id=person.list_member_id,
         )
         db.session.add(invitation)
         planned.append(invitation)
@@ -208,7 +230,8 @@ def invite_list(
 
 
 def read_pasted_list(text: str) -> tuple[list[Invitee], list[ListProblem]]:
-    """Lines of `name; email; organisation`, `name <email>`, or just an email address."""
+    """Lines of `name; email; organisation; language`, `name <email>`, or just an email
+    address."""
     rows = []
     for line in text.splitlines():
         if not line.strip():
@@ -226,7 +249,8 @@ def read_pasted_list(text: str) -> tuple[list[Invitee], list[ListProblem]]:
 
 def read_uploaded_list(filename: str, data: bytes) -> tuple[list[Invitee], list[ListProblem]]:
     """A CSV (comma or semicolon, UTF-8 with or without BOM) or XLSX file whose columns
-    are name, email and organisation; a header row is recognised and skipped. Raises
+    are name, email, organisation and (optional) language; a header row is recognised and
+    skipped. Raises
     app.uploads.UploadRefused for a file past the bounds of an upload."""
     return _read_rows(read_table(filename, data, max_rows=MAX_LIST_ROWS + 1), header=True)
 
@@ -271,11 +295,16 @@ def _read_row(cells: list[str]) -> tuple[Invitee | None, str]:
         return None, _l("%(email)s has letters like ä or ö before the @", email=email)
     except EmailNotValidError:
         return None, _l("%(email)s is not an email address", email=email)
+    locale = ""
+    if len(others) > 1 and others[-1].lower() in LANGUAGE_WORDS:  # never the name
+        locale = LANGUAGE_WORDS[others.pop().lower()]
+    elif len(others) > 2:
+        return None, _l("%(value)s is not a language: use fi, sv or en", value=others[2][:40])
     name = others[0] if others else email.split("@")[0]
     organisation = others[1] if len(others) > 1 else ""
     if len(name) > 200 or len(email) > 254 or len(organisation) > 200:
         return None, _l("a value is too long")
-    return Invitee(name, email, organisation), ""
+    return Invitee(name, email, organisation, locale), ""
 
 
 # --- replies -------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from app.accounts.profile_services import issue_email_change_token
 from app.auth.services import issue_password_reset_token
 from app.extensions import db
 from app.invitations.services import issue_invitation_token
+from app.lists.leaving import issue_leave_token
 from app.mail.calendar import registration_calendar
 from app.mail.transport import encoded_address
 from app.models import (
@@ -133,6 +134,9 @@ def _invitation_awaits_reply(email: OutboundEmail) -> bool:
         return False
     if clock.now() >= email.event.starts_at:
         return False
+    member = invitation.list_member
+    if invitation.list_member_id is not None and (member is None or member.left_at is not None):
+        return False  # they left the list (or were removed from it) since it was planned
     awaiting = {InvitationStatus.PLANNED, InvitationStatus.SENT}
     if email.kind == "invitation_reminder":
         awaiting = {InvitationStatus.SENT}
@@ -181,6 +185,8 @@ class KutsuMessage(Message):
         message["Message-ID"] = self.msgId
         if self.reply_to:
             message["Reply-To"] = encoded_address(self.reply_to)
+        for name, value in (self.extra_headers or {}).items():
+            message[name] = value
         for attachment in self.attachments:
             message.attach(_attached(attachment))
         message.policy = SENT_AS_ENCODED
@@ -219,6 +225,7 @@ def render_message(email: OutboundEmail) -> Message:
             body=body,
             html=html,
             reply_to=_reply_to(email),
+            extra_headers=_extra_headers(context),
         )
         if email.kind == BOOKING_MAIL:
             for filename, data in booking_calendars(context):
@@ -226,6 +233,17 @@ def render_message(email: OutboundEmail) -> Message:
         else:
             _attach_calendar(message, email, context)
     return message
+
+
+def _extra_headers(context: dict) -> dict[str, str]:
+    """Headers a message's row calls for, made at send time with its links: mail sent
+    because of a contact list can be left in one click (RFC 2369 and RFC 8058)."""
+    if not context.get("leave_url"):
+        return {}
+    return {
+        "List-Unsubscribe": f"<{context['leave_url']}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
 
 
 def _reply_to(email: OutboundEmail) -> str | None:
@@ -272,6 +290,7 @@ def _context(email: OutboundEmail) -> dict:
         context["invitation"] = email.invitation
         context["accept_url"] = url_for("invitations.accept", token=raw, _external=True)
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
+        context.update(_list_context(email.invitation.list_member))
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
     if email.kind == account_invitations.MAIL_KIND:
@@ -285,6 +304,18 @@ def _context(email: OutboundEmail) -> dict:
         context["message_body"] = email.batch.body_in(email.locale)
     context["candidate"] = email.candidate
     return context
+
+
+def _list_context(member) -> dict:
+    """Mail sent because of a contact list says which list and why, with the member's own
+    link to leave it."""
+    if member is None or member.left_at is not None:
+        return {"contact_list": None, "leave_url": None}
+    raw = issue_leave_token(member)
+    return {
+        "contact_list": member.contact_list,
+        "leave_url": url_for("list_leave.leave", token=raw, _external=True),
+    }
 
 
 def _account_invitation(email: OutboundEmail) -> dict:

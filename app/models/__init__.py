@@ -13,6 +13,11 @@ from app.models.events import (  # noqa: F401
     Organiser,
     Question,
 )
+from app.models.lists import (  # noqa: F401
+    ContactList,
+    ListCoOrganiser,
+    ListMember,
+)
 from app.models.mail import (  # noqa: F401
     MessageBatch,
     OutboundEmail,

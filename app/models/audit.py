@@ -50,6 +50,8 @@ class AuditAction(enum.StrEnum):
     ADDED_PERSON = "added_person"
     EDITED_PERSON = "edited_person"
     CHANGED_NOTE = "changed_note"
+    # An organiser opened a contact list's members (app/lists); the detail names the list.
+    VIEWED_LIST_MEMBERS = "viewed_list_members"
 
 
 class AuditEntry(db.Model):

@@ -38,6 +38,9 @@ class Token(db.Model):
     account_invitation_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("account_invitation.id", ondelete="CASCADE"), index=True
     )
+    list_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("list_member.id", ondelete="CASCADE"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -47,6 +50,7 @@ class Token(db.Model):
 
     registration: Mapped[Registration | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
+    list_member: Mapped["ListMember | None"] = relationship()  # noqa: F821
 
 
 class MessageBatch(db.Model):

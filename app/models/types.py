@@ -126,6 +126,8 @@ class TokenPurpose(enum.StrEnum):
     # The one manage page of a multi-date sign-up (app.series); the token names the
     # booking's registration for its last occurrence, the one kept longest.
     SERIES_MANAGE = "series_manage"
+    # Leaving a contact list, from the link in a mail sent because of it.
+    LIST_UNSUBSCRIBE = "list_unsubscribe"
 
 
 class EmailStatus(enum.StrEnum):

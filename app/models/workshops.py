@@ -99,8 +99,14 @@ class Invitation(db.Model):
     registration_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("registration.id", ondelete="SET NULL")
     )
+    # The list member it was sent to because of a contact list (app.lists): its mail then
+    # says so and carries the link to leave the list.
+    list_member_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("list_member.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     event: Mapped[Event] = relationship()
     candidate: Mapped[Candidate | None] = relationship()
     registration: Mapped["Registration | None"] = relationship()
+    list_member: Mapped["ListMember | None"] = relationship()  # noqa: F821

@@ -16,6 +16,7 @@ from app.accounts.profile_services import forget_email_changes_to, forget_old_em
 from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
+from app.lists.leaving import forget_members_who_left
 from app.models import (
     AccountInvitation,
     Answer,
@@ -23,6 +24,7 @@ from app.models import (
     Candidate,
     Event,
     Invitation,
+    ListMember,
     Nomination,
     Organiser,
     OutboundEmail,
@@ -73,6 +75,7 @@ class RetentionRun:
     account_mail: int = 0  # mail with no event (password resets, alerts) queued long since
     email_changes: int = 0  # email-change links past their time, with the address asked
     account_invitations: int = 0  # invitations accepted, withdrawn or expired long since
+    list_members_who_left: int = 0  # contact lists' members who left them long since
 
 
 # PostgreSQL's advisory lock for retention runs: any number, the same in every process.
@@ -96,6 +99,7 @@ def run_retention(now: datetime, *, dry_run: bool = False) -> RetentionRun:
         forget_old_account_mail(now, dry_run=dry_run),
         forget_old_email_changes(now, dry_run=dry_run),
         forget_old_account_invitations(now, dry_run=dry_run),
+        forget_members_who_left(now, dry_run=dry_run),
     )
 
 
@@ -237,6 +241,8 @@ class HeldAbout:
     sign_ins: list[SignInSession]
     # Invitations to make an account sent to the address.
     account_invitations: list[AccountInvitation] = field(default_factory=list)
+    # Their places on organisers' contact lists (app.lists).
+    list_members: list[ListMember] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
@@ -248,6 +254,7 @@ class HeldAbout:
                 self.invitations,
                 self.sign_ins,
                 self.account_invitations,
+                self.list_members,
             )
         )
 
@@ -276,6 +283,7 @@ def held_about(email: str) -> HeldAbout:
             ),
         ),
         account_invitations=rows(AccountInvitation, AccountInvitation.email == address),
+        list_members=rows(ListMember, ListMember.email_normalised == address),
     )
 
 
@@ -298,6 +306,19 @@ def export_person(email: str, now: datetime) -> dict:
                 "withdrawn_at": _iso(row.withdrawn_at),
             }
             for row in held.account_invitations
+        ],
+        "contact_lists": [
+            {
+                "list": row.contact_list.name,
+                "purpose": row.contact_list.purpose,
+                "name": row.name,
+                "email": row.email,
+                "organisation": row.organisation,
+                "language": row.locale,
+                "added_at": _iso(row.added_at),
+                "left_at": _iso(row.left_at),
+            }
+            for row in held.list_members
         ],
         "emails": [
             {
@@ -448,6 +469,10 @@ def erase_person(email: str) -> HeldAbout:
         sa.delete(AccountInvitation).where(
             AccountInvitation.id.in_([row.id for row in held.account_invitations])
         )
+    )
+    # Their places on contact lists go, with their links to leave them.
+    db.session.execute(
+        sa.delete(ListMember).where(ListMember.id.in_([row.id for row in held.list_members]))
     )
     # An organiser's sessions are about them: they go, and any still open ends with them.
     db.session.execute(

@@ -1,17 +1,13 @@
 """Forms of the organisers' workshop pages: reviewing nominees and inviting people."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileAllowed, FileField, FileSize
 from wtforms import BooleanField, SelectChoice, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import LANGUAGE_CHOICES, KutsuForm, NoControlCharacters, RadiosField
+from app.invitations.forms import PeopleListForm
 from app.models import NominationStatus
-from app.uploads import MAX_FILE_BYTES
 from app.workshops.services import STATUS_LABELS
-
-MAX_UPLOAD_BYTES = MAX_FILE_BYTES
-MAX_PASTED_CHARACTERS = 200_000
 
 STATUS_CHOICES = [SelectChoice(status.value, STATUS_LABELS[status]) for status in NominationStatus]
 
@@ -58,30 +54,7 @@ class InviteSelectedForm(KutsuForm):
     send_now = BooleanField(_l("Send now, not at the set time"))
 
 
-class InviteListForm(KutsuForm):
-    pasted = TextAreaField(
-        _l("Paste the addresses"),
-        description=_l(
-            "One person a line: name; email; organisation – or just the email address. "
-            "Columns copied from Excel work too."
-        ),
-        # Special characters are reported by line, with the rest of the list's problems.
-        validators=[
-            Optional(),
-            Length(max=MAX_PASTED_CHARACTERS, message=_l("Use %(max)d characters or fewer")),
-        ],
-    )
-    upload = FileField(
-        _l("Or upload a file"),
-        description=_l(
-            "CSV or Excel (.xlsx), at most 1 MB, with the columns name, email and "
-            "organisation. A header row is fine."
-        ),
-        validators=[
-            FileAllowed(["csv", "xlsx"], _l("Choose a .csv or .xlsx file")),
-            FileSize(MAX_UPLOAD_BYTES, message=_l("The file must be 1 MB or smaller")),
-        ],
-    )
+class InviteListForm(PeopleListForm):
     language = RadiosField(
         _l("Language of the invitations"),
         choices=LANGUAGE_CHOICES,

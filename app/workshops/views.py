@@ -24,15 +24,14 @@ from app.exports.services import nomination_rows
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.invitations import services as invitation_services
+from app.invitations.forms import read_people_list
 from app.invitations.services import reply_status
 from app.models import AuditAction, Event, InvitationStatus, NominationStatus
 from app.nominations import services as nomination_services
 from app.organiser.access import event_or_404
 from app.templating import local_datetime
-from app.uploads import UploadRefused
 from app.workshops import services
 from app.workshops.forms import (
-    MAX_UPLOAD_BYTES,
     BulkStatusForm,
     CandidateForm,
     InviteListForm,
@@ -224,43 +223,6 @@ def invite_selected(event_id: int):
     return back
 
 
-def _read_list(form: InviteListForm):
-    """(people, problems by line, the field to show them at); nothing is saved here."""
-    upload = form.upload.data
-    pasted = (form.pasted.data or "").strip()
-    if upload and pasted:
-        form.pasted.errors.append(_("Paste a list or upload a file, not both"))
-        return [], [], None
-    if upload:
-        field = form.upload
-        try:
-            people, problems = invitation_services.read_uploaded_list(
-                upload.filename, upload.read(MAX_UPLOAD_BYTES + 1)
-            )
-        except UploadRefused as refused:
-            field.errors.append(str(refused))
-            return [], [], field
-    elif pasted:
-        people, problems = invitation_services.read_pasted_list(form.pasted.data)
-        field = form.pasted
-    else:
-        form.pasted.errors.append(_("Paste the addresses, or choose a file to upload"))
-        return [], [], None
-    if problems:
-        field.errors.append(
-            ngettext(
-                "%(num)d line has a problem. Nothing was imported: correct the list and "
-                "send it again.",
-                "%(num)d lines have a problem. Nothing was imported: correct the list and "
-                "send it again.",
-                len(problems),
-            )
-        )
-    elif not people:
-        field.errors.append(_("There are no email addresses on the list"))
-    return people, problems, field
-
-
 @bp.route("/events/<int:event_id>/invitations/list", methods=["GET", "POST"])
 def invite_from_list(event_id: int):
     # The list is read, and a file parsed, before the write transaction begins: on SQLite
@@ -272,7 +234,7 @@ def invite_from_list(event_id: int):
         form = InviteListForm(language=event.language)
         people, problems, field = [], [], None
         if not refusal and form.validate_on_submit():
-            people, problems, field = _read_list(form)
+            people, problems, field = read_people_list(form)
         if field is None or field.errors:
             return render_template(
                 "workshops/invite_list.html",

@@ -1206,6 +1206,94 @@ def test_series_pages_have_no_axe_violations(page: Page, audit, language, make_o
     for path in [f"/series/{series.slug}", f"/series/manage/{token}"]:
         page.goto(path)
         assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+
+
+def test_contact_list_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_organiser, make_event, app, mailbox
+):
+    """Lists, a new list, its members (and who left), adding people (with a problem line),
+    editing and removing a member, sharing, inviting, deleting; and a member's page to
+    leave the list from the link in their mail. The members' pages also at 320 px."""
+    from app.invitations.services import Invitee
+    from app.lists import services as lists
+    from app.lists.inviting import invite_contact_list
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    make_organiser(email="co@example.fi", name="Co Organiser")
+    meeting = make_event(organiser, title="Sote-ryhmän tapaaminen")
+    with write_beside_server():
+        sote = lists.create_list(organiser, name="Järjestöjen sote-ryhmä", purpose="Sote-ryhmä")
+        lists.add_members(
+            sote,
+            [
+                Invitee("Aino Aalto", "aino@example.fi", "Hämeen Setlementti ry", "fi"),
+                Invitee("Bertil Berg", "bertil@example.fi", "Folkhälsan", "sv"),
+            ],
+            locale="fi",
+        )
+        invite_contact_list(sote, [meeting], now=clock.now(), days_before=None)
+    deliver_mail(app)
+    [message] = mailbox.to("aino@example.fi")
+    leave = link_in(message, "/lists/leave/")
+
+    page.goto(leave)
+    expect(h1(page)).to_have_text(t(language, "Leave the list %(name)s", name=sote.name))
+    audit.check("leave a list")
+    page.get_by_role("button", name=t(language, "Remove me from this list")).click()
+    expect(h1(page)).to_have_text(t(language, "You left the list"))
+    audit.check("left a list")
+
+    sign_in(page, organiser, language)
+    page.get_by_role("link", name=t(language, "Lists"), exact=True).click()
+    expect(h1(page)).to_have_text(t(language, "Lists"))
+    audit.check("lists")
+    page.get_by_role("link", name=t(language, "New list")).click()
+    page.get_by_role("button", name=t(language, "Make the list")).click()
+    expect_errors(page, language)
+    audit.check("new list with errors")
+
+    page.goto(f"/organiser/lists/{sote.id}")
+    expect(h1(page)).to_have_text(sote.name)
+    audit.check("a list's members and who left")
+    page.get_by_role("link", name=t(language, "Add people")).first.click()
+    page.get_by_label(t(language, "Paste the addresses")).fill("Cecilia; cecilia@@example.fi")
+    page.get_by_role("button", name=t(language, "Add to the list")).click()
+    expect_errors(page, language)
+    audit.check("add people with a problem line")
+    page.get_by_role("link", name=t(language, "Name and purpose")).click()
+    audit.check("a list's name and purpose")
+    page.get_by_role("link", name=t(language, "Invite the list")).click()
+    audit.check("invite a list")
+    page.get_by_role("button", name=t(language, "Invite everyone on the list")).click()
+    expect_errors(page, language)
+    audit.check("invite a list with errors")
+    page.get_by_role("link", name=t(language, "Who may use it")).click()
+    page.get_by_label(t(language, "Email address of the organiser")).fill("co@example.fi")
+    page.get_by_role("button", name=t(language, "Add"), exact=True).click()
+    expect(page.get_by_text("Co Organiser (co@example.fi)")).to_be_visible()
+    audit.check("a list's sharing")
+    page.get_by_role("link", name=t(language, "Delete the list")).click()
+    audit.check("delete a list")
+
+    db.session.rollback()  # what the server wrote since
+    [bertil] = lists.members_page(sote, search="Bertil", page=1).items
+    page.goto(f"/organiser/lists/{sote.id}/members/{bertil.id}")
+    page.get_by_label(t(language, "Name"), exact=True).fill("")
+    page.get_by_role("button", name=t(language, "Save"), exact=True).click()
+    expect_errors(page, language)
+    audit.check("edit a list member with errors")
+    page.goto(f"/organiser/lists/{sote.id}/members/{bertil.id}/remove")
+    audit.check("remove a list member")
+
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    for path in [
+        "/organiser/lists/",
+        f"/organiser/lists/{sote.id}",
+        f"/organiser/lists/{sote.id}/add",
+    ]:
+        page.goto(path)
+        assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+
     audit.assert_clean()
 
 
