@@ -1150,7 +1150,7 @@ def test_attendee_people_pages_have_no_axe_violations(
     audit.assert_clean()
 
 
-def test_series_pages_have_no_axe_violations(page: Page, audit, language, make_occurrences):
+def test_series_sign_up_pages_have_no_axe_violations(page: Page, audit, language, make_occurrences):
     """A series' page and its form, with errors; the outcome of each meeting chosen; the
     one manage page, before and after a cancel; an occurrence's page with its link."""
     from app.models import SeriesBooking
