@@ -11,7 +11,6 @@ from app import clock
 from app.calendar.feeds import calendar_feed, json_feed, last_change
 from app.calendar.forms import CalendarFilterForm, month_asked, year_in_range
 from app.calendar.links import add_to_calendar_links
-from app.navigation import public_url
 from app.calendar.services import (
     FEED_COLUMNS,
     Period,
@@ -23,6 +22,7 @@ from app.calendar.services import (
     series_events,
     year_bounds,
 )
+from app.navigation import public_url
 
 bp = Blueprint("calendar", __name__)
 

@@ -1093,6 +1093,57 @@ def test_attendee_people_pages_have_no_axe_violations(
     audit.assert_clean()
 
 
+def test_calendar_pages_have_no_axe_violations(page: Page, audit, language, organiser, make_event):
+    """The month and year views (with filters, and with errors), and the embed, which
+    must also reflow at 320 px like every page."""
+    from app.models import Series
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    event = make_event(
+        organiser,
+        title="Järjestöjen kevätpäivä Hämeenlinnassa",
+        region="Kanta-Häme",
+        themes=["Mielenterveys"],
+        starts_in=timedelta(days=3),
+    )
+    cancelled = make_event(organiser, title="Peruttu iltapäivä", starts_in=timedelta(days=4))
+    meeting = make_event(organiser, title="Sote-ryhmä", starts_in=timedelta(days=5))
+    with write_beside_server():
+        series = Series(slug="sote-ryhma", title="Järjestöjen sote-ryhmä", language="fi")
+        db.session.add(series)
+        db.session.flush()
+        meeting.series_id = series.id
+        cancel_event(cancelled)
+    month = clock.to_local(event.starts_at).strftime("%Y-%m")
+
+    page.goto(f"/calendar?month={month}")
+    expect(page.get_by_role("link", name=event.title)).to_be_visible()
+    audit.check("calendar, a month")
+    page.get_by_label(t(language, "Wellbeing services county")).select_option("Kanta-Häme")
+    page.get_by_role("button", name=t(language, "Show")).click()
+    expect(page).to_have_url(re.compile("region=Kanta-H"))
+    audit.check("calendar, a month filtered by region")
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    assert overflows(page) <= 0, "the calendar scrolls sideways at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.goto(f"/calendar?month=9999-99&region=Atlantis&theme={'x' * 300}")
+    expect_errors(page, language)
+    audit.check("calendar with errors")
+
+    page.goto(f"/calendar/{clock.to_local(event.starts_at).year}")
+    audit.check("calendar, the annual calendar")
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    assert overflows(page) <= 0, "the annual calendar scrolls sideways at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.goto(f"/calendar/embed?lang={language}")
+    expect(page.get_by_role("link", name=re.compile(event.title))).to_be_visible()
+    audit.check("calendar embed")
+
+    audit.assert_clean()
+
+
 NOT_PAGES = {
     "static": "CSS and other static files",
     "attendees.export_csv": "a CSV download of the attendees",
@@ -1109,6 +1160,10 @@ NOT_PAGES = {
     "pages.favicon_svg": "the site icon, an image",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
     "operations.healthz": "JSON for load balancers and monitoring; tests/test_operations.py",
+    "calendar.feed": "the calendar's iCalendar feed; tests/test_calendar.py",
+    "calendar.series_feed": "a series' iCalendar feed; tests/test_calendar.py",
+    "calendar.event_ics": "one event's .ics file; tests/test_calendar.py",
+    "calendar.events_json": "the calendar's JSON feed; tests/test_calendar.py",
 }
 # Templates that are no page of their own: partials, the layout, emails, the dev pages.
 NOT_PAGE_TEMPLATES = ("mail/", "devmail/", "base.html")
