@@ -113,8 +113,8 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--seconds", type=int, default=10, help="of wrk, per page")
-    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--seconds", type=int, default=25, help="of wrk, per page (5 runs)")
+    parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--database-url")
     parser.add_argument("--json", metavar="FILE", help="write the figures here")
     args = parser.parse_args()
