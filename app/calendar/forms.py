@@ -8,7 +8,7 @@ from wtforms import Form, SelectChoice, SelectField
 
 from app.calendar.services import NATIONAL, CalendarFilters
 from app.models import EventFormat
-from app.nominations.regions import REGIONS, lazy_region_name
+from app.nominations.regions import region_choices
 from app.text import has_control_characters
 
 # As long as a theme may be (app.organiser.workshop_settings).
@@ -22,11 +22,10 @@ FORMAT_CHOICES = [
     SelectChoice(EventFormat.ONLINE.value, _l("Online")),
     SelectChoice(EventFormat.HYBRID.value, _l("Hybrid: in person and online")),
 ]
-REGION_CHOICES = [
+REGION_CHOICES = region_choices(
     SelectChoice("", _l("Any region")),
     SelectChoice(NATIONAL, _l("Whole country or online only")),
-    *(SelectChoice(region, lazy_region_name(region)) for region in REGIONS),
-]
+)
 ANY_THEME = SelectChoice("", _l("Any theme"))
 
 

@@ -34,7 +34,7 @@ from app.forms import (
     SafeFieldList,
 )
 from app.models import EventFormat, Participation, QuestionKind
-from app.nominations.regions import REGIONS, lazy_region_name
+from app.nominations.regions import region_choices
 from app.organiser.question_form import MAX_QUESTIONS, QuestionForm
 from app.organiser.services import EventDetails, QuestionDetails
 from app.organiser.translated import (
@@ -174,10 +174,7 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
     )
     region = SelectField(
         _l("Wellbeing services county"),
-        choices=[
-            SelectChoice("", _l("Whole country or online")),
-            *(SelectChoice(region, lazy_region_name(region)) for region in REGIONS),
-        ],
+        choices=region_choices(SelectChoice("", _l("Whole country or online"))),
         default="",
         description=_l("Whom the event is for. The public calendar can be filtered by it."),
         invalid_choice_message=_l("Choose a wellbeing services county from the list"),
