@@ -118,6 +118,8 @@ def public_events(
     )
     if ends_after is not None:
         query = query.where(Event.ends_at > ends_after)
+    if limit is not None and not filters.theme:
+        query = query.limit(limit)  # the theme filter is applied to the rows read
     found = list(db.session.scalars(query))
     themes = sorted({theme for event in found for theme in event.themes or []}, key=str.lower)
     events = [event for event in found if filters.keeps(event)]
