@@ -387,3 +387,26 @@ def test_embed_origins_that_are_not_a_list_of_origins_are_refused_at_start(datab
                 "CALENDAR_EMBED_ORIGINS": origins,
             }
         )
+
+
+def test_a_calendar_page_is_one_query_and_one_for_the_series_titles(client, calendar_events):
+    import sqlalchemy as sa
+
+    statements = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append(statement)
+
+    month = month_of(calendar_events["published"])
+    client.get(f"/calendar?month={month}")  # templates compiled, nothing else kept
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get(f"/calendar?month={month}&theme=Työllisyys")
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+
+    assert titles_on(page) == ["Sote-ryhmän kuukausitapaaminen"]
+    assert len(statements) == 2, statements
+    assert "FROM event" in statements[0] and "FROM series" in statements[1]
+    assert "join_link" not in statements[0] and "description" not in statements[0]

@@ -66,16 +66,16 @@ def _today() -> date:
 def month():
     today = _today()
     asked = request.args.get("month")
-    shown = month_asked(asked, today)
+    shown = month_asked(asked, today) or today.replace(day=1)
     form = CalendarFilterForm(request.args)
-    period = _period(form, *month_bounds(shown or today.replace(day=1)))
+    period = _period(form, *month_bounds(shown))
     return render_template(
         "calendar/month.html",
         form=form,
         period=period,
-        month=shown or today.replace(day=1),
-        month_not_understood=bool(asked) and shown is None,
-        months=_neighbours(shown or today.replace(day=1), today),
+        month=shown,
+        month_not_understood=bool(asked) and month_asked(asked, today) is None,
+        months=_neighbours(shown, today),
         days=_by_day(period),
     )
 
