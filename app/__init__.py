@@ -126,6 +126,7 @@ def register_blueprints(app: Flask) -> None:
     from app.attendees.people import bp as people_bp
     from app.attendees.views import bp as attendees_bp
     from app.auth.views import bp as auth_bp
+    from app.calendar.views import bp as calendar_bp
     from app.events.views import bp as events_bp
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
@@ -144,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
     from app.workshops.views import bp as workshops_bp
 
     app.register_blueprint(events_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(series_signup_bp)
     app.register_blueprint(auth_bp)

@@ -229,6 +229,8 @@ def init_config_command():
         "MAIL_SERVER = '127.0.0.1'\n"
         "MAIL_PORT = 1025\n"
         "DEV_MAIL_PAGE = True\n"
+        "# Sites that may show the calendar's embed in a frame (docs/calendar-feeds.md):\n"
+        "CALENDAR_EMBED_ORIGINS = []\n"
     )
     click.echo(f"Wrote instance/{path.name}")
 

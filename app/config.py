@@ -18,6 +18,9 @@ class Defaults:
     # Absolute links in emails: the worker sends outside any request.
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Sites that may show the public calendar's embed (/calendar/embed) in a frame, as
+    # origins: ["https://www.jarjesto.fi"]. Empty: no site may (docs/calendar-feeds.md).
+    CALENDAR_EMBED_ORIGINS: list[str] = []
     MAIL_SERVER = "localhost"
     MAIL_PORT = 25
     MAIL_USE_TLS = False

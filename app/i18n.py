@@ -29,8 +29,11 @@ def N_(message: str) -> str:  # noqa: N802 - the usual gettext name for "transla
 
 
 def select_locale() -> str:
-    """The language chosen with the switcher, else the browser's, else Finnish."""
+    """The language chosen with the switcher, else the browser's, else Finnish; the
+    calendar's embed takes it from its address (?lang=), as the host page asks."""
     languages = current_app.config["LANGUAGES"]
+    if request.endpoint == "calendar.embed" and request.args.get("lang") in languages:
+        return request.args["lang"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

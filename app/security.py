@@ -1,19 +1,33 @@
 """Security headers, from one place, on every response."""
 
-from flask import Flask, Response, request
+import re
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'none'",  # Kutsu needs no JavaScript
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "object-src 'none'",
-    ]
-)
+from flask import Flask, Response, current_app, request
+
+
+def content_security_policy(frame_ancestors: str = "'none'") -> str:
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'none'",  # Kutsu needs no JavaScript
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors}",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+CONTENT_SECURITY_POLICY = content_security_policy()
+
+# Pages other sites may show in a frame, when the operator names those sites
+# (CALENDAR_EMBED_ORIGINS); every other page, and these without that setting, none.
+FRAMEABLE_ENDPOINTS = {"calendar.embed"}
+# An origin as a frame-ancestors source: scheme, host and an optional port, nothing else
+# (a path, a quote or a semicolon would change the policy).
+_ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})?")
 
 # Pages with personal data: never kept by a shared cache. So is every page with a token
 # in its address (manage links, invitations, password resets), whatever its endpoint.
@@ -42,9 +56,14 @@ PRIVATE_BLUEPRINTS = {
 
 def add_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    origins = current_app.config["CALENDAR_EMBED_ORIGINS"]
+    if origins and request.endpoint in FRAMEABLE_ENDPOINTS:
+        # No X-Frame-Options: it knows no list of sites, and DENY would win in some browsers.
+        headers.setdefault("Content-Security-Policy", content_security_policy(" ".join(origins)))
+    else:
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
     # Manage links carry a token in the path: never send it on to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
     if (
@@ -58,5 +77,17 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def check_embed_origins(origins) -> None:
+    """CALENDAR_EMBED_ORIGINS must be a list of origins: refused at start, not half-used."""
+    if isinstance(origins, str) or not all(
+        isinstance(origin, str) and _ORIGIN.fullmatch(origin) for origin in origins
+    ):
+        raise ValueError(
+            "CALENDAR_EMBED_ORIGINS must be a list of origins such as "
+            f"['https://www.example.fi'], not {origins!r}"
+        )
+
+
 def register(app: Flask) -> None:
+    check_embed_origins(app.config["CALENDAR_EMBED_ORIGINS"])
     app.after_request(add_security_headers)

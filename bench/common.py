@@ -128,7 +128,8 @@ def _run_wrk(url: str, *, seconds: int, connections: int, threads: int) -> str:
 
 
 def _parse_wrk(out: str) -> WrkResult:
-    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", out, re.MULTILINE))
+    # wrk pads a latency in seconds ("1.03s "), not one in milliseconds.
+    latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+?)\s*$", out, re.MULTILINE))
     if "99" not in latency:
         raise SystemExit(f"wrk gave no latency distribution:\n{out}")
     socket_errors = re.search(r"Socket errors: (.*)", out)

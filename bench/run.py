@@ -6,6 +6,8 @@
    burst of 2,000 sign-ups for 100 seats, on SQLite and on PostgreSQL;
 2. bench/exports.py: CSV and XLSX of 100,000 registrations downloaded from gunicorn, on both;
 3. bench/mail.py: 10,000 messages through one worker to a local SMTP sink, on both;
+   bench/calendar_pages.py: the public calendar (a month, a year) and its iCalendar and
+   JSON feeds with 1,000 published events, on both;
 4. the ceiling before each database and once more at the end: the machine's own speed
    moves during a run, so each database's figures are read against the ceiling just before.
 
@@ -64,10 +66,10 @@ def main() -> None:
     web.add_arguments(parser)
     args = parser.parse_args()
     args.workers = args.workers or 2
-    rows, messages = 100_000, 10_000
+    rows, messages, calendar_seconds = 100_000, 10_000, 25
     if args.quick:
         args.seconds, args.people, args.burst, args.seats = 3, 200, 200, 20
-        rows, messages = 10_000, 1_000
+        rows, messages, calendar_seconds = 10_000, 1_000, 10
 
     started = time.monotonic()
     speed = [python_speed()]
@@ -77,7 +79,7 @@ def main() -> None:
             ensure_postgres_database(args.postgres)
             urls.append(args.postgres)
 
-        figures, ceilings, exports, mail = [], {}, {}, {}
+        figures, ceilings, exports, mail, calendar = [], {}, {}, {}, {}
         for url in urls:
             name = database_name(url)
             print(f"== {name}", flush=True)
@@ -87,17 +89,27 @@ def main() -> None:
             url_args = [] if name == "SQLite" else ["--database-url", url]
             exports[name] = run_script("exports.py", "--rows", str(rows), *url_args)
             mail[name] = run_script("mail.py", "--messages", str(messages), *url_args)
+            calendar[name] = run_script(
+                "calendar_pages.py", "--seconds", str(calendar_seconds), *url_args
+            )
         after, _ = web.measure_ceiling(args, client=False)
         speed.append(python_speed())
 
     elapsed = time.monotonic() - started
     report = render(args, urls, ceilings, figures, exports, mail, after, elapsed, speed)
+    report += render_calendar(calendar, ceilings)
     print(report)
     Path(args.report).parent.mkdir(parents=True, exist_ok=True)
     Path(args.report).write_text(report)
     print(f"written to {args.report}")
     wrong = [f.scenario for f in figures if f.errors or f.checked.startswith("WRONG")]
     wrong += [f"mail on {name}" for name, m in mail.items() if not m["exactly_once"]]
+    wrong += [
+        f"{f['scenario']} on {name}"
+        for name, c in calendar.items()
+        for f in c["figures"]
+        if f["errors"]
+    ]
     if wrong:
         raise SystemExit(f"wrong results: {', '.join(wrong)}")
 
@@ -211,6 +223,27 @@ def render(args, urls, ceilings, figures, exports, mail, after, seconds, speed) 
             f"{_met(m['rate'] >= MAIL_TARGET)} | {m['connections']} | "
             f"{'yes' if m['exactly_once'] else '**no**'} |"
         )
+    return "\n".join(lines) + "\n"
+
+
+def render_calendar(calendar: dict, ceilings: dict) -> str:
+    lines = [
+        "",
+        "## The public calendar",
+        "",
+        "bench/calendar_pages.py: published events over the next twelve months (20 monthly "
+        "series among them), gunicorn 2 processes × 2 threads, wrk as for the event page.",
+        "",
+        "| database | events | page | rate | share of the ceiling | p50 | p99 | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, c in calendar.items():
+        for f in c["figures"]:
+            lines.append(
+                f"| {name} | {c['events']:,} | {f['scenario']} | {f['rate']:.0f} requests/s | "
+                f"{f['rate'] / ceilings[name][0].rate:.3f}× | {f['p50_ms']:.0f} ms | "
+                f"{f['p99_ms']:.0f} ms | {f['errors']} |"
+            )
     return "\n".join(lines) + "\n"
 
 

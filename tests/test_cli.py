@@ -353,3 +353,15 @@ def test_backup_copies_the_sqlite_database_while_it_is_in_use(
         titles = copy.execute("SELECT title FROM event").fetchall()
     assert titles == [(event.title,)]
     assert list(tmp_path.glob(".*partial")) == []
+
+
+def test_the_demo_events_have_regions_and_themes_for_the_calendar_filters(runner, client):
+    runner.invoke(args=["demo", "load"])
+
+    kanta_hame = client.get("/calendar.json?region=Kanta-H%C3%A4me").get_json()["events"]
+    titles = {event["title"]["fi"] for event in kanta_hame}
+    # The county's own events, and the national seminar shown with every county.
+    assert {DEMO_TITLES[0], DEMO_TITLES[1], DEMO_TITLES[2]} <= titles
+    assert DEMO_TITLES[3] not in titles  # POPup-aamukahvit is in North Ostrobothnia
+    by_theme = client.get("/calendar.json?theme=Sote-uudistus").get_json()["events"]
+    assert {event["title"]["fi"] for event in by_theme} == {DEMO_TITLES[0], DEMO_TITLES[2]}

@@ -13,6 +13,7 @@ from tests.test_organiser import (
     NEW,
     NEXT_YEAR,
     create_event_through_form,
+    edit_event,
     event_count,
     event_form,
     form_values,
@@ -194,6 +195,7 @@ BAD_INPUT = {
     "venue_name": "V" * 201,
     "venue_address": "A" * 301,
     "join_link": "www.example.fi/kahvit",
+    "region": "Atlantis",
     "capacity": "kolmekymmentä",
     **typed_moment("registration_opens_at", "1.13.2027", "9.00"),
     **typed_moment("registration_closes_at", f"1.12.{NEXT_YEAR}", "9.75"),
@@ -227,6 +229,8 @@ NAMED_ERRORS = [
     ("venue_name", "Venue: use 200 characters or fewer"),
     ("venue_address", "Address: use 300 characters or fewer"),
     ("join_link", "The online join link must start with https://"),
+    ("region", "Choose a wellbeing services county from the list"),
+    ("themes", "Use 100 characters or fewer for each theme"),
     ("capacity", "Enter the number of places as a whole number, for example 40"),
     (
         "registration_opens_at-date",
@@ -245,7 +249,6 @@ NAMED_ERRORS = [
         "nominees_per_organisation",
         "Enter the nominees per organisation as a whole number, for example 2",
     ),
-    ("themes", "Use 100 characters or fewer for each theme"),
     (
         "invitations_send_at-date",
         "Enter the date the invitations go out as day.month.year, for example 17.3.2026",
@@ -454,3 +457,40 @@ def test_a_preview_in_finnish_says_registration_will_be_open(
     )
     assert "Ilmoittautuminen päättynyt" not in shown
     assert "Ilmoittaudu" in shown
+
+
+# --- region and themes (the public calendar's filters) ----------------------------------
+
+
+def test_an_open_event_keeps_its_region_and_themes_and_the_form_shows_them_again(
+    client, login, make_organiser
+):
+    login(make_organiser())
+    event_id = create_event_through_form(
+        client, region="Kanta-Häme", themes="Mielenterveys\n Työllisyys \n\nMielenterveys"
+    )
+
+    event = db.session.get(Event, event_id)
+    assert (event.region, event.themes) == ("Kanta-Häme", ["Mielenterveys", "Työllisyys"])
+    values = form_values(client.get(f"/organiser/events/{event_id}/edit"), "title")
+    assert values["region"] == "Kanta-Häme"
+    assert values["themes"] == "Mielenterveys\nTyöllisyys"
+
+    edit_event(client, event_id, region="", themes="")
+    db.session.expire_all()
+    event = db.session.get(Event, event_id)
+    assert (event.region, event.themes) == ("", [])
+
+
+def test_the_region_is_chosen_from_the_counties_with_the_whole_country_first(
+    client, login, make_organiser
+):
+    login(make_organiser())
+    html = client.get(NEW).get_data(as_text=True)
+    select = html[
+        html.index('<select id="region"') : html.index("</select>", html.index('id="region"'))
+    ]
+    options = re.findall(r'<option value="([^"]*)"[^>]*>([^<]+)</option>', select)
+    assert options[0] == ("", "Whole country or online")
+    assert ("Varsinais-Suomi", "Southwest Finland") in options
+    assert len(options) == 23

@@ -47,34 +47,60 @@ def _event_calendar(
     """The calendar without the person: everything before and after their lines. It is the
     same for everyone at an event who reads the same language, so it is made once for them
     all (by the values it shows: a changed event makes a new one)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Kutsu//Kutsu//FI")
-    calendar.add("version", "2.0")
-    calendar.add("method", "CANCEL" if cancel else "REQUEST")
-
-    entry = icalendar.Event()
-    entry.add("dtstart", clock.to_local(starts_at))
-    entry.add("dtend", clock.to_local(ends_at))
-    entry.add("summary", title)
-    entry.add("status", "CANCELLED" if cancel else "CONFIRMED")
-    entry.add("url", event_url)
+    calendar = new_calendar(method="CANCEL" if cancel else "REQUEST")
     place = ", ".join(part for part in venue if part)
     details = [event_url]
     if join_link:
         details.insert(0, join_link)
         place = place or join_link
-    if place:
-        entry.add("location", place)
-    entry.add("description", "\n".join(details))
+    entry = event_entry(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=title,
+        place=place,
+        description="\n".join(details),
+        url=event_url,
+        cancelled=cancel,
+    )
     entry["organizer"] = _address(sender)
     calendar.add_component(entry)
-    # The time zone goes before the event, where calendar programs look for it.
-    zone = _helsinki_zone(clock.to_local(starts_at).year)
-    text = calendar.to_ical().replace(
-        b"\r\nBEGIN:VEVENT\r\n", b"\r\n" + zone + b"BEGIN:VEVENT\r\n", 1
-    )
+    text = with_helsinki_zone(calendar.to_ical(), clock.to_local(starts_at).year)
     end = text.index(END_OF_EVENT)
     return text[:end], text[end:]
+
+
+def new_calendar(method: str | None = None) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Kutsu//Kutsu//FI")
+    calendar.add("version", "2.0")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+def event_entry(
+    *, starts_at, ends_at, title, place, description, url, cancelled, language=None
+) -> icalendar.Event:
+    """An event's VEVENT as everyone sees it, in Helsinki time: a person's calendar
+    invitation adds its attendee, UID and SEQUENCE; the public feeds their own."""
+    entry = icalendar.Event()
+    entry.add("dtstart", clock.to_local(starts_at))
+    entry.add("dtend", clock.to_local(ends_at))
+    entry.add("summary", title, parameters={"language": language} if language else None)
+    entry.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    entry.add("url", url)
+    if place:
+        entry.add("location", place)
+    entry.add("description", description)
+    return entry
+
+
+def with_helsinki_zone(text: bytes, year: int) -> bytes:
+    """The calendar with Helsinki's VTIMEZONE before its first event, where calendar
+    programs look for it (years around `year`)."""
+    return text.replace(
+        b"\r\nBEGIN:VEVENT\r\n", b"\r\n" + _helsinki_zone(year) + b"BEGIN:VEVENT\r\n", 1
+    )
 
 
 def _person_lines(registration: Registration, sequence: int) -> bytes:

@@ -26,7 +26,7 @@ from app.forms import (
     StoredLength,
 )
 from app.models import Event
-from app.nominations.regions import REGIONS, lazy_region_name
+from app.nominations.regions import region_choices
 from app.nominations.services import NomineeDetails, organisation_key
 from app.text import clean_text, normalise_email
 
@@ -112,10 +112,7 @@ def _nominee_fields(themes: list[str], options_lang: str) -> dict:
         ),
         "region": SelectField(
             _l("Wellbeing services county or region"),
-            choices=[
-                SelectChoice("", _l("Not given")),
-                *(SelectChoice(region, lazy_region_name(region)) for region in REGIONS),
-            ],
+            choices=region_choices(SelectChoice("", _l("Not given"))),
             default="",
             invalid_choice_message=_l("Choose a wellbeing services county from the list"),
         ),

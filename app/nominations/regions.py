@@ -8,6 +8,7 @@ language, and the Finnish one is the stored value.
 """
 
 from flask_babel import LazyString, get_locale
+from wtforms import SelectChoice
 
 from app.models.content import Shown
 
@@ -52,3 +53,9 @@ def region_name(stored: str, locale: str) -> Shown:
 def lazy_region_name(stored: str) -> LazyString:
     """The region's name in the language of the page being drawn, for a form's choices."""
     return LazyString(lambda: region_name(stored, str(get_locale())).text)
+
+
+def region_choices(*first: SelectChoice) -> list[SelectChoice]:
+    """A select's choices: `first` (such as "Not given"), then every county by its name in
+    the page's language, the Finnish name the value."""
+    return [*first, *(SelectChoice(region, lazy_region_name(region)) for region in REGIONS)]

@@ -9,6 +9,7 @@ from wtforms import (
     FormField,
     IntegerField,
     SelectChoice,
+    SelectField,
     SubmitField,
     URLField,
 )
@@ -33,6 +34,7 @@ from app.forms import (
     SafeFieldList,
 )
 from app.models import EventFormat, Participation, QuestionKind
+from app.nominations.regions import region_choices
 from app.organiser.question_form import MAX_QUESTIONS, QuestionForm
 from app.organiser.services import EventDetails, QuestionDetails
 from app.organiser.translated import (
@@ -170,6 +172,23 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
             NoControlCharacters(message=special_characters(_l("Online join link"))),
         ],
     )
+    region = SelectField(
+        _l("Wellbeing services county"),
+        choices=region_choices(SelectChoice("", _l("Whole country or online"))),
+        default="",
+        description=_l("Whom the event is for. The public calendar can be filtered by it."),
+        invalid_choice_message=_l("Choose a wellbeing services county from the list"),
+    )
+    themes = text_field(
+        _l("Themes, one per line"),
+        3000,
+        multiline=True,
+        optional=False,
+        description=_l(
+            "For example: mental health, employment. The public calendar can be filtered "
+            "by them, and nominators of a workshop tick the themes their nominee knows about."
+        ),
+    )
     participation = RadiosField(
         _l("Who can take part"),
         choices=PARTICIPATION_CHOICES,
@@ -225,15 +244,6 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
         )
     )
     self_nomination = BooleanField(_l("People may nominate themselves"))
-    themes = by_invitation(
-        text_field(
-            _l("Themes of expertise, one per line"),
-            3000,
-            multiline=True,
-            optional=False,
-            description=_l("Nominators tick the themes their nominee knows about."),
-        )
-    )
     invitations_send_at = by_invitation(
         _moment(
             _l("When the invitations go out"),
@@ -376,6 +386,8 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
             format=EventFormat(self.format.data),
             venue_name=(self.venue_name.data or "").strip(),
             venue_address=(self.venue_address.data or "").strip(),
+            region=self.region.data or "",
+            themes=self._theme_list(),
             join_link=(self.join_link.data or "").strip(),
             capacity=self.capacity.data,
             waiting_list=self.waiting_list.data,
@@ -419,6 +431,7 @@ def event_form_data(event) -> dict:
         "format": event.format.value,
         "venue_name": event.venue_name,
         "venue_address": event.venue_address,
+        "region": event.region,
         "join_link": event.join_link,
         "capacity": event.capacity,
         "waiting_list": event.waiting_list,

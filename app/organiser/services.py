@@ -52,6 +52,8 @@ class EventDetails:
     description: str = ""
     venue_name: str = ""
     venue_address: str = ""
+    # A wellbeing services county (app.nominations.regions), "" for the whole country.
+    region: str = ""
     join_link: str = ""
     capacity: int | None = None
     waiting_list: bool = True

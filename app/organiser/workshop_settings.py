@@ -75,7 +75,6 @@ class WorkshopSettings:
             "nominations_close_at": self.nominations_close_at.utc(),
             "nominees_per_organisation": self.nominees_per_organisation.data,
             "self_nomination": self.self_nomination.data,
-            "themes": self._theme_list(),
             "invitations_send_at": self.invitations_send_at.utc(),
             "reply_by": self.reply_by.utc(),
             "invitation_reminder_days": self.invitation_reminder_days.data,

@@ -1207,6 +1207,8 @@ def test_series_sign_up_pages_have_no_axe_violations(page: Page, audit, language
         page.goto(path)
         assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
 
+    audit.assert_clean()
+
 
 def test_contact_list_pages_have_no_axe_violations(
     page: Page, audit, language, organiser, make_organiser, make_event, app, mailbox
@@ -1293,6 +1295,57 @@ def test_contact_list_pages_have_no_axe_violations(
     ]:
         page.goto(path)
         assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+
+    audit.assert_clean()
+
+
+def test_calendar_pages_have_no_axe_violations(page: Page, audit, language, organiser, make_event):
+    """The month and year views (with filters, and with errors), and the embed, which
+    must also reflow at 320 px like every page."""
+    from app.models import Series
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    event = make_event(
+        organiser,
+        title="Järjestöjen kevätpäivä Hämeenlinnassa",
+        region="Kanta-Häme",
+        themes=["Mielenterveys"],
+        starts_in=timedelta(days=3),
+    )
+    cancelled = make_event(organiser, title="Peruttu iltapäivä", starts_in=timedelta(days=4))
+    meeting = make_event(organiser, title="Sote-ryhmä", starts_in=timedelta(days=5))
+    with write_beside_server():
+        series = Series(slug="sote-ryhma", title="Järjestöjen sote-ryhmä", language="fi")
+        db.session.add(series)
+        db.session.flush()
+        meeting.series_id = series.id
+        cancel_event(cancelled)
+    month = clock.to_local(event.starts_at).strftime("%Y-%m")
+
+    page.goto(f"/calendar?month={month}")
+    expect(page.get_by_role("link", name=event.title)).to_be_visible()
+    audit.check("calendar, a month")
+    page.get_by_label(t(language, "Wellbeing services county")).select_option("Kanta-Häme")
+    page.get_by_role("button", name=t(language, "Show")).click()
+    expect(page).to_have_url(re.compile("region=Kanta-H"))
+    audit.check("calendar, a month filtered by region")
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    assert overflows(page) <= 0, "the calendar scrolls sideways at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.goto(f"/calendar?month=9999-99&region=Atlantis&theme={'x' * 300}")
+    expect_errors(page, language)
+    audit.check("calendar with errors")
+
+    page.goto(f"/calendar/{clock.to_local(event.starts_at).year}")
+    audit.check("calendar, the annual calendar")
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    assert overflows(page) <= 0, "the annual calendar scrolls sideways at 320 px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.goto(f"/calendar/embed?lang={language}")
+    expect(page.get_by_role("link", name=re.compile(event.title))).to_be_visible()
+    audit.check("calendar embed")
 
     audit.assert_clean()
 
