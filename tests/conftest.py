@@ -15,9 +15,11 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
 from flask import g, request_started
 
 from app import clock, create_app
+from app.auth import passwords
 from app.extensions import db
 from app.i18n import compile_catalogues
 from app.models import EventFormat, QuestionKind
@@ -161,6 +163,24 @@ def mailbox(smtp_server):
 
 
 # --- the app --------------------------------------------------------------------------
+
+
+# argon2 as deployed takes 64 MiB and about 100 ms a hash or check, several times that on a
+# busy CI machine, and most tests make an organiser and sign them in. In the test process
+# hashes are made with the least work argon2 allows: still argon2, still salted, checked by
+# the same code. Tests that start servers or processes (marked slow: the journeys, the
+# races) keep the deployed parameters, so what those processes make and check is as
+# deployed; the servers themselves always are (this changes only the test's own process).
+QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def quick_password_hashes(request, monkeypatch):
+    if not request.node.get_closest_marker("slow"):
+        monkeypatch.setattr(passwords, "_hasher", QUICK_HASHER)
+    passwords._dummy_hash.cache_clear()  # made again with the hasher in use
+    yield
+    passwords._dummy_hash.cache_clear()
 
 
 def start_with_empty_g(sender, **extra):
