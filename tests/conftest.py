@@ -3,12 +3,14 @@ server in the test process, factories for organisers and events."""
 
 import os
 import re
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -23,6 +25,7 @@ from app.auth import passwords
 from app.extensions import db
 from app.i18n import compile_catalogues
 from app.models import EventFormat, QuestionKind
+from tests import file_weights, route_builders
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 # .ci/run sets this: there, a test that cannot run is a failure, not a skip.
@@ -52,6 +55,27 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "both_databases: run on SQLite and PostgreSQL")
     # The app reads compiled catalogues; a stale .mo would test yesterday's wording.
     compile_catalogues()
+    route_builders.install()
+    # pytest-xdist would hand out files by their number of tests, most first; the order
+    # collected (heaviest first: tests/file_weights.py) is the one to keep.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+    if config.getoption("record_weights") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(file_weights.WeightRecorder(), "kutsu-weight-recorder")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-weights",
+        action="store_true",
+        help="write each file's seconds into tests/file_weights.json (see tests/file_weights.py)",
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The heaviest files first, so that make test's two processes finish together."""
+    items[:] = file_weights.heaviest_first(items)
 
 
 @pytest.fixture
@@ -107,6 +131,18 @@ def database_url(request, backend, tmp_path):
         engine.dispose()
         return url
     return f"sqlite:///{tmp_path / 'kutsu.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> Path:
+    """A SQLite database with the models' schema and no rows, made once per process: each
+    test's starts as a copy of it (making the 18 tables took longer than most tests)."""
+    path = tmp_path_factory.mktemp("schema") / "kutsu.sqlite3"
+    schema_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    with schema_app.app_context():
+        db.create_all()
+        db.engine.dispose()  # the last connection checkpoints: the file alone is whole
+    return path
 
 
 # --- mail -----------------------------------------------------------------------------
@@ -189,7 +225,10 @@ def start_with_empty_g(sender, **extra):
 
 
 @pytest.fixture
-def app(database_url, smtp_server, tmp_path):
+def app(request, database_url, smtp_server, tmp_path):
+    sqlite_file = Path(database_url.removeprefix("sqlite:///"))
+    if database_url.startswith("sqlite:///") and not sqlite_file.exists():
+        shutil.copyfile(request.getfixturevalue("sqlite_schema"), sqlite_file)
     app = create_app(
         {
             "TESTING": True,
