@@ -22,36 +22,51 @@ import pytest
 TABLE = Path(__file__).with_name("file_weights.json")
 ROOT = Path(__file__).parent.parent
 
-# Seconds a test of a file not in the table is taken to need, by the folder it is in.
-TYPICAL_SECONDS = {"tests/journeys/": 15.0, "tests/browser/": 4.0}
-TYPICAL_OTHER = 1.0
+# A file the table does not have (a new one) is taken to need its number of tests times
+# the seconds a test of its folder took on average in the table (so on the same machine);
+# with none measured there, these (journeys start servers: each takes many seconds).
+FOLDERS = ("tests/journeys/", "tests/browser/", "tests/")
+TYPICAL_SECONDS = {"tests/journeys/": 15.0, "tests/browser/": 4.0, "tests/": 1.0}
 
 
 def file_of(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
-def read_table() -> dict[str, float]:
+def folder_of(path: str) -> str:
+    return next(folder for folder in FOLDERS if path.startswith(folder))
+
+
+def read_table() -> dict[str, dict[str, float]]:
+    """{path: {"seconds": s, "tests": n}}, as --record-weights wrote it."""
     try:
         return json.loads(TABLE.read_text())
     except FileNotFoundError:
         return {}
 
 
-def typical_seconds(path: str) -> float:
-    for folder, seconds in TYPICAL_SECONDS.items():
-        if path.startswith(folder):
-            return seconds
-    return TYPICAL_OTHER
+def seconds_per_test(table: dict[str, dict[str, float]]) -> dict[str, float]:
+    seconds: Counter[str] = Counter()
+    tests: Counter[str] = Counter()
+    for path, measured in table.items():
+        seconds[folder_of(path)] += measured["seconds"]
+        tests[folder_of(path)] += measured["tests"]
+    return {
+        folder: seconds[folder] / tests[folder] if tests[folder] else TYPICAL_SECONDS[folder]
+        for folder in FOLDERS
+    }
 
 
 def heaviest_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """The items, their files' heaviest first; a file's own in their order."""
     table = read_table()
+    typical = seconds_per_test(table)
     tests = Counter(file_of(item.nodeid) for item in items)
 
     def weight(path: str) -> float:
-        return table.get(path, tests[path] * typical_seconds(path))
+        if path in table:
+            return table[path]["seconds"]
+        return tests[path] * typical[folder_of(path)]
 
     order = {path: rank for rank, path in enumerate(sorted(tests, key=lambda p: -weight(p)))}
     return sorted(items, key=lambda item: order[file_of(item.nodeid)])  # stable
@@ -63,14 +78,22 @@ class WeightRecorder:
 
     def __init__(self):
         self.seconds: defaultdict[str, float] = defaultdict(float)
+        self.tests: Counter[str] = Counter()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.seconds[file_of(report.nodeid)] += report.duration
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.tests[file_of(report.nodeid)] += 1
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if not self.seconds:
-            return
-        table = {path: s for path, s in read_table().items() if (ROOT / path).exists()}
-        table |= {path: round(s, 1) for path, s in self.seconds.items()}
-        ordered = dict(sorted(table.items(), key=lambda entry: (-entry[1], entry[0])))
-        TABLE.write_text(json.dumps(ordered, indent=1) + "\n")
+        if self.seconds:
+            write_table(self.seconds, self.tests)
+
+
+def write_table(seconds: dict[str, float], tests: dict[str, int]) -> None:
+    """The files measured replace their entries; files that are gone are dropped."""
+    table = {path: entry for path, entry in read_table().items() if (ROOT / path).exists()}
+    for path in seconds:
+        table[path] = {"seconds": round(seconds[path], 1), "tests": tests[path]}
+    ordered = sorted(table.items(), key=lambda entry: (-entry[1]["seconds"], entry[0]))
+    TABLE.write_text(json.dumps(dict(ordered), indent=1) + "\n")
