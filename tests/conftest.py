@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask import g, request_started
 
 from app import clock, create_app
@@ -56,6 +57,8 @@ def pytest_configure(config):
     # The app reads compiled catalogues; a stale .mo would test yesterday's wording.
     compile_catalogues()
     route_builders.install()
+    if not isinstance(passwords._hasher, RememberingHasher):
+        passwords._hasher = RememberingHasher(passwords._hasher)
     # pytest-xdist would hand out files by their number of tests, most first; the order
     # collected (heaviest first: tests/file_weights.py) is the one to keep.
     if hasattr(config.option, "loadscopereorder"):
@@ -201,22 +204,37 @@ def mailbox(smtp_server):
 # --- the app --------------------------------------------------------------------------
 
 
-# argon2 as deployed takes 64 MiB and about 100 ms a hash or check, several times that on a
-# busy CI machine, and most tests make an organiser and sign them in. In the test process
-# hashes are made with the least work argon2 allows: still argon2, still salted, checked by
-# the same code. Tests that start servers or processes (marked slow: the journeys, the
-# races) keep the deployed parameters, so what those processes make and check is as
-# deployed; the servers themselves always are (this changes only the test's own process).
-QUICK_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+# argon2 as deployed takes 64 MiB and about 100 ms a hash or a check, several times that on
+# a busy CI machine, and most tests make an organiser and sign them in with one password.
+# The test process remembers: each password is hashed once (every account given it gets
+# that hash, salt and all) and each hash checked once against each password. The hashes
+# are the deployed ones, so a server a test starts checks them as it would any: at full
+# cost (tests/test_sign_in_contention.py needs that). Servers do not remember anything.
+class RememberingHasher:
+    def __init__(self, hasher: PasswordHasher):
+        self.hasher = hasher
+        self.hashes: dict[str, str] = {}
+        self.checked: dict[tuple[str, str], BaseException | bool] = {}
 
+    def hash(self, password: str) -> str:
+        if password not in self.hashes:
+            self.hashes[password] = self.hasher.hash(password)
+        return self.hashes[password]
 
-@pytest.fixture(autouse=True)
-def quick_password_hashes(request, monkeypatch):
-    if not request.node.get_closest_marker("slow"):
-        monkeypatch.setattr(passwords, "_hasher", QUICK_HASHER)
-    passwords._dummy_hash.cache_clear()  # made again with the hasher in use
-    yield
-    passwords._dummy_hash.cache_clear()
+    def verify(self, password_hash: str, password: str) -> bool:
+        key = (password_hash, password)
+        if key not in self.checked:
+            try:
+                self.checked[key] = self.hasher.verify(password_hash, password)
+            except (VerificationError, InvalidHashError) as refused:
+                self.checked[key] = refused
+        answer = self.checked[key]
+        if isinstance(answer, BaseException):
+            raise type(answer)(*answer.args)
+        return answer
+
+    def check_needs_rehash(self, password_hash: str) -> bool:
+        return self.hasher.check_needs_rehash(password_hash)
 
 
 def start_with_empty_g(sender, **extra):
