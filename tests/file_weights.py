@@ -96,4 +96,5 @@ def write_table(seconds: dict[str, float], tests: dict[str, int]) -> None:
     for path in seconds:
         table[path] = {"seconds": round(seconds[path], 1), "tests": tests[path]}
     ordered = sorted(table.items(), key=lambda entry: (-entry[1]["seconds"], entry[0]))
-    TABLE.write_text(json.dumps(dict(ordered), indent=1) + "\n")
+    lines = [f" {json.dumps(path)}: {json.dumps(entry)}" for path, entry in ordered]
+    TABLE.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # a file a line
