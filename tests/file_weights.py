@@ -85,8 +85,9 @@ class WeightRecorder:
         if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
             self.tests[file_of(report.nodeid)] += 1
 
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
-        if self.seconds:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # A run cut short would give its last files a fraction of their seconds.
+        if self.seconds and exitstatus != pytest.ExitCode.INTERRUPTED:
             write_table(self.seconds, self.tests)
 
 
