@@ -3,24 +3,30 @@ server in the test process, factories for organisers and events."""
 
 import os
 import re
+import shutil
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from email import message_from_bytes, policy
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from flask import g, request_started
 
 from app import clock, create_app
+from app.auth import passwords
 from app.extensions import db
 from app.i18n import compile_catalogues
 from app.models import EventFormat, QuestionKind, Series
+from tests import file_weights, route_builders
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 # .ci/run sets this: there, a test that cannot run is a failure, not a skip.
@@ -50,6 +56,29 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "both_databases: run on SQLite and PostgreSQL")
     # The app reads compiled catalogues; a stale .mo would test yesterday's wording.
     compile_catalogues()
+    route_builders.install()
+    if not isinstance(passwords._hasher, RememberingHasher):
+        passwords._hasher = RememberingHasher(passwords._hasher)
+    # pytest-xdist would hand out files by their number of tests, most first; the order
+    # collected (heaviest first: tests/file_weights.py) is the one to keep.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+    if config.getoption("record_weights") and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(file_weights.WeightRecorder(), "kutsu-weight-recorder")
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-weights",
+        action="store_true",
+        help="write each file's seconds into tests/file_weights.json (see tests/file_weights.py)",
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The heaviest files first, so that make test's two processes finish together."""
+    items[:] = file_weights.heaviest_first(items)
 
 
 @pytest.fixture
@@ -105,6 +134,18 @@ def database_url(request, backend, tmp_path):
         engine.dispose()
         return url
     return f"sqlite:///{tmp_path / 'kutsu.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def sqlite_schema(tmp_path_factory) -> Path:
+    """A SQLite database with the models' schema and no rows, made once per process: each
+    test's starts as a copy of it (making the 18 tables took longer than most tests)."""
+    path = tmp_path_factory.mktemp("schema") / "kutsu.sqlite3"
+    schema_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    with schema_app.app_context():
+        db.create_all()
+        db.engine.dispose()  # the last connection checkpoints: the file alone is whole
+    return path
 
 
 # --- mail -----------------------------------------------------------------------------
@@ -163,13 +204,49 @@ def mailbox(smtp_server):
 # --- the app --------------------------------------------------------------------------
 
 
+# argon2 as deployed takes 64 MiB and about 100 ms a hash or a check, several times that on
+# a busy CI machine, and most tests make an organiser and sign them in with one password.
+# The test process remembers: each password is hashed once (every account given it gets
+# that hash, salt and all) and each hash checked once against each password. The hashes
+# are the deployed ones, so a server a test starts checks them as it would any: at full
+# cost (tests/test_sign_in_contention.py needs that). Servers do not remember anything.
+class RememberingHasher:
+    def __init__(self, hasher: PasswordHasher):
+        self.hasher = hasher
+        self.hashes: dict[str, str] = {}
+        self.checked: dict[tuple[str, str], BaseException | bool] = {}
+
+    def hash(self, password: str) -> str:
+        if password not in self.hashes:
+            self.hashes[password] = self.hasher.hash(password)
+        return self.hashes[password]
+
+    def verify(self, password_hash: str, password: str) -> bool:
+        key = (password_hash, password)
+        if key not in self.checked:
+            try:
+                self.checked[key] = self.hasher.verify(password_hash, password)
+            except (VerificationError, InvalidHashError) as refused:
+                self.checked[key] = refused
+        answer = self.checked[key]
+        if isinstance(answer, BaseException):
+            raise type(answer)(*answer.args)
+        return answer
+
+    def check_needs_rehash(self, password_hash: str) -> bool:
+        return self.hasher.check_needs_rehash(password_hash)
+
+
 def start_with_empty_g(sender, **extra):
     for name in list(g):
         g.pop(name)
 
 
 @pytest.fixture
-def app(database_url, smtp_server, tmp_path):
+def app(request, database_url, smtp_server, tmp_path):
+    sqlite_file = Path(database_url.removeprefix("sqlite:///"))
+    if database_url.startswith("sqlite:///") and not sqlite_file.exists():
+        shutil.copyfile(request.getfixturevalue("sqlite_schema"), sqlite_file)
     app = create_app(
         {
             "TESTING": True,
