@@ -350,7 +350,8 @@ def test_the_series_form_shares_the_public_forms_limit(app, make_occurrences):
     from tests.test_rate_limits import limited_app, post_sign_up
 
     series, events = make_occurrences(2)
-    client = limited_app(app, RATELIMIT_PUBLIC_FORMS="2 per minute").test_client()
+    limited = limited_app(app, RATELIMIT_PUBLIC_FORMS="2 per minute")
+    client = limited.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     environ = {"REMOTE_ADDR": "192.0.2.10"}
     post_sign_up(client, events[0], "one@example.fi")
@@ -370,3 +371,5 @@ def test_the_series_form_shares_the_public_forms_limit(app, make_occurrences):
     assert refused.status_code == 429
     db.session.commit()  # a fresh look: the limited app wrote through its own session
     assert len(registrations_of()) == 1
+    with limited.app_context():  # its connections closed now, not by the garbage collector
+        db.engine.dispose()
