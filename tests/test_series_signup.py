@@ -121,7 +121,9 @@ def test_a_full_meeting_waits_and_an_earlier_registration_is_left_as_it_was(
 
     done = text_of(choose(client, series, [], all_meetings="y"))
     assert "you are on its waiting list" in done
-    assert "You were already registered for this meeting" in done
+    # Whoever typed the address is not told that it was registered already; the mail says.
+    assert "Check your email: we have sent you an email about this meeting." in done
+    assert "already registered" not in done
     assert "You are registered." in done
 
     made = {r.event_id: r for r in registrations_of()}
@@ -135,6 +137,22 @@ def test_a_full_meeting_waits_and_an_earlier_registration_is_left_as_it_was(
     assert "You are on the waiting list, number 1." in text
     assert "You were already registered for these" in text
     assert len(calendars_in(message)) == 1  # only the seat has a calendar entry
+
+
+def test_choosing_only_meetings_already_registered_for_mails_the_address_not_the_page(
+    client, app, make_occurrences, mailbox
+):
+    series, events = make_occurrences(capacities=[10, 10, 10])
+    choose(client, series, events[:2])
+    deliver_mail(app)
+    mailbox.clear()
+
+    done = text_of(choose(client, series, events[:2], name="Someone Else"))
+    assert done.count("Check your email: we have sent you an email about this meeting.") == 2
+    assert [r.name for r in registrations_of()] == ["Sara Löyttyjärvi"] * 2
+    deliver_mail(app)
+    [message] = mailbox.to(SARA)  # the address's owner learns of the attempt
+    assert "tried to sign up again with this email address" in Mailbox.text(message)
 
 
 def test_a_full_meeting_without_waiting_list_is_refused_and_the_others_go_through(

@@ -33,7 +33,14 @@ from app.models import (
     TokenPurpose,
 )
 from app.places.services import cancel_registration
-from app.signup.services import EventFull, SignupRefused, can_change, enrol, manage_token_expiry
+from app.signup.services import (
+    EventFull,
+    SignupRefused,
+    can_change,
+    enrol,
+    manage_token_expiry,
+    tell_already_registered,
+)
 
 BOOKING_MAIL = "series_booking"
 SLUG_MAX = Series.__table__.c.slug.type.length
@@ -144,6 +151,11 @@ def book_occurrences(
     outcomes.sort(key=lambda booked: chosen_order[booked.event_id])
     made = [booked for booked in outcomes if booked.outcome in _NEW]
     if not made:
+        # Nothing new: as on an event's own form, the address is told it is registered
+        # already, and the page only says to look at the email.
+        already = [booked for booked in outcomes if booked.outcome == Outcome.ALREADY]
+        if already:
+            tell_already_registered(db.session.get(Registration, already[0].registration_id))
         return BookingResult(None, outcomes)
     booking = _new_booking(series, made)
     _queue_booking_mail(booking, made, outcomes, email, locale)

@@ -215,10 +215,15 @@ def _new_registration_mail(event, registration_id, person, status) -> list[dict]
 
 
 def _already_registered(registration: Registration) -> SignupResult:
-    # One reminder per hour at most, so a form cannot be used to flood someone's inbox.
+    tell_already_registered(registration)
+    return SignupResult(registration.id, already_registered=True)
+
+
+def tell_already_registered(registration: Registration) -> None:
+    """Mail the address that it is registered already (the form's page does not say so to
+    whoever typed it). One an hour at most, so a form cannot flood someone's inbox."""
     hour = clock.now().strftime("%Y%m%d%H")
     queue_registration_email("already_registered", registration, key=hour)
-    return SignupResult(registration.id, already_registered=True)
 
 
 # Built once, on the tables rather than the models: on a sign-up, building a statement
