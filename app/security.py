@@ -2,7 +2,7 @@
 
 import re
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, abort, current_app, request
 
 
 def content_security_policy(frame_ancestors: str = "'none'") -> str:
@@ -88,6 +88,14 @@ def check_embed_origins(origins) -> None:
         )
 
 
+def refuse_nul_in_path() -> None:
+    """No address has a NUL in it (%00): refused before any view passes it to a query,
+    where PostgreSQL would fail on it ("text fields cannot contain NUL")."""
+    if "\x00" in request.path:
+        abort(404)
+
+
 def register(app: Flask) -> None:
     check_embed_origins(app.config["CALENDAR_EMBED_ORIGINS"])
+    app.before_request(refuse_nul_in_path)
     app.after_request(add_security_headers)

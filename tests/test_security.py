@@ -93,3 +93,17 @@ def test_every_page_behind_sign_in_is_never_cached(client, login, make_organiser
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
+
+
+@pytest.mark.both_databases
+def test_an_address_with_a_nul_in_it_is_not_found_rather_than_an_error(client):
+    """PostgreSQL refuses NUL in a query's text; no address reaches one with it."""
+    for path in (
+        "/events/a%00b",
+        "/events/a%00b/register",
+        "/events/a%00b.ics",
+        "/series/a%00b",
+        "/manage/a%00b",
+        "/invitation/a%00b",
+    ):
+        assert client.get(path).status_code == 404, path
