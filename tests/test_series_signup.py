@@ -337,9 +337,7 @@ def test_addresses_no_series_can_have_are_not_found(client):
         assert client.post(path, data={"meetings": ["1"]}).status_code in (400, 404)
 
 
-def test_a_series_of_drafts_is_not_found_until_a_meeting_is_published(
-    client, make_occurrences
-):
+def test_a_series_of_drafts_is_not_found_until_a_meeting_is_published(client, make_occurrences):
     """As a draft event's page: its title is not for anyone with the address to read."""
     from app.organiser.services import publish_event
 
