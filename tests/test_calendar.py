@@ -266,6 +266,18 @@ def test_an_unchanged_feed_is_not_sent_again(client, calendar_events):
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+def test_a_feed_named_in_the_visitors_language_is_kept_apart_per_language(client, calendar_events):
+    """Public and cacheable, and its X-WR-CALNAME is in the visitor's language: a shared
+    cache must not hand the Swedish name to everyone."""
+    names = {}
+    for language in ("fi", "sv", "en"):
+        response = client.get("/calendar.ics", headers={"Accept-Language": language})
+        assert "public" in response.headers["Cache-Control"]
+        assert "Accept-Language" in response.headers["Vary"]
+        names[language] = icalendar.Calendar.from_ical(response.data)["X-WR-CALNAME"]
+    assert len(set(names.values())) == 3
+
+
 def test_the_feed_takes_the_page_filters(client, calendar_events):
     entries = feed_entries(client.get("/calendar.ics?region=Lappi"))
     assert set(entries) == {"Peruttu tilaisuus", "Sote-ryhmän kuukausitapaaminen"}

@@ -173,7 +173,7 @@ def rich_event(make_event, team, **overrides):
     details["format"] = EventFormat(details["format"])
     event = make_event(team["owner"], starts_in=start - clock.now(), **details)
     event.starts_at, event.ends_at = start, start + timedelta(hours=2)
-    event.region = "Kanta-Hämeen hyvinvointialue"
+    event.region = "Kanta-Häme"  # a county of the event form's list
     add_co_organiser(event, team["co"].email)
     add_co_organiser(event, team["helper"].email, OrganiserRole.HELPER)
     db.session.commit()

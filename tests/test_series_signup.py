@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import (
     Answer,
     BookedRegistration,
+    EventStatus,
     OutboundEmail,
     Registration,
     RegistrationStatus,
@@ -334,6 +335,23 @@ def test_addresses_no_series_can_have_are_not_found(client):
     for path in ("/series/a%00b", "/series/" + "x" * 500, "/series/ei-ole"):
         assert client.get(path).status_code == 404
         assert client.post(path, data={"meetings": ["1"]}).status_code in (400, 404)
+
+
+def test_a_series_of_drafts_is_not_found_until_a_meeting_is_published(client, make_occurrences):
+    """As a draft event's page: its title is not for anyone with the address to read."""
+    from app.organiser.services import publish_event
+
+    series, events = make_occurrences(2)
+    for event in events:
+        event.status, event.published_at = EventStatus.DRAFT, None
+    db.session.commit()
+    for path in (f"/series/{series.slug}", f"/series/{series.slug}/registered"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "Järjestöjen sote-ryhmä" not in text_of(response)
+    publish_event(events[1])
+    db.session.commit()
+    assert client.get(f"/series/{series.slug}").status_code == 200
 
 
 def test_each_meeting_reminds_on_its_own_with_its_own_manage_link(

@@ -163,10 +163,10 @@ def event_ics(slug: str):
 
 
 def _calendar_response(period: Period, name: str) -> Response:
-    return _conditional(
-        Response(calendar_feed(period, name), content_type="text/calendar; charset=utf-8"),
-        period,
-    )
+    response = Response(calendar_feed(period, name), content_type="text/calendar; charset=utf-8")
+    # The calendar's name is in the visitor's language: a shared cache keeps one per language.
+    response.vary.add("Accept-Language")
+    return _conditional(response, period)
 
 
 @bp.get("/calendar.json")

@@ -68,11 +68,17 @@ class BookingResult:
 
 
 def public_series(slug: str) -> Series | None:
-    """The series at this address; none for one no series could have (too long, or with
-    a NUL, which PostgreSQL refuses in a query)."""
+    """The series at this address, once one of its meetings has been published (a series
+    of drafts is its organisers' alone, as a draft event is); none for an address no
+    series could have (too long, or with a NUL, which PostgreSQL refuses in a query)."""
     if len(slug) > SLUG_MAX or "\x00" in slug:
         return None
-    return db.session.scalar(sa.select(Series).where(Series.slug == slug))
+    published = (
+        sa.select(Event.id)
+        .where(Event.series_id == Series.id, Event.published_at.is_not(None))
+        .exists()
+    )
+    return db.session.scalar(sa.select(Series).where(Series.slug == slug, published))
 
 
 def upcoming_occurrences(series: Series, at: datetime) -> list[Event]:
