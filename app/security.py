@@ -31,7 +31,7 @@ _ORIGIN = re.compile(r"https?://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:\d{1,5})
 
 # Pages with personal data: never kept by a shared cache. So is every page with a token
 # in its address (manage links, invitations, password resets), whatever its endpoint.
-PRIVATE_ENDPOINTS = {"signup.done"}
+PRIVATE_ENDPOINTS = {"signup.done", "series_signup.done"}
 # Every page behind sign-in shows personal data: lists, nominees, a person's records;
 # one's own account too: the two-step key and recovery codes must not stay in a cache.
 PRIVATE_BLUEPRINTS = {

@@ -83,6 +83,7 @@ def test_two_of_three_meetings_one_email_with_a_calendar_each(
     )
     assert done.status_code == 200
     assert text_of(done).count("You are registered.") == 2
+    assert done.headers["Cache-Control"] == "no-store"  # the outcome is this person's
 
     made = registrations_of()
     assert [r.event_id for r in made] == [first.id, third.id]
