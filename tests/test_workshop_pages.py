@@ -293,7 +293,10 @@ def test_an_open_event_ignores_the_workshop_settings(client, login, owner):
     event = db.session.get(Event, event_id)
     assert event.participation == Participation.OPEN
     assert event.nominations_close_at is None and event.reply_by is None
-    assert event.themes == [] and event.nominees_per_organisation is None
+    # Themes are every event's (the public calendar filters by them); the rest is a
+    # workshop's only.
+    assert event.themes == ["Mielenterveys", "Ikäihmiset", "Lapset ja perheet"]
+    assert event.nominees_per_organisation is None
     assert event.invitation_reminder_days == 3
     overview = text_of(client.get(url(event)))
     assert "Nominations" not in overview and "Invitations" not in overview

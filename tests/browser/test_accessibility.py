@@ -1351,6 +1351,10 @@ def test_calendar_pages_have_no_axe_violations(page: Page, audit, language, orga
 
 
 NOT_PAGES = {
+    "calendar.feed": "the calendar's iCalendar feed; tests/test_calendar.py",
+    "calendar.series_feed": "a series' iCalendar feed; tests/test_calendar.py",
+    "calendar.event_ics": "one event's .ics file; tests/test_calendar.py",
+    "calendar.events_json": "the calendar's JSON feed; tests/test_calendar.py",
     "static": "CSS and other static files",
     "attendees.export_csv": "a CSV download of the attendees",
     "attendees.export_xlsx": "an Excel download of the attendees",
