@@ -48,10 +48,19 @@ def group_is_gone(group: int) -> bool:
     return False
 
 
+def as_a_terminal_starts_it() -> None:
+    """Signals as a new terminal gives them: none blocked, none ignored. A test process
+    may have inherited or set otherwise (an xdist worker late in a run left `make run`'s
+    processes deaf to Ctrl+C and to the trap's kill)."""
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def left_in(group: int) -> str:
     """The processes of the group still there, as ps shows them: which one did not stop."""
     shown = subprocess.run(
-        ["ps", "-o", "pid,stat,etime,args", "-g", str(group)],  # noqa: S607
+        ["ps", "-ww", "-o", "pid,ppid,stat,etime,ignored,blocked,caught,args", "-g", str(group)],  # noqa: S607
         capture_output=True,
         text=True,
         check=False,
@@ -124,6 +133,7 @@ def test_make_run_in_a_fresh_clone_serves_a_sign_up_and_stops_on_ctrl_c(clone):
             stdout=output,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group, as a terminal gives it
+            preexec_fn=as_a_terminal_starts_it,  # noqa: PLW1509 - before any thread of its own
         )
         group = make.pid
         try:
