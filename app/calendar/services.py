@@ -21,6 +21,12 @@ FEED_AHEAD = timedelta(days=365)
 # Whole country or online (stored as ""), as the region filter names it.
 NATIONAL = "national"
 
+# Public: published, or cancelled after it was published; drafts never.
+_PUBLIC = (
+    Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+    Event.published_at.is_not(None),
+)
+
 # What the calendar pages show: never the join link, the organisers or the description.
 LISTED_COLUMNS = (
     Event.id,
@@ -108,10 +114,9 @@ def public_events(
         sa.select(Event)
         .options(load_only(*columns, raiseload=True))
         .where(
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
+            *_PUBLIC,
             Event.starts_at >= starts_from,
             Event.starts_at < starts_before,
-            Event.published_at.is_not(None),
             *filters.where(),
         )
         .order_by(Event.starts_at, Event.id)
@@ -159,10 +164,6 @@ def feed_window(at: datetime) -> tuple[datetime, datetime]:
     return at - FEED_PAST, at + FEED_AHEAD
 
 
-def series_by_slug(slug: str) -> Series | None:
-    return db.session.scalar(sa.select(Series).where(Series.slug == slug))
-
-
 def series_events(series: Series, at: datetime) -> Period:
     """A series' public occurrences from the feed's start on (a series spans a year at most)."""
     start, _ = feed_window(at)
@@ -171,8 +172,7 @@ def series_events(series: Series, at: datetime) -> Period:
         .options(load_only(*FEED_COLUMNS, raiseload=True))
         .where(
             Event.series_id == series.id,
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-            Event.published_at.is_not(None),
+            *_PUBLIC,
             Event.starts_at >= start,
         )
         .order_by(Event.starts_at, Event.id)
@@ -188,7 +188,6 @@ def public_event_by_slug(slug: str) -> Event | None:
         .options(load_only(*FEED_COLUMNS, raiseload=True))
         .where(
             Event.slug == slug,
-            Event.status.in_([EventStatus.PUBLISHED, EventStatus.CANCELLED]),
-            Event.published_at.is_not(None),
+            *_PUBLIC,
         )
     )

@@ -18,11 +18,12 @@ from app.calendar.services import (
     month_bounds,
     public_event_by_slug,
     public_events,
-    series_by_slug,
     series_events,
     year_bounds,
 )
+from app.downloads import attachment
 from app.navigation import public_url
+from app.series.signup_services import public_series
 
 bp = Blueprint("calendar", __name__)
 
@@ -141,12 +142,10 @@ def feed():
 
 @bp.get("/calendar/series/<slug>.ics")
 def series_feed(slug: str):
-    series = series_by_slug(slug)
+    series = public_series(slug)  # a series of drafts is its organisers' alone
     if series is None:
         abort(404)
     period = series_events(series, clock.now())
-    if not period.events:
-        abort(404)  # a series not yet public: its name is not for anyone to read
     return _calendar_response(period, series.title)
 
 
@@ -158,7 +157,7 @@ def event_ics(slug: str):
         abort(404)
     period = Period([event], {}, [])
     response = _calendar_response(period, event.title)
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    response.headers["Content-Disposition"] = attachment(f"{event.slug}.ics")
     return response
 
 

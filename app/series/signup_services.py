@@ -43,7 +43,6 @@ from app.signup.services import (
 )
 
 BOOKING_MAIL = "series_booking"
-SLUG_MAX = Series.__table__.c.slug.type.length
 
 
 class Outcome(enum.StrEnum):
@@ -69,10 +68,8 @@ class BookingResult:
 
 def public_series(slug: str) -> Series | None:
     """The series at this address, once one of its meetings has been published (a series
-    of drafts is its organisers' alone, as a draft event is); none for an address no
-    series could have (too long, or with a NUL, which PostgreSQL refuses in a query)."""
-    if len(slug) > SLUG_MAX or "\x00" in slug:
-        return None
+    of drafts is its organisers' alone, as a draft event is). The page, its sign-up and its
+    calendar feed all ask this. (An address with a NUL never gets here: app.security.)"""
     published = (
         sa.select(Event.id)
         .where(Event.series_id == Series.id, Event.published_at.is_not(None))
