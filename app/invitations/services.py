@@ -97,14 +97,16 @@ def plan_invitations(
     *,
     send_at: datetime | None,
     locale: str | None = None,
+    invited: set[str] | None = None,
 ) -> list[Invitation]:
     """One invitation per person not yet invited, sent at `send_at` (or the event's set
     time, or now), with a reminder before the reply-by date to those who have not replied.
     A nominee's mail is in their nominator's language; others' in their own when the list
-    gave one, else in `locale`, else the event's."""
+    gave one, else in `locale`, else the event's. invited: invited_addresses(event), when
+    the caller has read it already."""
     when = send_at or event.invitations_send_at or clock.now()
     when = max(when, clock.now())
-    invited = _invited_addresses(event)
+    invited = set(invited_addresses(event) if invited is None else invited)
     planned = []
     for person, candidate in invitees:
         address = normalise_email(person.email)
@@ -131,7 +133,7 @@ def plan_invitations(
     return planned
 
 
-def _invited_addresses(event: Event) -> set[str]:
+def invited_addresses(event: Event) -> set[str]:
     return set(
         db.session.scalars(
             sa.select(Invitation.email_normalised).where(Invitation.event_id == event.id)
@@ -219,10 +221,19 @@ def invite_selected(event: Event, *, send_at: datetime | None) -> list[Invitatio
 
 
 def invite_list(
-    event: Event, invitees: list[Invitee], *, send_at: datetime | None, locale: str | None = None
+    event: Event,
+    invitees: list[Invitee],
+    *,
+    send_at: datetime | None,
+    locale: str | None = None,
+    invited: set[str] | None = None,
 ):
     return plan_invitations(
-        event, [(person, None) for person in invitees], send_at=send_at, locale=locale
+        event,
+        [(person, None) for person in invitees],
+        send_at=send_at,
+        locale=locale,
+        invited=invited,
     )
 
 

@@ -7,13 +7,12 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from app.extensions import db
-from app.invitations.services import Invitee, invite_list
+from app.invitations.services import Invitee, invite_list, invited_addresses
 from app.models import (
     ContactList,
     Event,
     EventOrganiser,
     EventStatus,
-    Invitation,
     ListMember,
     Organiser,
     OrganiserRole,
@@ -120,8 +119,9 @@ def invite_contact_list(
     result = ListInvited(left=len(members) - len(staying), events=events)
     for event in events:
         send_at = now if days_before is None else max(now, event.starts_at - timedelta(days_before))
-        people = _to_invite(event, staying, result)
-        planned = invite_list(event, people, send_at=send_at)
+        invited = invited_addresses(event)
+        people = _to_invite(event, staying, invited, result)
+        planned = invite_list(event, people, send_at=send_at, invited=invited)
         result.invited += len(planned)
         result.meetings += 1
         if planned and (result.first_send_at is None or send_at < result.first_send_at):
@@ -130,12 +130,9 @@ def invite_contact_list(
     return result
 
 
-def _to_invite(event: Event, members: list[ListMember], result: ListInvited) -> list[Invitee]:
-    invited = set(
-        db.session.scalars(
-            sa.select(Invitation.email_normalised).where(Invitation.event_id == event.id)
-        )
-    )
+def _to_invite(
+    event: Event, members: list[ListMember], invited: set[str], result: ListInvited
+) -> list[Invitee]:
     registered = set(
         db.session.scalars(
             sa.select(Registration.email_normalised).where(
