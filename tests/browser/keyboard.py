@@ -63,7 +63,10 @@ def assert_focus_visible(stop: dict) -> None:
 
 
 def tab(page: Page) -> dict:
-    """Press Tab once; the element that then has focus, checked for a visible focus style."""
+    """Press Tab once; the element that then has focus, checked for a visible focus style.
+    After a page's load event only: before it, the stylesheet with the focus styles may not
+    have arrived (CI once found the skip link "without outline" on a page just opened)."""
+    page.wait_for_load_state()
     page.keyboard.press("Tab")
     stop = focused(page)
     assert_focus_visible(stop)
