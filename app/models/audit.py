@@ -52,6 +52,11 @@ class AuditAction(enum.StrEnum):
     CHANGED_NOTE = "changed_note"
     # An organiser opened a contact list's members (app/lists); the detail names the list.
     VIEWED_LIST_MEMBERS = "viewed_list_members"
+    # Ways to take part (app.places): an organiser's decisions on who has a place.
+    APPROVED_REGISTRATION = "approved_signup"
+    DECLINED_REGISTRATION = "declined_signup"
+    REORDERED_WAITING_LIST = "reordered_waiting"
+    CHANGED_MODE = "changed_mode"
 
 
 class AuditEntry(db.Model):

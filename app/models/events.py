@@ -13,6 +13,7 @@ from app.models.types import (
     AccountRole,
     EventFormat,
     EventStatus,
+    GroupRule,
     OrganiserRole,
     Participation,
     QuestionKind,
@@ -116,6 +117,12 @@ class Event(EventRules, db.Model):
         sa.CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         sa.CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity_positive"),
         sa.CheckConstraint("confirmed_count >= 0", name="confirmed_not_negative"),
+        sa.CheckConstraint(
+            "online_capacity IS NULL OR online_capacity > 0", name="online_capacity_positive"
+        ),
+        sa.CheckConstraint("online_confirmed_count >= 0", name="online_confirmed_not_negative"),
+        sa.CheckConstraint("group_size_max >= 1", name="group_size_max_positive"),
+        sa.CheckConstraint("offer_hours IS NULL OR offer_hours > 0", name="offer_hours_positive"),
         sa.Index("ix_event_status_starts_at", "status", "starts_at"),
     )
 
@@ -132,8 +139,24 @@ class Event(EventRules, db.Model):
     join_link: Mapped[str] = mapped_column(sa.String(500), default="")
     capacity: Mapped[int | None]
     waiting_list: Mapped[bool] = mapped_column(default=True)
-    # Kept in step by one conditional UPDATE, so capacity holds under concurrency.
+    # Kept in step by one conditional UPDATE, so capacity holds under concurrency. In a
+    # hybrid event these two are the in-person places; the online ones are below.
     confirmed_count: Mapped[int] = mapped_column(default=0)
+    # A hybrid event's online places (app.places): None is no limit (the usual case).
+    online_capacity: Mapped[int | None]
+    online_confirmed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Groups: one contact person signs up themselves and others, up to this many people in
+    # all; 1 is no groups. group_rule: what happens when a group does not fit.
+    group_size_max: Mapped[int] = mapped_column(default=1, server_default="1")
+    group_rule: Mapped[GroupRule] = mapped_column(
+        _enum(GroupRule, "group_rule"), default=GroupRule.TOGETHER, server_default="together"
+    )
+    # Sign-ups wait for an organiser's approval (status pending); a place is taken only
+    # when approved.
+    requires_approval: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # A freed place is offered to the first person waiting, to accept within this many
+    # hours (shorter when the event is near); None: given to them at once, as before.
+    offer_hours: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     contact_email: Mapped[str] = mapped_column(sa.String(254), default="")
@@ -213,6 +236,12 @@ class Question(db.Model):
     required: Mapped[bool] = mapped_column(default=False)
     # Diets and accessibility needs can be health data (GDPR art. 9).
     sensitive: Mapped[bool] = mapped_column(default=False)
+    # Shown only when an earlier single- or multiple-choice question of the same event has
+    # one of these answers (values of its `options`); an answer given otherwise is not kept.
+    shown_if_question_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("question.id", ondelete="SET NULL")
+    )
+    shown_if_options: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     # {"sv": {"label": ..., "hint": ..., "options": [...]}}; options in the same order as
     # `options`, which stay the stored answer values whatever language was shown.
     translations: Mapped[dict] = mapped_column(sa.JSON, default=dict)

@@ -9,7 +9,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app import clock
 from app.extensions import db
 from app.models.events import Event, Question
-from app.models.types import RegistrationSource, RegistrationStatus, UTCDateTime, _enum
+from app.models.types import (
+    ParticipationMode,
+    RegistrationSource,
+    RegistrationStatus,
+    UTCDateTime,
+    _enum,
+)
 
 # The registrations that count: one per person and event (the unique index below).
 LIVE = "status != 'cancelled'"
@@ -64,6 +70,26 @@ class Registration(db.Model):
     note: Mapped[str] = mapped_column(sa.String(NOTE_MAX), default="", server_default="")
     # Raised whenever the person's calendar entry changes (calendar SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
+    # A hybrid event: the place the person has or waits for (in person or online); None
+    # at an event of one format. waiting_for: the other mode's place the person waits for
+    # while keeping this one (online now, in person when a seat frees).
+    mode: Mapped[ParticipationMode | None] = mapped_column(
+        _enum(ParticipationMode, "participation_mode")
+    )
+    waiting_for: Mapped[ParticipationMode | None] = mapped_column(
+        _enum(ParticipationMode, "waiting_for_mode")
+    )
+    # A group's members point to the contact person who signed them up (whose own row has
+    # None); the contact person manages them all.
+    group_lead_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
+    # The waiting list's order where an organiser changed it by hand; else the id's.
+    # Reordering gives the people waiting the same keys they had, in the new order, so
+    # that those who join later still come after them.
+    queue_order: Mapped[int | None]
+    # A timed offer (status offered): the place is held until then.
+    offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     event: Mapped[Event] = relationship()
     answers: Mapped[list["Answer"]] = relationship(

@@ -92,6 +92,28 @@ class RegistrationStatus(enum.StrEnum):
     CONFIRMED = "confirmed"
     WAITING = "waiting"
     CANCELLED = "cancelled"
+    # An event that requires approval: asked for, not yet decided; holds no place.
+    PENDING = "pending"
+    # Not approved by the organisers (and told so); holds no place.
+    DECLINED = "declined"
+    # A timed offer from the waiting list: a place held for the person, counted as taken,
+    # until Registration.offer_expires_at; accepted, it is confirmed.
+    OFFERED = "offered"
+
+
+class ParticipationMode(enum.StrEnum):
+    """How a person takes part in a hybrid event: each mode has its own places."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+
+
+class GroupRule(enum.StrEnum):
+    """What happens to a group that does not fit in the places left, decided per event and
+    written on its form."""
+
+    TOGETHER = "together"  # the whole group goes to the waiting list together
+    SPLIT = "split"  # as many as fit are confirmed, the rest wait
 
 
 class RegistrationSource(enum.StrEnum):
