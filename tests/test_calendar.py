@@ -419,3 +419,29 @@ def test_a_calendar_page_is_one_query_and_one_for_the_series_titles(client, cale
     assert len(statements) == 2, statements
     assert "FROM event" in statements[0] and "FROM series" in statements[1]
     assert "join_link" not in statements[0] and "description" not in statements[0]
+
+
+def front_page_titles(page) -> list[str]:
+    return re.findall(r'<h2><a href="/events/[^"]+">(?:<span lang="fi">)?([^<]+)', page.text)
+
+
+def test_the_front_page_lists_the_soonest_events_and_leads_to_the_calendar_for_the_rest(
+    client, make_event, make_organiser
+):
+    owner = make_organiser()
+    events = [
+        make_event(owner, title=f"Tapaaminen {day:02d}", starts_in=timedelta(days=day))
+        for day in range(1, 32)
+    ]
+    make_event(owner, title="Luonnos", starts_in=timedelta(hours=1), published=False)
+
+    page = client.get("/")
+    assert front_page_titles(page) == [f"Tapaaminen {day:02d}" for day in range(1, 31)]
+    link = re.search(r'<a href="([^"]+)">All upcoming events in the calendar</a>', page.text)
+    assert link and link.group(1) == "/calendar"
+
+    cancel_event(events[-1])
+    db.session.commit()
+    page = client.get("/")
+    assert len(front_page_titles(page)) == 30
+    assert "All upcoming events in the calendar" not in page.text
