@@ -467,3 +467,17 @@ def test_posts_to_leave_links_count_against_the_public_forms_limit(app, owner, m
     assert refused.status_code == 429
     db.session.expire_all()
     assert members_of(contact_list)[0].left_at is None
+
+
+def test_the_invite_page_plans_invitations_two_weeks_before_each_meeting_by_default(
+    client, login, owner, make_event
+):
+    make_event(owner)
+    contact_list = make_list(owner, ("Aino Aalto", "aino@example.fi"))
+    login(owner)
+
+    page = client.get(f"/organiser/lists/{contact_list.id}/invite").text
+
+    assert re.search(r'<input[^>]*value="before"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*value="now"[^>]*checked', page)
+    assert re.search(r'<input[^>]*id="days_before"[^>]*value="14"', page)
