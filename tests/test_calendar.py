@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 
 from app import clock, create_app
 from app.extensions import db
-from app.models import EventFormat, Series
+from app.models import Event, EventFormat, Registration, Series
 from app.organiser.services import EventDetails, cancel_event, update_event
-from tests.conftest import text_of
+from app.places.services import cancel_registration
+from tests.conftest import sign_up, text_of
 
 pytestmark = pytest.mark.both_databases
 
@@ -259,6 +261,21 @@ def test_an_unchanged_feed_is_not_sent_again(client, calendar_events):
 
     again = client.get("/calendar.ics", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
+
+    # People signing up and cancelling change no one's calendar entry: the feed stays the
+    # same bytes, and subscribed calendars are not sent it again.
+    event = calendar_events["published"]
+    clock.travel(clock.now() + timedelta(minutes=5))
+    sign_up(client, event, email="aino@example.fi")
+    sign_up(client, event, email="bertil@example.fi")
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.email == "aino@example.fi")
+    )
+    cancel_registration(registration)
+    db.session.commit()
+    assert db.session.get(Event, event.id).confirmed_count == 1
+    after_sign_ups = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert after_sign_ups.status_code == 304
 
     calendar_events["published"].title = "Sote-kahvit, uusi nimi"
     db.session.commit()
