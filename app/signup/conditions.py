@@ -35,7 +35,7 @@ def conditions_of(questions: Sequence[Question]) -> dict[int, Condition]:
     found = {}
     for question in questions:
         parent = earlier.get(question.shown_if_question_id)
-        if parent is not None and question.shown_if_options:
+        if parent is not None and question.shown_if_options and answer_values(parent):
             found[question.id] = Condition(parent.id, frozenset(question.shown_if_options))
         earlier[question.id] = question
     return found
