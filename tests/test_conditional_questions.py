@@ -234,6 +234,37 @@ def test_a_series_sign_up_stores_no_answer_that_does_not_apply_on_any_meeting(
         assert {answer.value for answer in person.answers} == {False, ""}
 
 
+def test_accepting_an_invitation_stores_no_answer_that_does_not_apply(
+    app, client, make_event, mailbox
+):
+    from app.invitations import services as invitations
+    from app.models import Participation
+    from tests.conftest import deliver_mail, link_in
+
+    workshop = make_event(
+        capacity=5,
+        participation=Participation.INVITATION,
+        nominations_close_at=clock.now() + timedelta(days=5),
+        starts_in=timedelta(days=30),
+        questions=[DIET, WHICH],
+    )
+    invitee = invitations.Invitee("Aino", "aino@example.fi")
+    invitations.invite_list(workshop, [invitee], send_at=clock.now())
+    db.session.commit()
+    deliver_mail(app)
+    accept = link_in(mailbox.to("aino@example.fi")[0], "/invitations/")
+    form = client.get(accept)
+    assert condition_hint(form.get_data(as_text=True), field(workshop, 1)) == (
+        "Answer only if you answered “Yes” to “Erityisruokavalio?”."
+    )
+    typed = {"name": "Aino", "consent": "y", field(workshop, 0): "no", field(workshop, 1): "x"}
+    submit(client, accept, typed, follow_redirects=True)
+    assert answers_of(workshop, "aino@example.fi") == {
+        "Erityisruokavalio?": False,
+        "Mikä ruokavalio?": "",
+    }
+
+
 # --- the question editor ------------------------------------------------------------------
 
 
