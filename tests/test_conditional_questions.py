@@ -318,6 +318,7 @@ def test_the_editor_offers_the_answers_of_earlier_questions_and_saves_the_condit
             {"questions-1-shown_if": "1:yes", "questions-0-kind": "short_text"},
             "Question 1 has no answers to choose from",
         ),
+        ({"questions-1-shown_if": ["1:yes"] * 1001}, "Choose from the answers listed"),
     ],
 )
 def test_a_condition_that_does_not_fit_is_refused_at_its_field_and_nothing_saved(
