@@ -17,8 +17,9 @@ from app.forms import (
     RadiosField,
     StoredLength,
 )
-from app.models import Event, Question, QuestionKind
+from app.models import Event, EventFormat, Question, QuestionKind
 from app.pagecache import PageCache
+from app.signup.mode_form import mode_field
 from app.text import normalise_email
 
 SHORT_TEXT_MAX = 500
@@ -125,6 +126,12 @@ class SignupForm(AnswersForm):
     name = person_name_field()
     email = person_email_field()
     organisation = organisation_field()
+
+
+class HybridSignupForm(SignupForm):
+    """A hybrid event's: the person chooses in person or online (app.signup.mode_form)."""
+
+    mode = mode_field()
 
 
 def _answered(value: Any) -> bool:
@@ -292,9 +299,8 @@ def _questions_of(event: Event | EventRow) -> list[Question]:
 def signup_form_for(
     event: Event | EventRow, question_rows: tuple | None = None, **kwargs
 ) -> SignupForm:
-    return with_questions(SignupForm, event, question_rows=question_rows, consent=consent_field)(
-        **kwargs
-    )
+    base = HybridSignupForm if event.format == EventFormat.HYBRID else SignupForm
+    return with_questions(base, event, question_rows=question_rows, consent=consent_field)(**kwargs)
 
 
 def details_form_for(event: Event, **kwargs) -> DetailsForm:

@@ -1,0 +1,183 @@
+"""A hybrid event's two kinds of place: in person (the event's capacity and confirmed_count)
+and online (online_capacity and online_confirmed_count), each with its own waiting list.
+
+An online seat is taken by the same atomic conditional UPDATE as an in-person one
+(app.places.services.TAKE_SEAT), on its own pair of columns. Those waiting for a mode are
+the people on its waiting list and the people who hold the other mode's place while they
+wait (Registration.waiting_for), first come first served by their queue key."""
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import Event, EventFormat, ParticipationMode, Registration, RegistrationStatus
+
+IN_PERSON = ParticipationMode.IN_PERSON
+ONLINE = ParticipationMode.ONLINE
+
+ONLINE_SEAT_FREE = "online_capacity IS NULL OR online_confirmed_count < online_capacity"
+_EVENTS = Event.__table__
+TAKE_ONLINE_SEAT = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({ONLINE_SEAT_FREE})"))
+    .values(online_confirmed_count=_EVENTS.c.online_confirmed_count + 1)
+)
+_RELEASE_ONLINE_SEAT = (
+    sa.update(_EVENTS)
+    .where(_EVENTS.c.id == sa.bindparam("event_id"))
+    .values(online_confirmed_count=_EVENTS.c.online_confirmed_count - 1)
+)
+
+
+def is_hybrid(event) -> bool:
+    return event.format == EventFormat.HYBRID
+
+
+def mode_of(registration: Registration) -> ParticipationMode:
+    """The mode of a person's place; at a hybrid event, a registration made before the
+    event became hybrid counts as in person, where its seat was counted."""
+    return registration.mode or IN_PERSON
+
+
+def other(mode: ParticipationMode) -> ParticipationMode:
+    return ONLINE if mode == IN_PERSON else IN_PERSON
+
+
+def take_online_seat(event: Event) -> bool:
+    result = db.session.execute(TAKE_ONLINE_SEAT, {"event_id": event.id})
+    db.session.expire(event, ["online_confirmed_count"])
+    return result.rowcount == 1
+
+
+def release_online_seat(event: Event) -> None:
+    db.session.execute(_RELEASE_ONLINE_SEAT, {"event_id": event.id})
+    db.session.expire(event, ["online_confirmed_count"])
+
+
+def online_seats_left(event) -> int | None:
+    if event.online_capacity is None:
+        return None
+    return max(event.online_capacity - event.online_confirmed_count, 0)
+
+
+def seats_left_in(event, mode: ParticipationMode) -> int | None:
+    """None: no limit."""
+    return online_seats_left(event) if mode == ONLINE else event.seats_left
+
+
+# Waiting for a mode: on its waiting list, or holding the other mode's place meanwhile.
+def _waiting_for(mode: ParticipationMode):
+    in_mode = Registration.mode == mode
+    if mode == IN_PERSON:
+        in_mode = sa.or_(in_mode, Registration.mode.is_(None))
+    return sa.or_(
+        sa.and_(Registration.status == RegistrationStatus.WAITING, in_mode),
+        sa.and_(
+            Registration.status == RegistrationStatus.CONFIRMED,
+            Registration.waiting_for == mode,
+        ),
+    )
+
+
+QUEUE_KEY = sa.func.coalesce(Registration.queue_order, Registration.id)
+
+
+def first_waiting_for(event: Event, mode: ParticipationMode) -> Registration | None:
+    """FOR UPDATE without SKIP LOCKED, as app.places.services._first_waiting: the place
+    goes to the first in line even when that person is saving their answers."""
+    return db.session.scalar(
+        sa.select(Registration)
+        .where(Registration.event_id == event.id, _waiting_for(mode))
+        .order_by(QUEUE_KEY, Registration.id)
+        .limit(1)
+        .with_for_update(key_share=True)
+    )
+
+
+def waited_mode(registration: Registration) -> ParticipationMode | None:
+    """The mode the person waits for, if any."""
+    if registration.status == RegistrationStatus.WAITING:
+        return mode_of(registration)
+    if registration.status == RegistrationStatus.CONFIRMED:
+        return registration.waiting_for
+    return None
+
+
+def position_in_mode(registration: Registration) -> int | None:
+    """1 for the first waiting for the mode the person waits for; None when not waiting."""
+    mode = waited_mode(registration)
+    if mode is None:
+        return None
+    mine = (registration.queue_order or registration.id, registration.id)
+    ahead = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            _waiting_for(mode),
+            sa.tuple_(QUEUE_KEY, Registration.id) < sa.tuple_(*mine),
+        )
+    )
+    return ahead + 1
+
+
+def last_in_queue_key() -> int:
+    """A queue key after everyone waiting now: a person who starts waiting while keeping
+    a place queues after those already waiting, though their registration is older. A
+    registration made later has a larger id, so it comes after this key (or, equal, after
+    by its id)."""
+    ids = db.session.scalar(sa.select(sa.func.max(Registration.id))) or 0
+    orders = db.session.scalar(sa.select(sa.func.max(Registration.queue_order))) or 0
+    return max(ids, orders) + 1
+
+
+def gets_join_link(registration: Registration) -> bool:
+    """The join link is for online participants: at a hybrid event only those with an
+    online place; at an event of one format, everyone (app.places.services.has_a_place
+    decides whether they have a place at all)."""
+    if not is_hybrid(registration.event):
+        return True
+    return mode_of(registration) == ONLINE
+
+
+def shows_venue(registration: Registration | None, event) -> bool:
+    """The venue and address: for everyone at an in-person event, and at a hybrid event for
+    those taking part in person (and for mail about no one in particular)."""
+    if event.format == EventFormat.ONLINE:
+        return False
+    if registration is None or not is_hybrid(event):
+        return True
+    return mode_of(registration) == IN_PERSON
+
+
+# The mail that tells a person their mode changed, or that they wait for the other one.
+MODE_CHANGED = "mode_changed"
+
+
+def shown_in_mail(registration: Registration | None, event, has_place: bool) -> dict:
+    """What a message about a person's place shows of the ways to take part: the venue
+    (venue_shown), the online part (online_shown), the join link (join_link_shown: only
+    with an online place), and at a hybrid event their mode (taking_part)."""
+    if event is None:
+        return {}
+    online = event.format != EventFormat.IN_PERSON and (
+        registration is None or not is_hybrid(event) or mode_of(registration) == ONLINE
+    )
+    return {
+        "venue_shown": shows_venue(registration, event),
+        "online_shown": online,
+        "join_link_shown": bool(online and has_place and event.join_link),
+        "taking_part": mode_of(registration).value
+        if registration is not None and is_hybrid(event)
+        else None,
+    }
+
+
+# The reminder an hour before, with the link to join: at a hybrid event for those online.
+LINK_REMINDER_MINUTES = 60
+
+
+def reminded_in_mode(registration: Registration | None, minutes: int | None) -> bool:
+    """Whether a reminder is for the person: at a hybrid event, the one an hour before
+    (whose point is the join link) only for those online, decided when it is due, so a
+    change of mode needs no new plan."""
+    if registration is None or minutes != LINK_REMINDER_MINUTES:
+        return True
+    return not is_hybrid(registration.event) or mode_of(registration) == ONLINE
