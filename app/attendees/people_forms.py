@@ -17,13 +17,14 @@ from app.forms import (
     RadiosField,
     StoredLength,
 )
-from app.models import NOTE_MAX, Event, QuestionKind
+from app.models import NOTE_MAX, Event, EventFormat, QuestionKind
 from app.signup.forms import (
     AnswersForm,
     organisation_field,
     stored_details_as_form_data,
     with_questions,
 )
+from app.signup.mode_form import chosen_mode, organiser_mode_field
 from app.text import normalise_email
 
 NAME_TOO_LONG = _l("Name must be 200 characters or fewer")
@@ -89,6 +90,7 @@ class PersonForm(AnswersForm):
             "locale": self.locale.data,
             "answers": self.answers(),
             "sensitive_consent": self.gave_sensitive_answers(),
+            "mode": chosen_mode(self),
         }
 
 
@@ -151,7 +153,9 @@ def _fields_after(event: Event | EventRow, **more) -> dict:
 
 
 def add_person_form_for(event: Event, **kwargs) -> PersonForm:
-    after = _fields_after(event, note=note_field, send_mail=send_confirmation_field)
+    # A hybrid event's: in person or online (app.signup.mode_form).
+    modes = {"mode": organiser_mode_field} if event.format == EventFormat.HYBRID else {}
+    after = _fields_after(event, **modes, note=note_field, send_mail=send_confirmation_field)
     return with_questions(PersonForm, event, **after)(**kwargs)
 
 

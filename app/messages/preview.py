@@ -19,6 +19,7 @@ from app.models import (
     Event,
     MessageBatch,
     Organiser,
+    ParticipationMode,
     Registration,
 )
 from app.models.content import Shown
@@ -41,16 +42,18 @@ class Recipients:
         return self.count - len(self.first)
 
 
-def recipients_preview(event: Event, audience: Audience, *, shown: int = 5) -> Recipients:
+def recipients_preview(
+    event: Event, audience: Audience, *, shown: int = 5, mode: ParticipationMode | None = None
+) -> Recipients:
     counted = dict(
         db.session.execute(
             sa.select(Registration.locale, sa.func.count())
-            .where(*recipients_filter(event, audience))
+            .where(*recipients_filter(event, audience, mode))
             .group_by(Registration.locale)
         ).all()
     )
     first = db.session.scalars(
-        recipients_query(event, audience).order_by(*BY_NAME).limit(shown)
+        recipients_query(event, audience, mode).order_by(*BY_NAME).limit(shown)
     ).all()
     by_language = {
         choice.value: counted[choice.value]
@@ -60,10 +63,12 @@ def recipients_preview(event: Event, audience: Audience, *, shown: int = 5) -> R
     return Recipients(count=sum(counted.values()), first=list(first), by_language=by_language)
 
 
-def sample_recipient(event: Event, audience: Audience, locale: str) -> Registration | None:
+def sample_recipient(
+    event: Event, audience: Audience, locale: str, mode: ParticipationMode | None = None
+) -> Registration | None:
     """The first by name of those who get the email in `locale`."""
     return db.session.scalars(
-        recipients_query(event, audience)
+        recipients_query(event, audience, mode)
         .where(Registration.locale == locale)
         .order_by(*BY_NAME)
         .limit(1)

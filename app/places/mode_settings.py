@@ -45,17 +45,21 @@ class HybridSettings:
     )
 
     def __init_subclass__(cls, **kwargs):
-        # Fields are ordered as made (the page's and the error summary's order): this one
-        # was made before the form's own, and is shown right after its number of places.
         super().__init_subclass__(**kwargs)
-        capacity = getattr(cls, "capacity", None)
-        if capacity is not None:
-            cls.online_capacity.creation_counter = capacity.creation_counter + 0.5
+        shown_after(cls, "online_capacity", "capacity")
 
     def hybrid_details(self) -> dict:
         if self.format.data != EventFormat.HYBRID:
             return {"online_capacity": None}  # one format: no online places of their own
         return {"online_capacity": self.online_capacity.data}
+
+
+def shown_after(form_class, name: str, after: str) -> None:
+    """Fields are ordered as they were made (the page's and the error summary's order): a
+    mixin's field, made before the form's own, is put right after the one it follows."""
+    previous = getattr(form_class, after, None)
+    if previous is not None:
+        getattr(form_class, name).creation_counter = previous.creation_counter + 0.5
 
 
 def hybrid_form_data(event) -> dict:

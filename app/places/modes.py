@@ -7,6 +7,7 @@ the people on its waiting list and the people who hold the other mode's place wh
 wait (Registration.waiting_for), first come first served by their queue key."""
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Event, EventFormat, ParticipationMode, Registration, RegistrationStatus
@@ -66,11 +67,8 @@ def seats_left_in(event, mode: ParticipationMode) -> int | None:
 
 # Waiting for a mode: on its waiting list, or holding the other mode's place meanwhile.
 def _waiting_for(mode: ParticipationMode):
-    in_mode = Registration.mode == mode
-    if mode == IN_PERSON:
-        in_mode = sa.or_(in_mode, Registration.mode.is_(None))
     return sa.or_(
-        sa.and_(Registration.status == RegistrationStatus.WAITING, in_mode),
+        sa.and_(Registration.status == RegistrationStatus.WAITING, in_mode(mode)),
         sa.and_(
             Registration.status == RegistrationStatus.CONFIRMED,
             Registration.waiting_for == mode,
@@ -181,3 +179,52 @@ def reminded_in_mode(registration: Registration | None, minutes: int | None) -> 
     if registration is None or minutes != LINK_REMINDER_MINUTES:
         return True
     return not is_hybrid(registration.event) or mode_of(registration) == ONLINE
+
+
+def taking_part_words() -> dict[tuple[str | None, str | None], str]:
+    """(mode, waiting_for) as stored, to the words for it in the current language: how a
+    person takes part, for lists and downloads. Looked up once, not once per row."""
+    in_person, online = _("In person"), _("Online")
+    waiting_in_person = _("Online, waiting for a place in person")
+    waiting_online = _("In person, waiting for an online place")
+    return {
+        (None, None): in_person,
+        (IN_PERSON.value, None): in_person,
+        (ONLINE.value, None): online,
+        (ONLINE.value, IN_PERSON.value): waiting_in_person,
+        (IN_PERSON.value, ONLINE.value): waiting_online,
+        (None, ONLINE.value): waiting_online,
+    }
+
+
+def taking_part(registration: Registration) -> str:
+    """How one person takes part, in words (taking_part_words)."""
+    mode = registration.mode.value if registration.mode else None
+    waiting_for = registration.waiting_for.value if registration.waiting_for else None
+    return taking_part_words()[(mode, waiting_for)]
+
+
+def counts_by_mode(event: Event) -> dict[str, dict[str, int]]:
+    """{mode: {status: people}} at a hybrid event, for the counts above its attendee list;
+    those waiting while they keep the other mode's place counted as waiting for theirs."""
+    found = {mode.value: {"confirmed": 0, "waiting": 0} for mode in ParticipationMode}
+    rows = db.session.execute(
+        sa.select(Registration.mode, Registration.status, Registration.waiting_for, sa.func.count())
+        .where(Registration.event_id == event.id)
+        .where(Registration.status.in_((RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING)))
+        .group_by(Registration.mode, Registration.status, Registration.waiting_for)
+    )
+    for mode, status, waiting_for, number in rows:
+        mode = (mode or IN_PERSON).value
+        found[mode][status.value] += number
+        if waiting_for is not None:
+            found[waiting_for.value]["waiting"] += number
+    return found
+
+
+def in_mode(mode: ParticipationMode):
+    """The people of a mode, with a place or waiting for one (a registration without a mode
+    counts as in person, as mode_of)."""
+    if mode == IN_PERSON:
+        return sa.or_(Registration.mode == IN_PERSON, Registration.mode.is_(None))
+    return Registration.mode == mode

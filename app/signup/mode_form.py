@@ -48,3 +48,8 @@ def mode_is_full(form, event) -> bool:
 def places_by_mode(event) -> dict[str, int | None]:
     """The places left for each mode, for the form's hints; None: no limit."""
     return {mode.value: modes.seats_left_in(event, mode) for mode in ParticipationMode}
+
+
+def organiser_mode_field() -> RadiosField:
+    """The mode on an organiser's form for adding a person (app.attendees)."""
+    return mode_field(_l("How they take part"))
