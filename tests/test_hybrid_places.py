@@ -21,7 +21,8 @@ from app.models import (
 from app.places.services import cancel_registration
 from tests.conftest import deliver_mail, link_in, sign_up, submit, text_of
 
-pytestmark = pytest.mark.both_databases
+# Where the database decides (seats taken, people moved and promoted): on both.
+both_databases = pytest.mark.both_databases
 
 JOIN_LINK = "https://teams.example.fi/l/meetup-join/seminaari"
 IN_PERSON = "in_person"
@@ -58,6 +59,7 @@ def state(email) -> tuple:
     return found.status, found.mode, found.waiting_for
 
 
+@both_databases
 def test_each_mode_has_its_own_places_and_waiting_list(client, make_hybrid):
     event = make_hybrid(capacity=1, online_capacity=1)
     form = text_of(client.get(f"/events/{event.slug}/register"))
@@ -133,6 +135,7 @@ def test_the_reminder_an_hour_before_goes_only_to_those_online(client, app, make
     assert JOIN_LINK not in hall.as_string()
 
 
+@both_databases
 def test_switching_to_a_free_online_place_frees_the_seat_for_the_first_waiting(
     client, app, make_hybrid, mailbox
 ):
@@ -159,6 +162,7 @@ def test_switching_to_a_free_online_place_frees_the_seat_for_the_first_waiting(
     assert JOIN_LINK not in promoted.as_string()
 
 
+@both_databases
 def test_in_person_full_keeps_the_online_place_while_waiting(client, app, make_hybrid, mailbox):
     event = make_hybrid(capacity=1)
     sign_up(client, event, email="hall@example.fi", mode=IN_PERSON)
@@ -196,6 +200,7 @@ def test_in_person_full_keeps_the_online_place_while_waiting(client, app, make_h
     assert JOIN_LINK not in moved.as_string()
 
 
+@both_databases
 def test_a_freed_online_place_goes_to_the_first_waiting_online(client, make_hybrid):
     event = make_hybrid(capacity=5, online_capacity=1)
     sign_up(client, event, email="screen@example.fi", mode=ONLINE)
