@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.models.content import Shown
 from app.navigation import public_url
+from app.places.modes import shown_in_mail
 from app.places.services import has_a_place
 
 BY_NAME = (sa.func.lower(Registration.name), Registration.id)
@@ -108,6 +109,7 @@ def email_preview(
     body = message.body_in(locale)
     # The organiser's words go in after rendering, so they can be marked with their lang.
     place = f"kutsu-message-{secrets.token_hex(8)}"
+    has_place = person is not None and has_a_place(person)
     with force_locale(locale):
         text = render_template(
             f"mail/{KIND}.txt",
@@ -117,10 +119,11 @@ def email_preview(
             message_body=Shown(place, body.lang),
             locale=locale,
             event_url=public_url("events.show", slug=event.slug),
-            is_confirmed=person is not None and has_a_place(person),
+            is_confirmed=has_place,
             manage_url=gettext("[a personal link for each person]"),
             position=None,
             payload={},
+            **shown_in_mail(person, event, has_place),
         )
         sample = str(person.name if person else stand_in.name)
     before, after = text.split(place, 1)
