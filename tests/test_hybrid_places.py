@@ -19,6 +19,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import cancel_registration
+from app.privacy.services import erase_person, export_person
 from tests.conftest import deliver_mail, link_in, sign_up, submit, text_of
 
 # Where the database decides (seats taken, people moved and promoted): on both.
@@ -276,3 +277,19 @@ def test_a_sign_up_plans_one_message(client, make_hybrid):
         ("late@example.fi", "registration_waiting"),
     ]
     assert event.id and person("late@example.fi").mode == ParticipationMode.IN_PERSON
+
+
+def test_a_persons_export_says_how_they_take_part_and_erasure_frees_their_seat(
+    client, make_hybrid
+):
+    event = make_hybrid(capacity=5, online_capacity=1)
+    sign_up(client, event, email="screen@example.fi", mode=ONLINE)
+    sign_up(client, event, email="next@example.fi", mode=ONLINE)
+
+    [exported] = export_person("screen@example.fi", clock.now())["registrations"]
+    assert (exported["taking_part"], exported["waiting_for"]) == (ONLINE, None)
+
+    erase_person("screen@example.fi")
+    db.session.commit()
+    assert state("next@example.fi") == (RegistrationStatus.CONFIRMED, ONLINE, None)
+    assert counts(event) == (0, 1)
