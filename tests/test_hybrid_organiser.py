@@ -72,6 +72,12 @@ def test_counts_list_and_check_in_show_each_mode(client, seminar):
     assert "Anna Salinen anna@example.fi Hämeen Setlementti ry Confirmed In person" in page
     assert "Olli Ruutu olli@example.fi Hämeen Setlementti ry Confirmed Online" in page
 
+    overview = text_of(client.get(f"/organiser/events/{seminar.id}"))
+    assert "Confirmed 3 Waiting list 1" in overview
+    assert "In person 1 1 1" in overview and "Online 2 No limit 0" in overview
+    public = text_of(client.get(f"/events/{seminar.slug}"))
+    assert "Places In person: Full · Online: Places available" in public
+
     check_in = text_of(client.get(f"/organiser/events/{seminar.id}/check-in"))
     assert "Anna Salinen In person" in check_in and "Olli Ruutu Online" in check_in
 

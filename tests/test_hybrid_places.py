@@ -279,9 +279,7 @@ def test_a_sign_up_plans_one_message(client, make_hybrid):
     assert event.id and person("late@example.fi").mode == ParticipationMode.IN_PERSON
 
 
-def test_a_persons_export_says_how_they_take_part_and_erasure_frees_their_seat(
-    client, make_hybrid
-):
+def test_a_persons_export_says_how_they_take_part_and_erasure_frees_their_seat(client, make_hybrid):
     event = make_hybrid(capacity=5, online_capacity=1)
     sign_up(client, event, email="screen@example.fi", mode=ONLINE)
     sign_up(client, event, email="next@example.fi", mode=ONLINE)

@@ -307,13 +307,14 @@ def test_hybrid_event_pages_have_no_axe_violations(
 
     sign_in(page, organiser, language)
     for path, name in [
+        ("", "overview of a hybrid event"),
         ("attendees", "attendee list of a hybrid event"),
         ("door-list", "door list of a hybrid event"),
         ("check-in", "check-in of a hybrid event"),
         ("edit", "edit a hybrid event"),
         ("messages/new", "message to a hybrid event's people"),
     ]:
-        page.goto(f"/organiser/events/{event.id}/{path}")
+        page.goto(f"/organiser/events/{event.id}" + (f"/{path}" if path else ""))
         audit.check(name)
     page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
     page.goto(f"/organiser/events/{event.id}/attendees")
