@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.attendees.changes_services import OverCapacity, move_from_waiting_list
 from app.extensions import db
 from app.models import (
     EmailStatus,
@@ -291,3 +292,31 @@ def test_a_persons_export_says_how_they_take_part_and_erasure_frees_their_seat(c
     db.session.commit()
     assert state("next@example.fi") == (RegistrationStatus.CONFIRMED, ONLINE, None)
     assert counts(event) == (0, 1)
+
+
+def test_an_organisers_move_from_the_waiting_list_takes_a_seat_of_the_persons_mode(
+    client, make_hybrid
+):
+    event = make_hybrid(capacity=1, online_capacity=1)
+    for email, mode in (
+        ("hall@example.fi", IN_PERSON),
+        ("screen@example.fi", ONLINE),
+        ("hall2@example.fi", IN_PERSON),
+        ("screen2@example.fi", ONLINE),
+    ):
+        sign_up(client, event, email=email, mode=mode)
+    cancel_registration(person("screen@example.fi"))  # screen2 moves up online
+    sign_up(client, event, email="screen3@example.fi", mode=ONLINE)
+    db.session.commit()
+    waiting = [person("hall2@example.fi").id, person("screen3@example.fi").id]
+
+    with pytest.raises(OverCapacity):  # the hall is full: past it only when confirmed
+        move_from_waiting_list(db.session.get(Event, event.id), waiting)
+    db.session.rollback()
+    outcome = move_from_waiting_list(db.session.get(Event, event.id), waiting, allowed_over=1)
+    db.session.commit()
+
+    assert outcome.changed == [waiting[0]] and outcome.unchanged == [waiting[1]]
+    assert state("hall2@example.fi") == (RegistrationStatus.CONFIRMED, IN_PERSON, None)
+    assert state("screen3@example.fi") == (RegistrationStatus.WAITING, ONLINE, None)
+    assert counts(event) == (2, 1)

@@ -228,3 +228,11 @@ def in_mode(mode: ParticipationMode):
     if mode == IN_PERSON:
         return sa.or_(Registration.mode == IN_PERSON, Registration.mode.is_(None))
     return Registration.mode == mode
+
+
+def waiting_online(event, people: list[Registration]) -> list[Registration]:
+    """Of those waiting, the ones waiting for an online place of a hybrid event: what an
+    organiser's move from the waiting list gives an online seat, not one in the hall."""
+    if not is_hybrid(event):
+        return []
+    return [person for person in people if mode_of(person) == ONLINE]
