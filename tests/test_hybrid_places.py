@@ -99,8 +99,11 @@ def test_the_mode_must_be_chosen_and_a_full_mode_without_waiting_list_says_so(cl
 
 def test_the_join_link_goes_only_to_those_online(client, app, make_hybrid, mailbox):
     event = make_hybrid(capacity=5, reminder_minutes=[2880, 60])
-    sign_up(client, event, email="hall@example.fi", mode=IN_PERSON)
-    sign_up(client, event, email="screen@example.fi", mode=ONLINE)
+    hall_page = text_of(sign_up(client, event, email="hall@example.fi", mode=IN_PERSON))
+    screen_page = text_of(sign_up(client, event, email="screen@example.fi", mode=ONLINE))
+    link_told = "The link to join online is in your confirmation email"
+    assert link_told not in hall_page and "How you take part In person" in hall_page
+    assert link_told in screen_page and "How you take part Online" in screen_page
     deliver_mail(app)
 
     [hall] = mailbox.to("hall@example.fi")
