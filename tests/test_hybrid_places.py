@@ -17,10 +17,12 @@ from app.models import (
     OutboundEmail,
     ParticipationMode,
     Registration,
+    RegistrationSource,
     RegistrationStatus,
 )
 from app.places.services import cancel_registration
 from app.privacy.services import erase_person, export_person
+from app.signup.services import enrol
 from tests.conftest import deliver_mail, link_in, sign_up, submit, text_of
 
 # Where the database decides (seats taken, people moved and promoted): on both.
@@ -323,3 +325,27 @@ def test_an_organisers_move_from_the_waiting_list_takes_a_seat_of_the_persons_mo
     assert state("hall2@example.fi") == (RegistrationStatus.CONFIRMED, IN_PERSON, None)
     assert state("screen3@example.fi") == (RegistrationStatus.WAITING, ONLINE, None)
     assert counts(event) == (2, 1)
+
+
+def test_a_place_taken_without_a_mode_is_in_the_hall_and_its_mail_has_both(
+    app, make_hybrid, mailbox
+):
+    """As an accepted invitation or a series booking takes one: no mode was asked."""
+    event = make_hybrid(capacity=5)
+    enrol(
+        event,
+        name="Kutsuttu",
+        email="invited@example.fi",
+        organisation="",
+        answers={},
+        locale="en",
+        source=RegistrationSource.INVITATION,
+    )
+    db.session.commit()
+
+    assert state("invited@example.fi") == (RegistrationStatus.CONFIRMED, None, None)
+    assert counts(event) == (1, 0)
+    deliver_mail(app)
+    [message] = mailbox.to("invited@example.fi")
+    assert f"Join online: {JOIN_LINK}" in mailbox.text(message)
+    assert "Where: Kumppanuustalo" in mailbox.text(message)

@@ -127,22 +127,23 @@ def last_in_queue_key() -> int:
 
 
 def gets_join_link(registration: Registration) -> bool:
-    """The join link is for online participants: at a hybrid event only those with an
-    online place; at an event of one format, everyone (app.places.services.has_a_place
-    decides whether they have a place at all)."""
+    """The join link is for online participants: at a hybrid event those with an online
+    place, and those who chose no mode (an accepted invitation: they may come either way);
+    at an event of one format, everyone (app.places.services.has_a_place decides whether
+    they have a place at all)."""
     if not is_hybrid(registration.event):
         return True
-    return mode_of(registration) == ONLINE
+    return registration.mode != IN_PERSON
 
 
 def shows_venue(registration: Registration | None, event) -> bool:
     """The venue and address: for everyone at an in-person event, and at a hybrid event for
-    those taking part in person (and for mail about no one in particular)."""
+    those taking part in person or who chose no mode (and for mail about no one)."""
     if event.format == EventFormat.ONLINE:
         return False
     if registration is None or not is_hybrid(event):
         return True
-    return mode_of(registration) == IN_PERSON
+    return registration.mode != ONLINE
 
 
 # The mail that tells a person their mode changed, or that they wait for the other one.
@@ -156,15 +157,14 @@ def shown_in_mail(registration: Registration | None, event, has_place: bool) -> 
     if event is None:
         return {}
     online = event.format != EventFormat.IN_PERSON and (
-        registration is None or not is_hybrid(event) or mode_of(registration) == ONLINE
+        registration is None or gets_join_link(registration)
     )
+    chosen = registration.mode if registration is not None and is_hybrid(event) else None
     return {
         "venue_shown": shows_venue(registration, event),
         "online_shown": online,
         "join_link_shown": bool(online and has_place and event.join_link),
-        "taking_part": mode_of(registration).value
-        if registration is not None and is_hybrid(event)
-        else None,
+        "taking_part": chosen.value if chosen else None,
     }
 
 
@@ -178,7 +178,7 @@ def reminded_in_mode(registration: Registration | None, minutes: int | None) -> 
     change of mode needs no new plan."""
     if registration is None or minutes != LINK_REMINDER_MINUTES:
         return True
-    return not is_hybrid(registration.event) or mode_of(registration) == ONLINE
+    return gets_join_link(registration)
 
 
 def taking_part_words() -> dict[tuple[str | None, str | None], str]:

@@ -51,11 +51,14 @@ _TAKE = {ParticipationMode.IN_PERSON: TAKE_SEAT, ParticipationMode.ONLINE: modes
 
 
 def writer_for(event: Event | EventRow, person: dict, mode: ParticipationMode | None):
-    """The writing of a hybrid event's registration in the mode chosen (in person when none
-    was, as by an accepted invitation), and the seats that mode has left."""
-    mode = mode or ParticipationMode.IN_PERSON
-    person["mode"] = mode
-    return partial(write_in_mode, mode), modes.seats_left_in(event, mode)
+    """The writing of a hybrid event's registration in the mode chosen, and the seats that
+    mode has left. None, where no mode was asked (an accepted invitation, a series): a
+    seat in the hall, as before the event had online places, and mail with both the venue
+    and the join link (app.places.modes.gets_join_link)."""
+    if mode is not None:
+        person["mode"] = mode
+    seat = mode or ParticipationMode.IN_PERSON
+    return partial(write_in_mode, seat), modes.seats_left_in(event, seat)
 
 
 def write_in_mode(
