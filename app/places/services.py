@@ -150,9 +150,9 @@ def give_place_in(candidate: Registration, mode: ParticipationMode) -> None:
     who held the other mode's place while waiting gives it back and is told of the move;
     one who had no place is told they have one."""
     moving = candidate.status == RegistrationStatus.CONFIRMED
-    if moving:
+    if moving:  # one who waited with no place has the mode already (or none chosen)
         release_seat_in(candidate.event, modes.mode_of(candidate))
-    candidate.mode = mode
+        candidate.mode = mode
     candidate.waiting_for = None
     candidate.status = RegistrationStatus.CONFIRMED
     candidate.sequence += 1
