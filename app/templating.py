@@ -15,6 +15,7 @@ from app.events.services import availability
 from app.markdown import render_markdown
 from app.models.content import Shown
 from app.nominations.regions import region_name
+from app.places import modes
 
 
 def _locale() -> str:
@@ -149,6 +150,8 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["form_errors"] = form_errors
     app.jinja_env.globals["csrf_field"] = csrf_field
     app.jinja_env.globals["availability"] = availability
+    app.jinja_env.globals["counts_by_mode"] = modes.counts_by_mode
+    app.jinja_env.globals["taking_part"] = modes.taking_part
     app.jinja_env.add_extension("jinja2.ext.do")
 
     @app.context_processor

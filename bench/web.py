@@ -124,9 +124,9 @@ def prepare(url: str, *, capacity: int) -> tuple[str, dict[str, str]]:
     import sqlalchemy as sa
 
     from app.auth.services import create_organiser
-    from app.demo.data import demo_events
+    from app.demo.data import ATTENDING, demo_events
     from app.extensions import db
-    from app.models import Organiser
+    from app.models import EventFormat, Organiser
     from app.organiser.services import create_event, publish_event
 
     app = make_app(url)
@@ -135,7 +135,17 @@ def prepare(url: str, *, capacity: int) -> tuple[str, dict[str, str]]:
         if owner is None:
             owner = create_organiser("bench@example.fi", "Bench", "bench-password-1")
         seminar = next(details for details in demo_events() if details.venue_name == "Säätytalo")
-        event = create_event(owner, replace(seminar, capacity=capacity))
+        # As the seminar was before it became hybrid with places per mode (app.places.modes):
+        # a plain open event, one number of places, its question of in person or online,
+        # and the same reminders planned, so that figures stay comparable.
+        plain = replace(
+            seminar,
+            capacity=capacity,
+            format=EventFormat.IN_PERSON,
+            reminder_minutes=[2 * 24 * 60, 60],
+            questions=[ATTENDING, *seminar.questions],
+        )
+        event = create_event(owner, plain)
         publish_event(event)
         db.session.commit()
         attending, interests, diet = event.questions

@@ -24,6 +24,7 @@ from app.models import (
     RegistrationStatus,
     TokenPurpose,
 )
+from app.places import modes
 from app.places.services import (
     cancel_registration,
     give_place,
@@ -105,6 +106,8 @@ def chosen_people(event: Event, ids: list[int], status: RegistrationStatus | Non
 
 def move_plan(event: Event, people: list[Registration]) -> MovePlan:
     waiting = [person for person in people if person.status == RegistrationStatus.WAITING]
+    online = modes.waiting_online(event, waiting)
+    waiting = [person for person in waiting if person not in online]
     return MovePlan(waiting, event.confirmed_count + len(waiting), event.capacity)
 
 
@@ -130,10 +133,18 @@ def move_from_waiting_list(event: Event, ids: list[int], *, allowed_over: int = 
     people = _locked_people(event, ids)
     waiting = [person for person in people if person.status == RegistrationStatus.WAITING]
     outcome = Outcome(unchanged=[person.id for person in people if person not in waiting])
-    plan = MovePlan(waiting, event.confirmed_count + len(waiting), event.capacity)
+    online = modes.waiting_online(event, waiting)
+    seated = [person for person in waiting if person not in online]
+    plan = MovePlan(seated, event.confirmed_count + len(seated), event.capacity)
     if plan.over_by > max(allowed_over, 0):
         raise OverCapacity(plan.confirmed_after, plan.capacity)
-    for person in waiting:
+    for person in online:  # a hybrid event's online places: only within their number
+        if modes.take_online_seat(event):
+            give_place(person)
+            outcome.changed.append(person.id)
+        else:
+            outcome.unchanged.append(person.id)
+    for person in seated:
         if not take_seat(event):
             seat_beyond_capacity(event)
             outcome.over[person.id] = event.confirmed_count - event.capacity

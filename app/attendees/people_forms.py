@@ -16,7 +16,7 @@ from app.forms import (
     RadiosField,
     StoredLength,
 )
-from app.models import NOTE_MAX, Event
+from app.models import NOTE_MAX, Event, EventFormat
 from app.signup.conditions import empty_answer
 from app.signup.forms import (
     AnswersForm,
@@ -24,6 +24,7 @@ from app.signup.forms import (
     stored_details_as_form_data,
     with_questions,
 )
+from app.signup.mode_form import chosen_mode, organiser_mode_field
 from app.text import normalise_email
 
 NAME_TOO_LONG = _l("Name must be 200 characters or fewer")
@@ -90,6 +91,7 @@ class PersonForm(AnswersForm):
             "locale": self.locale.data,
             "answers": self.answers(),
             "sensitive_consent": self.gave_sensitive_answers(),
+            "mode": chosen_mode(self),
         }
 
 
@@ -144,7 +146,9 @@ def _fields_after(event: Event | EventRow, **more) -> dict:
 
 
 def add_person_form_for(event: Event, **kwargs) -> PersonForm:
-    after = _fields_after(event, note=note_field, send_mail=send_confirmation_field)
+    # A hybrid event's: in person or online (app.signup.mode_form).
+    modes = {"mode": organiser_mode_field} if event.format == EventFormat.HYBRID else {}
+    after = _fields_after(event, **modes, note=note_field, send_mail=send_confirmation_field)
     return with_questions(PersonForm, event, **after)(**kwargs)
 
 

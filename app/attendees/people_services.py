@@ -18,6 +18,7 @@ from app.models import (
     Event,
     EventStatus,
     OutboundEmail,
+    ParticipationMode,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -61,6 +62,8 @@ class PersonDetails:
     locale: str
     answers: dict[int, Any]
     sensitive_consent: bool = False
+    # A hybrid event's mode, when adding (app.places.modes); an edit leaves it as it is.
+    mode: ParticipationMode | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ def add_person(event: Event, person: PersonDetails, *, note: str, send_mail: boo
             sensitive_consent=person.sensitive_consent,
             send_mail=send_mail and bool(person.email),
             note=note,
+            mode=person.mode,
         )
     except EventFull:
         raise NoPlaces from None

@@ -10,6 +10,7 @@ from app.collation import surname_first_key
 from app.database import contains
 from app.extensions import db
 from app.models import Answer, Event, Question, QuestionKind, Registration, RegistrationStatus
+from app.places import modes
 
 PAGE_SIZE = 100
 # Those coming first by name, then those waiting in queue order, then those who cancelled.
@@ -42,8 +43,12 @@ def attendee_page(event: Event, *, search: str = "", status: str = "", page: int
 
 
 def door_list(event: Event) -> list[Registration]:
-    """Everyone with a place, by surname: the list to tick at the door."""
-    return check_in_list(event)
+    """Everyone with a place, by surname: the list to tick at the door. At a hybrid event
+    those who come in person (app.places.modes): the others do not come to the door."""
+    people = check_in_list(event)
+    if modes.is_hybrid(event):
+        return [person for person in people if modes.mode_of(person) == modes.IN_PERSON]
+    return people
 
 
 def check_in_list(event: Event, search: str = "") -> list[Registration]:

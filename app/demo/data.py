@@ -10,7 +10,7 @@ from app import clock
 from app.auth.passwords import verify_password
 from app.auth.services import create_organiser, find_organiser
 from app.extensions import db
-from app.models import Event, EventFormat, Participation, QuestionKind
+from app.models import Event, EventFormat, Participation, ParticipationMode, QuestionKind
 from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
 from app.series.dates import Rule, RuleKind, latest_date, nth_weekday, week_of_month_of
 from app.series.services import make_series
@@ -35,7 +35,7 @@ DIET = QuestionDetails(
         "en": {"label": "Special diet", "hint": "For example gluten-free, lactose-free or vegan."},
     },
 )
-# For hybrid events: in the room or online.
+# The hybrid workshop: an accepted invitation does not choose a mode, so it is asked.
 ATTENDING = QuestionDetails(
     id=None,
     label="Osallistun",
@@ -142,7 +142,10 @@ def demo_events() -> list[EventDetails]:
             venue_address="Snellmaninkatu 9–11, Helsinki",
             join_link="https://stream.example.invalid/seminaari",
             themes=["Sote-uudistus"],  # for the whole country: no region
-            capacity=10,
+            # 60 seats in the hall; online as many as follow (app.places.modes): each
+            # person chooses on the form, so no "in person or online" question.
+            capacity=60,
+            online_capacity=None,
             contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             # A national seminar, also for the bilingual wellbeing services counties.
@@ -160,7 +163,6 @@ def demo_events() -> list[EventDetails]:
                 },
             },
             questions=[
-                ATTENDING,
                 QuestionDetails(
                     id=None,
                     label="Minua kiinnostaa erityisesti",
@@ -268,7 +270,36 @@ def load_demo(*, force: bool = False) -> bool:
         publish_event(event)
         events.append(event)
     demo_series(organiser, events[1])
+    demo_seminar_people(events[2])
     return True
+
+
+# People of the sote group (by their place in SOTE_GROUP_MEMBERS, below) who signed up
+# for the national seminar, and how: in the hall or online (app.places.modes).
+SEMINAR_PEOPLE = [
+    (4, ParticipationMode.IN_PERSON),
+    (7, ParticipationMode.IN_PERSON),
+    (8, ParticipationMode.IN_PERSON),
+    (9, ParticipationMode.ONLINE),
+    (14, ParticipationMode.ONLINE),
+    (16, ParticipationMode.ONLINE),
+    (21, ParticipationMode.ONLINE),
+]
+
+
+def demo_seminar_people(seminar: Event) -> None:
+    """The hybrid seminar with people in each mode, as after a few days' sign-ups."""
+    for member, mode in SEMINAR_PEOPLE:
+        name, organisation, locale = SOTE_GROUP_MEMBERS[member]
+        register_for_event(
+            seminar,
+            name=name,
+            email=_demo_address(name),
+            organisation=organisation,
+            answers={},
+            locale=locale,
+            mode=mode,
+        )
 
 
 # The sote group meets in spring and autumn; not in June, July or August.

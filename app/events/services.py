@@ -140,11 +140,11 @@ def availability(event: Event, at) -> str:
         return "not_yet_open"
     if not event.registration_is_open(at):
         return "closed"
-    if event.seats_left is None:
+    if event.places_left is None:
         return "open"
     if event.is_full_without_waiting_list():
         return "full"
-    return "seats_left" if event.seats_left > 0 else "waiting_list"
+    return "seats_left" if event.places_left > 0 else "waiting_list"
 
 
 def _workshop_availability(event: Event, at) -> str:

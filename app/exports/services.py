@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.models import Answer, Candidate, Event, Nomination, Registration, RegistrationStatus
 from app.nominations.services import organisation_key
+from app.places.modes import is_hybrid, taking_part_words
 from app.workshops.services import (
     STATUS_LABELS,
     WAY_IN_LABELS,
@@ -49,6 +50,7 @@ def attendee_rows(
     likewise (as for nominations): a list is passed on more often than they should be."""
     questions = [question for question in event.questions if sensitive or not question.sensitive]
     way_in = shows_way_in(event)
+    hybrid = is_hybrid(event)
     yield [
         _("Name"),
         _("Email"),
@@ -56,6 +58,7 @@ def attendee_rows(
         _("Status"),
         _("Registered"),
         _("Checked in"),
+        *([_("Taking part")] if hybrid else []),
         *([_("Way in"), _("Nominated by")] if way_in else []),
         *[question.label for question in questions],
         *([_("Notes")] if notes else []),
@@ -67,6 +70,7 @@ def attendee_rows(
         RegistrationStatus.CANCELLED.value: _("Cancelled"),
     }
     way_in_labels = {source.value: str(label) for source, label in WAY_IN_LABELS.items()}
+    mode_words = taking_part_words()
     shown = _AnswerWords(yes_no={True: _("Yes"), False: _("No")})
     nominators = (
         _streamed(connection, nominating_organisations_query(event)) if way_in else iter(())
@@ -76,8 +80,11 @@ def attendee_rows(
     question_ids = [question.id for question in questions]
     for row in _registrations(connection, event.id, question_ids, notes=notes):
         id_, name, email, organisation, status, source, created, checked_in, *answers = row
+        mode = (answers.pop(0), answers.pop(0))  # at a hybrid event: mode and waiting_for
         note = [answers.pop()] if notes else []
         cells = [name, email, organisation, statuses[status], _when(created), _when(checked_in)]
+        if hybrid:
+            cells.append(mode_words[mode])
         if way_in:
             organisations = []
             # The queries both run in registration order, so they merge in one pass.
@@ -107,6 +114,8 @@ def _registrations(
         # As stored, in UTC without the time zone attached: _when needs none.
         sa.type_coerce(Registration.created_at, sa.DateTime()).label("created_at"),
         sa.type_coerce(Registration.checked_in_at, sa.DateTime()).label("checked_in_at"),
+        sa.type_coerce(Registration.mode, sa.String()),
+        sa.type_coerce(Registration.waiting_for, sa.String()),
     ).select_from(Registration)
     for number, question_id in enumerate(question_ids):
         answer = sa.orm.aliased(Answer, name=f"answer_{number}")

@@ -10,6 +10,7 @@ from flask import current_app
 
 from app import clock
 from app.models import Registration
+from app.places.modes import gets_join_link, is_hybrid, shows_venue
 
 
 def registration_uid(registration: Registration) -> str:
@@ -24,11 +25,16 @@ def registration_calendar(
     """METHOD:REQUEST for a place, METHOD:CANCEL when it is gone; SEQUENCE grows with
     every change to the event or the registration."""
     event = registration.event
+    # At a hybrid event, the venue for those who come, the join link for those online.
+    venue = (event.venue_name, event.venue_address)
+    if is_hybrid(event) and not shows_venue(registration, event):
+        venue = ()
+    with_join_link = with_join_link and gets_join_link(registration)
     head, tail = _event_calendar(
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         title=event.title_in(registration.locale).text,
-        venue=(event.venue_name, event.venue_address),
+        venue=venue,
         join_link=event.join_link if with_join_link and not cancel else None,
         event_url=event_url,
         cancel=cancel,

@@ -30,6 +30,7 @@ from app.models import (
     OutboundEmail,
     RegistrationStatus,
 )
+from app.places.modes import MODE_CHANGED, reminded_in_mode, shown_in_mail
 from app.places.services import has_a_place, waiting_position
 from app.series.mail import BOOKING_MAIL, booking_calendars, booking_context
 from app.signup.services import issue_manage_link_token
@@ -42,6 +43,7 @@ SUBJECTS = {
     "registration_resent": _l("Your registration: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
     "registration_updated": _l("Your details were updated: %(title)s"),
+    MODE_CHANGED: _l("How you take part has changed: %(title)s"),
     "event_cancelled": _l("Cancelled: %(title)s"),
     "event_updated": _l("Changed: %(title)s"),
     "reminder": _l("Reminder: %(title)s"),
@@ -74,6 +76,7 @@ WITH_MANAGE_LINK = {
     "event_updated",
     "reminder",
     "organiser_message",
+    MODE_CHANGED,
 }
 
 # A message written earlier may no longer be true when it is due: it is then skipped.
@@ -87,6 +90,7 @@ EXPECTED_STATUS = {
     "registration_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    MODE_CHANGED: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
 }
 
 CALENDAR_REQUEST = {
@@ -95,6 +99,7 @@ CALENDAR_REQUEST = {
     "registration_promoted",
     "already_registered",
     "event_updated",
+    MODE_CHANGED,
 }
 CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
 # Mail about an organiser's account: no event, so no title in the subject.
@@ -124,6 +129,8 @@ def still_relevant(email: OutboundEmail) -> bool:
         return False
     if email.kind == "reminder":
         event = email.event
+        if not reminded_in_mode(registration, email.payload.get("minutes")):
+            return False
         return event.status == EventStatus.PUBLISHED and clock.now() < event.starts_at
     return True
 
@@ -282,6 +289,7 @@ def _context(email: OutboundEmail) -> dict:
         # The join link goes only to people with a place at an event that will happen.
         context["is_confirmed"] = has_a_place(registration)
         context["position"] = waiting_position(registration)
+    context |= shown_in_mail(registration, event, context["is_confirmed"])
     if email.kind in WITH_MANAGE_LINK and registration is not None:
         raw = issue_manage_link_token(registration)
         context["manage_url"] = url_for("signup.manage", token=raw, _external=True)
@@ -360,7 +368,7 @@ def _attach_calendar(message: Message, email: OutboundEmail, context: dict) -> N
         registration,
         cancel=method == "CANCEL",
         event_url=context["event_url"],
-        with_join_link=context["is_confirmed"],
+        with_join_link=context["join_link_shown"],
     )
     message.attach(
         "invite.ics",

@@ -20,6 +20,7 @@ from app.forms import (
     NoControlCharacters,
     RadiosField,
 )
+from app.messages.mode_choice import MessageModeChoice
 from app.models import Audience
 
 AUDIENCE_CHOICES = [
@@ -102,7 +103,7 @@ def _version_form(language: str) -> type[Form]:
     return VersionForm
 
 
-class MessageForm(KutsuForm):
+class MessageForm(MessageModeChoice, KutsuForm):
     """A message to the people of one event. Set `sizes` (people per audience) first."""
 
     audience = RadiosField(

@@ -19,10 +19,12 @@ from app.models import (
     Event,
     MessageBatch,
     Organiser,
+    ParticipationMode,
     Registration,
 )
 from app.models.content import Shown
 from app.navigation import public_url
+from app.places.modes import shown_in_mail
 from app.places.services import has_a_place
 
 BY_NAME = (sa.func.lower(Registration.name), Registration.id)
@@ -41,16 +43,18 @@ class Recipients:
         return self.count - len(self.first)
 
 
-def recipients_preview(event: Event, audience: Audience, *, shown: int = 5) -> Recipients:
+def recipients_preview(
+    event: Event, audience: Audience, *, shown: int = 5, mode: ParticipationMode | None = None
+) -> Recipients:
     counted = dict(
         db.session.execute(
             sa.select(Registration.locale, sa.func.count())
-            .where(*recipients_filter(event, audience))
+            .where(*recipients_filter(event, audience, mode))
             .group_by(Registration.locale)
         ).all()
     )
     first = db.session.scalars(
-        recipients_query(event, audience).order_by(*BY_NAME).limit(shown)
+        recipients_query(event, audience, mode).order_by(*BY_NAME).limit(shown)
     ).all()
     by_language = {
         choice.value: counted[choice.value]
@@ -60,10 +64,12 @@ def recipients_preview(event: Event, audience: Audience, *, shown: int = 5) -> R
     return Recipients(count=sum(counted.values()), first=list(first), by_language=by_language)
 
 
-def sample_recipient(event: Event, audience: Audience, locale: str) -> Registration | None:
+def sample_recipient(
+    event: Event, audience: Audience, locale: str, mode: ParticipationMode | None = None
+) -> Registration | None:
     """The first by name of those who get the email in `locale`."""
     return db.session.scalars(
-        recipients_query(event, audience)
+        recipients_query(event, audience, mode)
         .where(Registration.locale == locale)
         .order_by(*BY_NAME)
         .limit(1)
@@ -103,6 +109,7 @@ def email_preview(
     body = message.body_in(locale)
     # The organiser's words go in after rendering, so they can be marked with their lang.
     place = f"kutsu-message-{secrets.token_hex(8)}"
+    has_place = person is not None and has_a_place(person)
     with force_locale(locale):
         text = render_template(
             f"mail/{KIND}.txt",
@@ -112,10 +119,11 @@ def email_preview(
             message_body=Shown(place, body.lang),
             locale=locale,
             event_url=public_url("events.show", slug=event.slug),
-            is_confirmed=person is not None and has_a_place(person),
+            is_confirmed=has_place,
             manage_url=gettext("[a personal link for each person]"),
             position=None,
             payload={},
+            **shown_in_mail(person, event, has_place),
         )
         sample = str(person.name if person else stand_in.name)
     before, after = text.split(place, 1)

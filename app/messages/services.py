@@ -20,9 +20,11 @@ from app.models import (
     MessageBatch,
     Organiser,
     OutboundEmail,
+    ParticipationMode,
     Registration,
     RegistrationStatus,
 )
+from app.places.modes import in_mode
 
 KIND = "organiser_message"
 AUDIENCE_STATUSES = {
@@ -45,16 +47,20 @@ class AlreadyPlanned(Exception):
         self.batch = batch
 
 
-def recipients_query(event: Event, audience: Audience):
-    return sa.select(Registration).where(*recipients_filter(event, audience))
+def recipients_query(event: Event, audience: Audience, mode: ParticipationMode | None = None):
+    return sa.select(Registration).where(*recipients_filter(event, audience, mode))
 
 
-def recipients_filter(event: Event, audience: Audience) -> tuple:
+def recipients_filter(
+    event: Event, audience: Audience, mode: ParticipationMode | None = None
+) -> tuple:
+    """mode: a hybrid event's people in person or online only (app.places.modes)."""
     # Not those an organiser added without an address: there is nowhere to send to.
     return (
         Registration.event_id == event.id,
         Registration.status.in_(AUDIENCE_STATUSES[audience]),
         Registration.email != "",
+        *([] if mode is None else [in_mode(mode)]),
     )
 
 
@@ -81,6 +87,7 @@ def plan_message(
     send_after: datetime | None,
     *,
     translations: dict[str, dict[str, str]] | None = None,
+    mode: ParticipationMode | None = None,
 ) -> MessageBatch:
     """Write the message and one outbox row per person it goes to, in the caller's
     transaction; `send_after` None sends it now.
@@ -88,6 +95,8 @@ def plan_message(
     `subject` and `body` are in the event's language; `translations` the other languages'
     versions ({"sv": {"subject": ..., "body": ...}}). Each person gets the version in the
     language they signed up in, else the one in the event's language.
+
+    mode: at a hybrid event, only to those in person, or only to those online.
 
     The people are chosen now: whoever signs up later does not get it, and whoever
     cancels before it is due is skipped when it is sent. Raises AlreadyPlanned when the
@@ -100,6 +109,7 @@ def plan_message(
         event=event,
         author=author,
         audience=audience,
+        mode=mode,
         subject=subject,
         body=body,
         language=event.language,
@@ -117,7 +127,7 @@ def plan_message(
     # against: the keys carry the new batch's id.
     people = db.session.execute(
         sa.select(Registration.id, Registration.email, Registration.locale)
-        .where(*recipients_filter(event, audience))
+        .where(*recipients_filter(event, audience, mode))
         .order_by(Registration.id)
     ).all()
     if people:
@@ -149,6 +159,7 @@ def _recent_twin(batch: MessageBatch, send_after: datetime | None) -> MessageBat
         MessageBatch.event_id == batch.event.id,
         MessageBatch.author_id == batch.author.id,
         MessageBatch.audience == batch.audience,
+        MessageBatch.mode.is_(None) if batch.mode is None else MessageBatch.mode == batch.mode,
         MessageBatch.subject == batch.subject,
         MessageBatch.body == batch.body,
         MessageBatch.language == batch.language,

@@ -15,6 +15,7 @@ from app.messages import preview, services
 from app.messages.forms import AUDIENCE_CHOICES, LANGUAGE_NAMES, MessageForm
 from app.models import Audience, EmailStatus, Event
 from app.organiser.access import event_or_404
+from app.places.modes import is_hybrid
 from app.templating import local_datetime
 
 bp = Blueprint("messages", __name__, url_prefix="/organiser")
@@ -102,6 +103,7 @@ def new(event_id: int):
             form.body.data,
             form.send_after(),
             translations=form.translations(),
+            mode=form.chosen_mode() if is_hybrid(event) else None,
         )
     except services.AlreadyPlanned:
         if form.send_after() is None:
@@ -137,14 +139,15 @@ def _preview_page(event: Event, form: MessageForm, audience: Audience):
     message = preview.draft(
         event, current_user, form.subject.data, form.body.data, form.translations()
     )
+    mode = form.chosen_mode() if is_hybrid(event) else None
     return render_template(
         "messages/preview.html",
         event=event,
         form=form,
         message=message,
-        recipients=preview.recipients_preview(event, audience),
+        recipients=preview.recipients_preview(event, audience, mode=mode),
         email=preview.email_preview(
-            event, message, shown_in, preview.sample_recipient(event, audience, shown_in)
+            event, message, shown_in, preview.sample_recipient(event, audience, shown_in, mode)
         ),
         version_names=LANGUAGE_NAMES,
         send_after=form.send_after(),

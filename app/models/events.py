@@ -87,10 +87,20 @@ class EventRules:
             return None
         return max(self.capacity - self.confirmed_count, 0)
 
+    @property
+    def places_left(self) -> int | None:
+        """Every place left: a hybrid event's in person and online together (app.places.modes);
+        None for no limit."""
+        if self.format != EventFormat.HYBRID:
+            return self.seats_left
+        if self.seats_left is None or self.online_capacity is None:
+            return None
+        return self.seats_left + max(self.online_capacity - self.online_confirmed_count, 0)
+
     def is_full_without_waiting_list(self) -> bool:
         """Every place taken and no waiting list: a sign-up, or an invitation accepted,
         could only be refused."""
-        return self.seats_left == 0 and not self.waiting_list
+        return self.places_left == 0 and not self.waiting_list
 
     def registration_is_open(self, at: datetime) -> bool:
         return self._window_is_open(

@@ -13,6 +13,7 @@ from app.models.registrations import Registration
 from app.models.types import (
     Audience,
     EmailStatus,
+    ParticipationMode,
     TokenPurpose,
     UTCDateTime,
     _enum,
@@ -62,6 +63,8 @@ class MessageBatch(db.Model):
         sa.ForeignKey("organiser.id", ondelete="SET NULL")
     )
     audience: Mapped[Audience] = mapped_column(_enum(Audience, "audience"))
+    # A hybrid event's message to those in person or online only; None: to both.
+    mode: Mapped[ParticipationMode | None] = mapped_column(_enum(ParticipationMode, "message_mode"))
     # Subject and body in `language`, the event's when written; `translations` holds the
     # other languages' versions: {"sv": {"subject": ..., "body": ...}}. Kept with the
     # message, so a scheduled one goes out as written whatever the event says by then.

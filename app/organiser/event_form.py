@@ -51,6 +51,7 @@ from app.organiser.workshop_settings import (
     WorkshopSettings,
     by_invitation,
 )
+from app.places.mode_settings import HybridSettings, hybrid_form_data
 from app.signup.condition_settings import (
     QuestionConditions,
     condition_form_data,
@@ -104,7 +105,7 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, WorkshopSettings, QuestionConditions, KutsuForm):
+class EventForm(Translated, WorkshopSettings, HybridSettings, QuestionConditions, KutsuForm):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -403,6 +404,7 @@ class EventForm(Translated, WorkshopSettings, QuestionConditions, KutsuForm):
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             reminder_minutes=self._reminder_minutes(),
             **self.workshop_details(),
+            **self.hybrid_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -444,6 +446,7 @@ def event_form_data(event) -> dict:
         "region": event.region,
         "join_link": event.join_link,
         "capacity": event.capacity,
+        **hybrid_form_data(event),
         "waiting_list": event.waiting_list,
         "registration_opens_at": local(event.registration_opens_at),
         "registration_closes_at": local(event.registration_closes_at),

@@ -61,6 +61,8 @@ class EventDetails:
     region: str = ""
     join_link: str = ""
     capacity: int | None = None
+    # A hybrid event's online places (app.places.modes); capacity is then the in-person ones.
+    online_capacity: int | None = None
     waiting_list: bool = True
     registration_opens_at: datetime | None = None
     registration_closes_at: datetime | None = None
@@ -106,11 +108,13 @@ NOTIFIED_FIELDS = {
 
 
 class CapacityBelowConfirmed(Exception):
-    """Fewer places than people who already have one: nobody loses a place silently."""
+    """Fewer places than people who already have one: nobody loses a place silently.
+    field: the form's field of those places (a hybrid event's online ones apart)."""
 
-    def __init__(self, confirmed: int):
+    def __init__(self, confirmed: int, field: str = "capacity"):
         super().__init__(confirmed)
         self.confirmed = confirmed
+        self.field = field
 
 
 def create_event(owner: Organiser, details: EventDetails) -> Event:
@@ -127,6 +131,9 @@ def update_event(event: Event, details: EventDetails) -> None:
     """Change an event; raised capacity gives seats to the waiting list at once."""
     if details.capacity is not None and details.capacity < event.confirmed_count:
         raise CapacityBelowConfirmed(event.confirmed_count)
+    online = details.online_capacity
+    if online is not None and online < event.online_confirmed_count:
+        raise CapacityBelowConfirmed(event.online_confirmed_count, "online_capacity")
     before = {name: getattr(event, name) for name in ("starts_at", "reminder_minutes")}
     invitation_times = (event.invitations_send_at, event.reply_by, event.invitation_reminder_days)
     changed = _notified_changes(event, details)

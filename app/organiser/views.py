@@ -98,7 +98,7 @@ def edit_event(event_id: int):
         )
     except services.CapacityBelowConfirmed as exc:
         saved = None
-        form.capacity.errors.append(
+        form[exc.field].errors.append(
             _(
                 "%(count)d people already have a place. Enter %(count)d or more.",
                 count=exc.confirmed,

@@ -12,16 +12,14 @@ from app.events.services import EventRow
 from app.extensions import db
 from app.mail.outbox import queue_registration_email
 from app.mail.schedule import plan_reminders
-from app.models import Event, EventStatus, Registration, RegistrationStatus
+from app.models import Event, EventStatus, ParticipationMode, Registration, RegistrationStatus
+from app.places import modes
+from app.places.counts import UNCHANGED
 
 # A seat is free: the one rule, in TAKE_SEAT and in a PostgreSQL sign-up's one statement
 # (app.signup.storage).
 SEAT_FREE = "capacity IS NULL OR confirmed_count < capacity"
 _EVENTS = Event.__table__
-# A seat taken or freed is not a change of the event: its updated_at (the calendar feeds'
-# LAST-MODIFIED, DTSTAMP and ETag) stays, where the column's onupdate would move it with
-# every sign-up and make every subscribed calendar fetch the feed again.
-UNCHANGED = {"updated_at": _EVENTS.c.updated_at}
 TAKE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({SEAT_FREE})"))
@@ -61,11 +59,27 @@ def release_seat(event: Event) -> None:
 def forget_seat_count(event: Event | EventRow) -> None:
     # The count changed in the database, not in the loaded event: read it again when used.
     if isinstance(event, Event):
-        db.session.expire(event, ["confirmed_count"])
+        db.session.expire(event, ["confirmed_count", "online_confirmed_count"])
+
+
+def take_seat_in(event: Event, mode: ParticipationMode | None) -> bool:
+    """A seat of the mode (app.places.modes); None, an event of one format: its seat."""
+    if mode == ParticipationMode.ONLINE:
+        return modes.take_online_seat(event)
+    return take_seat(event)
+
+
+def release_seat_in(event: Event, mode: ParticipationMode | None) -> None:
+    if mode == ParticipationMode.ONLINE:
+        modes.release_online_seat(event)
+    else:
+        release_seat(event)
 
 
 def waiting_position(registration: Registration) -> int | None:
     """1 for the first in line; None when the person is not waiting."""
+    if modes.is_hybrid(registration.event):
+        return modes.position_in_mode(registration)
     if registration.status != RegistrationStatus.WAITING:
         return None
     ahead = db.session.scalar(
@@ -90,12 +104,13 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
         return
     had_seat = registration.status == RegistrationStatus.CONFIRMED
     registration.status = RegistrationStatus.CANCELLED
+    registration.waiting_for = None
     registration.cancelled_at = clock.now()
     registration.sequence += 1
     if tell:
         queue_registration_email("registration_cancelled", registration)
     if had_seat:
-        release_seat(registration.event)
+        release_seat_in(registration.event, registration.mode)
         promote_from_waiting_list(registration.event)
 
 
@@ -105,11 +120,48 @@ def promote_from_waiting_list(event: Event) -> list[Registration]:
     # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
     # hold a key-share lock on the event, which would deadlock.
     lock_event(event)
+    if modes.is_hybrid(event):
+        return _promote_in_each_mode(event)
     promoted = []
     while (candidate := _first_waiting(event)) is not None and take_seat(event):
         give_place(candidate)
         promoted.append(candidate)
     return promoted
+
+
+def _promote_in_each_mode(event: Event) -> list[Registration]:
+    """A hybrid event: each mode's free seats to those waiting for it. Someone who moves
+    from the other mode frees a seat there, which goes on to those waiting for that one."""
+    promoted = []
+    moved = True
+    while moved:
+        moved = False
+        for mode in ParticipationMode:
+            while (candidate := modes.first_waiting_for(event, mode)) is not None and take_seat_in(
+                event, mode
+            ):
+                give_place_in(candidate, mode)
+                promoted.append(candidate)
+                moved = True
+    return promoted
+
+
+def give_place_in(candidate: Registration, mode: ParticipationMode) -> None:
+    """A hybrid event: the person has a seat of this mode now (taken by the caller). One
+    who held the other mode's place while waiting gives it back and is told of the move;
+    one who had no place is told they have one."""
+    moving = candidate.status == RegistrationStatus.CONFIRMED
+    if moving:  # one who waited with no place has the mode already (or none chosen)
+        release_seat_in(candidate.event, modes.mode_of(candidate))
+        candidate.mode = mode
+    candidate.waiting_for = None
+    candidate.status = RegistrationStatus.CONFIRMED
+    candidate.sequence += 1
+    kind = modes.MODE_CHANGED if moving else "registration_promoted"
+    queue_registration_email(kind, candidate, key=candidate.sequence)
+    if not moving:
+        plan_reminders(candidate)
+    db.session.flush()
 
 
 def lock_event(event: Event) -> None:

@@ -1,8 +1,9 @@
 """Retention: some days after an event, the personal data of its people is erased.
 
 What is kept: the event, its questions and the organisers' messages, and per person only
-what counts need (status, way in, dates). Names, addresses, organisations, answers, notes,
-tokens and the emails sent are gone, for registrations, nominations and invitations alike.
+what counts need (status, way in, a hybrid event's mode, dates). Names, addresses,
+organisations, answers, notes, tokens and the emails sent are gone, for registrations,
+nominations and invitations alike.
 """
 
 from dataclasses import dataclass, field
@@ -361,10 +362,19 @@ def _registration(row: Registration) -> dict:
         "sensitive_answers_consented_at": _iso(row.sensitive_consent_at),
         "cancelled_at": _iso(row.cancelled_at),
         "checked_in_at": _iso(row.checked_in_at),
+        **_taking_part(row),
         "answers": {answer.question.label: answer.value for answer in row.answers},
         # What the organisers noted about them is theirs to see when they ask (art. 15).
         "organisers_note": row.note,
     }
+
+
+def _taking_part(row: Registration) -> dict:
+    """A hybrid event's: in person or online, and the other mode waited for, if any."""
+    if row.mode is None:
+        return {}
+    waiting_for = row.waiting_for.value if row.waiting_for else None
+    return {"taking_part": row.mode.value, "waiting_for": waiting_for}
 
 
 def _candidate(row: Candidate) -> dict:

@@ -17,7 +17,7 @@ from app.forms import (
     RadiosField,
     StoredLength,
 )
-from app.models import Event, Question, QuestionKind
+from app.models import Event, EventFormat, Question, QuestionKind
 from app.pagecache import PageCache
 from app.signup.conditions import (
     Condition,
@@ -27,6 +27,7 @@ from app.signup.conditions import (
     field_attributes,
     without_inapplicable,
 )
+from app.signup.mode_form import mode_field
 from app.text import normalise_email
 
 SHORT_TEXT_MAX = 500
@@ -151,6 +152,12 @@ class SignupForm(AnswersForm):
     name = person_name_field()
     email = person_email_field()
     organisation = organisation_field()
+
+
+class HybridSignupForm(SignupForm):
+    """A hybrid event's: the person chooses in person or online (app.signup.mode_form)."""
+
+    mode = mode_field()
 
 
 def _answered(value: Any) -> bool:
@@ -333,9 +340,8 @@ def _questions_of(event: Event | EventRow) -> list[Question]:
 def signup_form_for(
     event: Event | EventRow, question_rows: tuple | None = None, **kwargs
 ) -> SignupForm:
-    return with_questions(SignupForm, event, question_rows=question_rows, consent=consent_field)(
-        **kwargs
-    )
+    base = HybridSignupForm if event.format == EventFormat.HYBRID else SignupForm
+    return with_questions(base, event, question_rows=question_rows, consent=consent_field)(**kwargs)
 
 
 def details_form_for(event: Event, **kwargs) -> DetailsForm:

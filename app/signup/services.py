@@ -21,8 +21,10 @@ from app.mail.schedule import new_reminders
 from app.models import (
     Answer,
     Event,
+    EventFormat,
     EventStatus,
     OutboundEmail,
+    ParticipationMode,
     Registration,
     RegistrationSource,
     RegistrationStatus,
@@ -32,6 +34,7 @@ from app.places.services import (
     forget_seat_count,
     has_a_place,
 )
+from app.signup.modes import writer_for
 from app.signup.storage import (
     NEW_REGISTRATION,
     EventNotPublished,
@@ -74,12 +77,14 @@ def register_for_event(
     answers: dict[int, Any],
     locale: str,
     sensitive_consent: bool = False,
+    mode: ParticipationMode | None = None,
 ) -> SignupResult:
     """Sign up for an open event: a seat if one is free, else the waiting list."""
     if not event.registration_is_open(clock.now()):
         raise RegistrationClosed
     return enrol(
         event,
+        mode=mode,
         name=name,
         email=email,
         organisation=organisation,
@@ -103,6 +108,7 @@ def enrol(
     send_mail: bool = True,
     note: str = "",
     booked_together: bool = False,
+    mode: ParticipationMode | None = None,
 ) -> SignupResult:
     """Take a seat if one is free, else a place on the waiting list; queue the email.
 
@@ -114,6 +120,8 @@ def enrol(
     booked_together: one of several registrations made at once (app.series): their one
     email is the caller's, so no status email and no "already registered" one is planned
     here; the reminders of a seat are.
+    mode: at a hybrid event, the place the person chose (app.signup.modes; in person if
+    None); the seat and the waiting list are that mode's.
 
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
     rolls back on SignupRefused. The new rows are written without the ORM's unit of work,
@@ -126,13 +134,16 @@ def enrol(
     # The rows are written as the event just read suggests, and the seat is taken last:
     # from its UPDATE to the commit, every other sign-up for the event waits (PostgreSQL's
     # row lock). When the seat was not as the read suggested, the status follows it.
-    status = RegistrationStatus.WAITING if event.seats_left == 0 else RegistrationStatus.CONFIRMED
+    write, seats_left = write_new_registration, event.seats_left
+    if event.format == EventFormat.HYBRID:
+        write, seats_left = writer_for(event, person, mode)
+    status = RegistrationStatus.WAITING if seats_left == 0 else RegistrationStatus.CONFIRMED
     answer_rows = [{"question_id": question, "value": value} for question, value in answers.items()]
     # Someone already registered is found by the unique index, where the insert does
     # nothing, rather than by a look-up that every new sign-up would pay for.
     try:
         while (
-            written := write_new_registration(
+            written := write(
                 event.id,
                 person | {"status": status},
                 answer_rows,

@@ -24,13 +24,14 @@ from app.events.services import (
 )
 from app.extensions import db
 from app.forms import ConfirmForm
-from app.models import Registration
+from app.models import EventFormat, Registration
 from app.navigation import public_url
 from app.pagecache import cached_page
 from app.places import services as places
 from app.ratelimits import public_form
 from app.signup import services
 from app.signup.forms import details_form_for, signup_form_for, stored_details_as_form_data
+from app.signup.mode_form import chosen_mode, mode_is_full
 
 bp = Blueprint("signup", __name__)
 
@@ -58,7 +59,7 @@ def register(slug: str):
         if not event.registration_is_open(clock.now()):
             return _closed(_event_or_404(slug))
         form = signup_form_for(event, question_rows)
-        if not form.validate_on_submit():
+        if not form.validate_on_submit() or mode_is_full(form, event):
             # The places went while the form was open: no use correcting it now.
             if _full(event):
                 return _closed(_event_or_404(slug), full=True)
@@ -69,6 +70,7 @@ def register(slug: str):
             "organisation": form.organisation.data or "",
             "answers": form.answers(),
             "sensitive_consent": form.gave_sensitive_answers(),
+            "mode": chosen_mode(form),
         }
     try:
         result = services.register_for_event(event, **person, locale=str(get_locale()))
@@ -92,8 +94,14 @@ def _full(event) -> bool:
 
 
 # The form does not show the places left, so a sign-up (which counts a seat and touches
-# the event's updated_at) does not make it render again.
+# the event's updated_at) does not make it render again; a hybrid event's form shows the
+# places left for each mode, so there it does.
 _NOT_ON_FORM = ("confirmed_count", "updated_at")
+_NOT_ON_HYBRID_FORM = ("updated_at",)
+
+
+def _not_on_form(event) -> tuple[str, ...]:
+    return _NOT_ON_HYBRID_FORM if event.format == EventFormat.HYBRID else _NOT_ON_FORM
 
 
 def _blank_form(slug: str):
@@ -104,13 +112,13 @@ def _blank_form(slug: str):
         abort(404)
     if _full(event_row):  # read just now: the kept form is keyed without the seats taken
         return _closed(_event_or_404(slug), full=True)
-    row = (row_of(event_row, leave_out=_NOT_ON_FORM), question_rows)
+    row = (row_of(event_row, leave_out=_not_on_form(event_row)), question_rows)
 
     def render():
         event = _event_or_404(slug)
         if not event.registration_is_open(clock.now()):
             return _closed(event), None  # not kept: only an open form is
-        shown = (row_of(event, leave_out=_NOT_ON_FORM), tuple(map(row_of, event.questions)))
+        shown = (row_of(event, leave_out=_not_on_form(event)), tuple(map(row_of, event.questions)))
         page = render_template("signup/form.html", event=event, form=signup_form_for(event))
         return page, shown
 

@@ -23,11 +23,13 @@ from app.extensions import db
 from app.invitations import services as invitations
 from app.models import (
     EmailStatus,
+    EventFormat,
     InvitationStatus,
     NominationStatus,
     OrganiserRole,
     OutboundEmail,
     Participation,
+    ParticipationMode,
     QuestionKind,
 )
 from app.nominations import services as nominations
@@ -235,6 +237,88 @@ def test_participant_pages_have_no_axe_violations(
     assert response.status == 409
     expect(h1(page)).to_have_text(t(language, "Registration has not opened yet"))
     audit.check("sign-up not open yet")
+
+    audit.assert_clean()
+
+
+def test_hybrid_event_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """A hybrid event's sign-up form with its choice of mode (with errors), the manage page
+    with the mode, the page for changing it; the organiser's counts for each mode, door
+    list, event form and message form; the new pages also at 320 px."""
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    event = make_event(
+        organiser,
+        title="Hybridiseminaari",
+        format=EventFormat.HYBRID,
+        capacity=1,
+        online_capacity=None,
+        join_link="https://teams.example.fi/l/meetup-join/seminaari",
+    )
+    page.goto(f"/events/{event.slug}/register")
+    expect(page.get_by_role("group", name=t(language, "How will you take part?"))).to_be_visible()
+    audit.check("hybrid sign-up form")
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect_errors(page, language)
+    audit.check("hybrid sign-up form with errors")
+
+    with write_beside_server():
+        result = services.register_for_event(
+            event,
+            name="Sara Löyttyjärvi",
+            email="sara@example.fi",
+            organisation="Hämeen Setlementti ry",
+            answers={},
+            locale=language,
+            mode=ParticipationMode.ONLINE,
+        )
+        services.register_for_event(
+            event,
+            name="Pekka Virtanen",
+            email="pekka@example.fi",
+            organisation="",
+            answers={},
+            locale=language,
+            mode=ParticipationMode.IN_PERSON,
+        )
+        token = services.issue_manage_link_token(result.registration)
+    page.goto(f"/manage/{token}")
+    audit.check("hybrid manage page")
+    page.get_by_role("link", name=t(language, "Change how you take part")).click()
+    expect(h1(page)).to_have_text(t(language, "How you take part"))
+    audit.check("change how you take part")
+    page.get_by_label(t(language, "In person"), exact=True).check()
+    page.get_by_role("button", name=t(language, "Save")).click()
+    expect(
+        page.get_by_text(
+            t(
+                language,
+                "You keep your online place and are on the waiting list for a place in person.",
+            )
+        )
+    ).to_be_visible()
+    audit.check("hybrid manage page, waiting for the other mode")
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    page.goto(f"/manage/{token}/mode")
+    assert overflows(page) <= 0, "the mode page scrolls sideways"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    sign_in(page, organiser, language)
+    for path, name in [
+        ("", "overview of a hybrid event"),
+        ("attendees", "attendee list of a hybrid event"),
+        ("door-list", "door list of a hybrid event"),
+        ("check-in", "check-in of a hybrid event"),
+        ("edit", "edit a hybrid event"),
+        ("messages/new", "message to a hybrid event's people"),
+    ]:
+        page.goto(f"/organiser/events/{event.id}" + (f"/{path}" if path else ""))
+        audit.check(name)
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    page.goto(f"/organiser/events/{event.id}/attendees")
+    assert overflows(page) <= 0, "the counts for each mode scroll sideways"
 
     audit.assert_clean()
 
