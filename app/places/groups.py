@@ -110,3 +110,41 @@ def cancel_group(lead: Registration) -> None:
     waiting_first = sorted(members, key=lambda member: member.status != RegistrationStatus.WAITING)
     for member in [*waiting_first, lead]:
         cancel_registration(member)
+
+
+def shows_groups(event: Event) -> bool:
+    """Lists and exports show the group: the event takes groups, or took them once."""
+    if takes_groups(event):
+        return True
+    return db.session.scalar(
+        sa.select(
+            sa.exists().where(
+                Registration.event_id == event.id, Registration.group_lead_id.is_not(None)
+            )
+        )
+    )
+
+
+def group_contact_name():
+    """A column: the name of the group's contact person, for the contact person and each
+    member alike; "" for someone who signed up alone."""
+    lead = sa.orm.aliased(Registration, name="group_lead")
+    member = sa.orm.aliased(Registration, name="group_member")
+    lead_name = sa.select(lead.name).where(lead.id == Registration.group_lead_id)
+    return sa.case(
+        (Registration.group_lead_id.is_not(None), lead_name.scalar_subquery()),
+        (sa.exists().where(member.group_lead_id == Registration.id), Registration.name),
+        else_="",
+    )
+
+
+def group_contacts(event: Event, registrations) -> dict[int, str] | None:
+    """{registration id: its group's contact person's name} for those in a group among
+    registrations (a page of a list); None when the event shows no groups."""
+    if not shows_groups(event):
+        return None
+    ids = [registration.id for registration in registrations]
+    rows = db.session.execute(
+        sa.select(Registration.id, group_contact_name()).where(Registration.id.in_(ids))
+    )
+    return {id_: name for id_, name in rows if name}

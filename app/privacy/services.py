@@ -364,7 +364,14 @@ def _registration(row: Registration) -> dict:
         "answers": {answer.question.label: answer.value for answer in row.answers},
         # What the organisers noted about them is theirs to see when they ask (art. 15).
         "organisers_note": row.note,
+        # Where the details came from (art. 15(1)(g)): the group's contact person.
+        "signed_up_by": _group_contact(row),
     }
+
+
+def _group_contact(row: Registration) -> str:
+    lead = db.session.get(Registration, row.group_lead_id) if row.group_lead_id else None
+    return lead.name if lead is not None else ""
 
 
 def _candidate(row: Candidate) -> dict:

@@ -147,3 +147,7 @@ def manage_context(registration: Registration) -> dict:
     if registration.group_lead_id is not None or not places.takes_groups(registration.event):
         return {"group": []}
     return {"group": places.members_of(registration)}
+
+
+# The attendee list's group of each person on its page (templates/attendees/list.html).
+bp.app_template_global("attendee_groups")(places.group_contacts)
