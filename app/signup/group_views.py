@@ -142,9 +142,11 @@ def _confirm_page(lead: Registration, token: str, *, member: Registration | None
     )
 
 
-def manage_context(registration: Registration) -> dict:
-    """What the manage page shows of a group: to its contact person, each member."""
-    if registration.group_lead_id is not None or not places.takes_groups(registration.event):
+def manage_context(registration: Registration | None) -> dict:
+    """What the manage and done pages show of a group: to its contact person, each member."""
+    if registration is None or registration.group_lead_id is not None:
+        return {"group": []}
+    if not places.takes_groups(registration.event):
         return {"group": []}
     return {"group": places.members_of(registration)}
 

@@ -139,6 +139,7 @@ def done(slug: str):
         sent=sent,
         has_a_place=registration is not None and places.has_a_place(registration),
         position=places.waiting_position(registration) if registration else None,
+        **group_views.manage_context(registration),
     )
 
 
