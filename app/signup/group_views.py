@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app import clock
 from app.database import writing
-from app.events.services import availability, public_event
+from app.events.services import availability
 from app.extensions import db
 from app.forms import ConfirmForm
 from app.models import Event, Registration
@@ -23,7 +23,7 @@ bp = Blueprint("groups", __name__)
 
 
 def blank_form(slug: str):
-    event = _event_or_404(slug)
+    event = signup._event_or_404(slug)
     if not event.registration_is_open(clock.now()):
         return signup._closed(event)
     if availability(event, clock.now()) == "full":
@@ -33,7 +33,7 @@ def blank_form(slug: str):
 
 def register(slug: str):
     """The posted form: one more row, or the group signed up."""
-    event = _event_or_404(slug)
+    event = signup._event_or_404(slug)
     form = group_form_for(event)
     if form.add_member.data:
         if form.can_add_member():
@@ -59,7 +59,7 @@ def _sign_up(event: Event, form: GroupSignupForm):
         )
     except SignupRefused as refusal:
         db.session.rollback()
-        return _refused(_event_or_404(event.slug), form, refusal)
+        return _refused(signup._event_or_404(event.slug), form, refusal)
     db.session.commit()
     session["signup"] = lead.id
     return redirect(url_for("signup.done", slug=event.slug), code=303)
@@ -85,13 +85,6 @@ def _refused(event: Event, form: GroupSignupForm, refusal: SignupRefused):
 
 def _form_page(event: Event, form: GroupSignupForm):
     return render_template("signup/group_form.html", event=event, form=form)
-
-
-def _event_or_404(slug: str) -> Event:
-    event = public_event(slug)
-    if event is None:
-        abort(404)
-    return event
 
 
 @bp.route("/manage/<token>/group/<int:member_id>/cancel", methods=["GET", "POST"])
