@@ -339,3 +339,21 @@ def test_a_member_cannot_be_cancelled_through_someone_elses_link(client, app, ma
     submit(client, f"{manage}/group/{member.id}/cancel", {}, form_page=manage)
     assert statuses(lead) == [CONFIRMED, CONFIRMED]
     assert other.group_lead_id is None
+
+
+def test_a_race_on_the_same_address_is_told_not_a_server_error(client, make_event, monkeypatch):
+    """Signed up between the look-up and the writing: the unique index refuses the row."""
+    from app.signup import group_services
+
+    event = make_event(capacity=10, group_size_max=3)
+    fill(event, 1)
+    monkeypatch.setattr(group_services, "_refuse_registered", lambda event, people: None)
+    for data in (
+        {**BASE, "email": "ennen0@example.fi"},
+        {**BASE, "members-0-name": "Ennen", "members-0-email": "ennen0@example.fi"},
+    ):
+        response = group_form(client, event, data)
+        assert response.status_code == 200
+        assert "Someone in the group signed up just now. Send the form again." in text_of(response)
+    assert confirmed_count(event) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1

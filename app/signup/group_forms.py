@@ -100,8 +100,11 @@ class GroupSignupForm(SignupForm):
                 field.errors = [_l("This person is already registered for this event")]
 
     def report_on_members(self, message) -> None:
-        """A problem of the group as a whole: shown at its first member, where it is fixed."""
-        self.member_forms()[0].name.errors = [message]
+        """A problem of the group as a whole: shown at its first member, where it is fixed
+        (at the contact person's address when they came alone)."""
+        members = self.member_forms()
+        field = members[0].name if members else self.email
+        field.errors = [message]
 
     def _email_fields(self):
         return [self.email, *(member.email for member in self.member_forms())]
