@@ -24,7 +24,8 @@ from tests.conftest import (
     text_of,
 )
 
-pytestmark = pytest.mark.both_databases
+# Where the database matters (places taken, the unique index), on both.
+both_databases = pytest.mark.both_databases
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 WAITING = RegistrationStatus.WAITING
@@ -76,6 +77,7 @@ def sign_up_group(event, size: int) -> Registration:
 # --- the rule at its edges ------------------------------------------------------------
 
 
+@both_databases
 @pytest.mark.parametrize("rule", [GroupRule.TOGETHER, GroupRule.SPLIT])
 def test_a_group_that_exactly_fits_all_get_a_place(make_event, rule):
     event = make_event(capacity=5, group_size_max=5, group_rule=rule)
@@ -85,6 +87,7 @@ def test_a_group_that_exactly_fits_all_get_a_place(make_event, rule):
     assert confirmed_count(event) == 5
 
 
+@both_databases
 def test_together_one_too_many_the_whole_group_waits(make_event):
     event = make_event(capacity=5, group_size_max=5, group_rule=GroupRule.TOGETHER)
     fill(event, 3)
@@ -93,6 +96,7 @@ def test_together_one_too_many_the_whole_group_waits(make_event):
     assert confirmed_count(event) == 3
 
 
+@both_databases
 def test_split_one_too_many_those_who_fit_get_a_place_in_the_order_given(make_event):
     event = make_event(capacity=5, group_size_max=5, group_rule=GroupRule.SPLIT)
     fill(event, 3)
@@ -101,6 +105,7 @@ def test_split_one_too_many_those_who_fit_get_a_place_in_the_order_given(make_ev
     assert confirmed_count(event) == 5
 
 
+@both_databases
 @pytest.mark.parametrize("rule", [GroupRule.TOGETHER, GroupRule.SPLIT])
 def test_without_a_waiting_list_a_group_that_does_not_fit_is_refused(make_event, rule):
     event = make_event(capacity=5, waiting_list=False, group_size_max=5, group_rule=rule)
@@ -126,6 +131,7 @@ def test_unlimited_places_take_any_group(make_event):
     assert statuses(sign_up_group(event, 4)) == [CONFIRMED] * 4
 
 
+@both_databases
 def test_a_freed_place_goes_to_the_first_member_waiting_one_by_one(make_event):
     event = make_event(capacity=3, group_size_max=3, group_rule=GroupRule.TOGETHER)
     fill(event, 2)
@@ -341,6 +347,7 @@ def test_a_member_cannot_be_cancelled_through_someone_elses_link(client, app, ma
     assert other.group_lead_id is None
 
 
+@both_databases
 def test_a_race_on_the_same_address_is_told_not_a_server_error(client, make_event, monkeypatch):
     """Signed up between the look-up and the writing: the unique index refuses the row."""
     from app.signup import group_services

@@ -17,9 +17,9 @@ from tests.test_concurrency import Browser, at_the_same_moment
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 WAITING = RegistrationStatus.WAITING
-PLACES = 5
-GROUPS = 3  # of three people each: a contact, a member with an address and one without
-SINGLES = 3
+PLACES = 4
+GROUPS = 2  # of three people each: a contact, a member with an address and one without
+SINGLES = 2
 
 
 def signing_up(browser: Browser, slug: str, tag: str, *, group: bool):

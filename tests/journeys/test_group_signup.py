@@ -6,14 +6,11 @@ told; the organiser's CSV names each person's group."""
 import csv
 import io
 
-import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
 from app.models import GroupRule
 from tests.journeys.conftest import Kutsu, download, page_text, sign_in
-
-pytestmark = pytest.mark.both_databases
 
 KAISA = "kaisa@example.fi"
 PEKKA = "pekka@example.fi"
