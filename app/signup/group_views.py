@@ -2,7 +2,7 @@
 hands it over) and the contact person's cancelling of members through their manage link."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -72,10 +72,11 @@ def _refused(event: Event, form: GroupSignupForm, refusal: SignupRefused):
         form.report_on_members(_l("Someone in the group signed up just now. Send the form again."))
     elif isinstance(refusal, services.GroupDoesNotFit):
         form.report_on_members(
-            _l(
-                "Only %(places)d places are left. Leave out people so that the group has "
-                "at most %(places)d, you included.",
-                places=refusal.places,
+            ngettext(
+                "Only %(num)d place is left. Leave out the others, or sign up alone.",
+                "Only %(num)d places are left. Leave out people so that the group has "
+                "at most %(num)d, you included.",
+                refusal.places,
             )
         )
     else:
