@@ -69,7 +69,7 @@ def confirmed_count(event) -> int:
 
 
 def sign_up_group(event, size: int) -> Registration:
-    lead = register_group(event, CONTACT, members(size - 1), locale="fi")
+    lead = register_group(event, CONTACT, members(size - 1), locale="en")
     db.session.commit()
     return lead
 
@@ -132,17 +132,24 @@ def test_unlimited_places_take_any_group(make_event):
 
 
 @both_databases
-def test_a_freed_place_goes_to_the_first_member_waiting_one_by_one(make_event):
+def test_a_freed_place_goes_to_the_first_member_waiting_one_by_one(make_event, mailbox, app):
+    """A group that waited together is promoted person by person, first come first served:
+    a freed place never stays empty while the group waits for enough at once."""
     event = make_event(capacity=3, group_size_max=3, group_rule=GroupRule.TOGETHER)
-    fill(event, 2)
+    fill(event, 3)
     lead = sign_up_group(event, 2)
     assert statuses(lead) == [WAITING, WAITING]
+    deliver_mail(app)
+    mailbox.clear()
     first = db.session.scalar(sa.select(Registration).where(Registration.name == "Ennen 0"))
     cancel_registration(first)
     db.session.commit()
-    # Two places free now: the group's two, in the order given.
-    assert statuses(lead) == [CONFIRMED, CONFIRMED]
+    assert statuses(lead) == [CONFIRMED, WAITING]
     assert confirmed_count(event) == 3
+    deliver_mail(app)
+    assert [m["Subject"] for m in mailbox.to(CONTACT.email)] == [
+        f"A place became free – you are registered: {event.title}"
+    ]
 
 
 def test_someone_already_registered_is_named(make_event):
