@@ -371,3 +371,42 @@ def test_a_race_on_the_same_address_is_told_not_a_server_error(client, make_even
         assert "Someone in the group signed up just now. Send the form again." in text_of(response)
     assert confirmed_count(event) == 1
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+
+
+def test_each_members_follow_up_question_applies_by_their_own_answer(client, make_event):
+    from tests.test_conditional_questions import DIET, WHICH
+
+    event = make_event(capacity=10, group_size_max=3, questions=[DIET, WHICH])
+    diet, which = (question.id for question in event.questions)
+    page = text_of(client.get(f"/events/{event.slug}/register"))
+    assert "Answer only if you answered" in page  # the follow-up in the person's row too
+    # Pekka's "which diet" is required only because he answered yes; Kaisa's is not kept.
+    missing = group_form(
+        client,
+        event,
+        {
+            **BASE,
+            f"q_{diet}": "no",
+            f"q_{which}": "ei kuulu tänne",
+            "members-0-name": "Pekka Jäsen",
+            f"members-0-q_{diet}": "yes",
+        },
+    )
+    assert "Error:" in text_of(missing)
+    done = group_form(
+        client,
+        event,
+        {
+            **BASE,
+            f"q_{diet}": "no",
+            f"q_{which}": "ei kuulu tänne",
+            "members-0-name": "Pekka Jäsen",
+            f"members-0-q_{diet}": "yes",
+            f"members-0-q_{which}": "gluteeniton",
+        },
+    )
+    assert "There is a problem" not in text_of(done)
+    db.session.expire_all()
+    people = db.session.scalars(sa.select(Registration).order_by(Registration.id)).all()
+    answers = [{a.question_id: a.value for a in person.answers} for person in people]
+    assert answers == [{diet: False, which: ""}, {diet: True, which: "gluteeniton"}]

@@ -12,10 +12,12 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import EmailAddress, NoControlCharacters, SafeFieldList, StoredLength
 from app.models import Event
+from app.signup.conditions import applicable, conditions_of, without_inapplicable
 from app.signup.forms import (
     SignupForm,
     _answer_value,
     _answered,
+    _make_conditional,
     _make_form_class,
     _question_field,
     consent_field,
@@ -56,7 +58,21 @@ class GroupMemberForm(Form):
     def is_blank(self) -> bool:
         return not any(_answered(_answer_value(field)) for field in self)
 
+    # The event's conditional questions (app.signup.conditions), as on the sign-up form.
+    conditions: dict = {}
+
     def answers(self) -> dict[int, Any]:
+        given = self._given()
+        return without_inapplicable(self.conditions, given) if self.conditions else given
+
+    def applies(self, field_name: str) -> bool:
+        """Whether this person's question applies, as their row was filled."""
+        if not self.conditions:
+            return True
+        question_id = int(field_name.rsplit("-", 1)[-1].removeprefix("q_"))
+        return question_id in applicable(self.conditions, self._given())
+
+    def _given(self) -> dict[int, Any]:
         return {
             int(field.short_name.removeprefix("q_")): _answer_value(field)
             for field in self.question_fields()
@@ -174,8 +190,12 @@ def _answer_for_all_field() -> BooleanField:
 
 
 def _member_form_class(event: Event, locale: str) -> type[GroupMemberForm]:
+    questions = event.questions
     fields = {
         f"q_{question.id}": _question_field(question, locale, event.language)
-        for question in event.questions
+        for question in questions
     }
+    conditions = conditions_of(questions)
+    if conditions:  # each row's follow-up shown by that row's own answer
+        _make_conditional(fields, questions, conditions, locale)
     return type("GroupMemberFormForEvent", (GroupMemberForm,), fields)
