@@ -1214,7 +1214,8 @@ def test_group_sign_up_pages_have_no_axe_violations(
     page: Page, audit, language, organiser, make_event
 ):
     """The group form (and with errors), the outcome with the group, the contact person's
-    manage page with the group (fitting the smallest screen), cancelling a member."""
+    manage page with the group (fitting the smallest screen), cancelling a member and the
+    whole group."""
     from app.models import Registration
     from tests.browser.test_layout import SMALLEST_WIDTH, overflows
 
@@ -1264,6 +1265,11 @@ def test_group_sign_up_pages_have_no_axe_violations(
     page.locator("a[href*='/group/'][href$='/cancel']").first.click()
     expect(h1(page)).to_contain_text("Pekka Jäsen")
     audit.check("cancel a member of a group")
+
+    page.goto(f"/manage/{token}/group/cancel")
+    expect(h1(page)).to_have_text(t(language, "Cancel the whole group?"))
+    audit.check("cancel a whole group")
+    audit.assert_clean()
 
 
 def test_conditional_question_pages_have_no_axe_violations(
