@@ -140,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
     from app.pages.views import bp as pages_bp
     from app.series.signup_views import bp as series_signup_bp
     from app.series.views import bp as organiser_series_bp
+    from app.signup.group_views import bp as groups_bp
     from app.signup.mode_views import bp as signup_mode_bp
     from app.signup.views import bp as signup_bp
     from app.undelivered.views import bp as undelivered_bp
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(signup_mode_bp)
+    app.register_blueprint(groups_bp)
     app.register_blueprint(series_signup_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)

@@ -10,7 +10,14 @@ from app import clock
 from app.auth.passwords import verify_password
 from app.auth.services import create_organiser, find_organiser
 from app.extensions import db
-from app.models import Event, EventFormat, Participation, ParticipationMode, QuestionKind
+from app.models import (
+    Event,
+    EventFormat,
+    GroupRule,
+    Participation,
+    ParticipationMode,
+    QuestionKind,
+)
 from app.organiser.services import EventDetails, QuestionDetails, create_event, publish_event
 from app.series.dates import Rule, RuleKind, latest_date, nth_weekday, week_of_month_of
 from app.series.services import make_series
@@ -207,6 +214,9 @@ def demo_events() -> list[EventDetails]:
             region="Pohjois-Pohjanmaa",
             themes=["Järjestöyhteistyö", "Sote-keskukset"],
             capacity=100,
+            # A sote centre's team signs up together (app.places.groups).
+            group_size_max=10,
+            group_rule=GroupRule.SPLIT,
             contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
         ),

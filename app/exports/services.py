@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from app import clock
 from app.models import Answer, Candidate, Event, Nomination, Registration, RegistrationStatus
 from app.nominations.services import organisation_key
+from app.places.groups import group_contact_name, shows_groups
 from app.places.modes import is_hybrid, taking_part_words
 from app.workshops.services import (
     STATUS_LABELS,
@@ -51,6 +52,7 @@ def attendee_rows(
     questions = [question for question in event.questions if sensitive or not question.sensitive]
     way_in = shows_way_in(event)
     hybrid = is_hybrid(event)
+    groups = shows_groups(event)
     yield [
         _("Name"),
         _("Email"),
@@ -60,6 +62,7 @@ def attendee_rows(
         _("Checked in"),
         *([_("Taking part")] if hybrid else []),
         *([_("Way in"), _("Nominated by")] if way_in else []),
+        *([_("Group contact person")] if groups else []),
         *[question.label for question in questions],
         *([_("Notes")] if notes else []),
     ]
@@ -78,9 +81,11 @@ def attendee_rows(
     nominator = next(nominators, None)
     # Rows unpacked, not read by name: 800,000 attribute lookups were a third of the time.
     question_ids = [question.id for question in questions]
-    for row in _registrations(connection, event.id, question_ids, notes=notes):
+    rows = _registrations(connection, event.id, question_ids, notes=notes, groups=groups)
+    for row in rows:
         id_, name, email, organisation, status, source, created, checked_in, *answers = row
         mode = (answers.pop(0), answers.pop(0))  # at a hybrid event: mode and waiting_for
+        group = [answers.pop()] if groups else []
         note = [answers.pop()] if notes else []
         cells = [name, email, organisation, statuses[status], _when(created), _when(checked_in)]
         if hybrid:
@@ -93,12 +98,18 @@ def attendee_rows(
                     organisations.append(nominator[1])
                 nominator = next(nominators, None)
             cells += [way_in_labels[source], ", ".join(_first_spellings(organisations))]
+        cells += group
         cells += map(shown, answers)
         yield cells + note
 
 
 def _registrations(
-    connection: sa.Connection, event_id: int, question_ids: list[int], *, notes: bool = False
+    connection: sa.Connection,
+    event_id: int,
+    question_ids: list[int],
+    *,
+    notes: bool = False,
+    groups: bool = False,
 ):
     """The registrations in order, each with its answer to each question (as JSON text) in
     a column of its own: one row per person, where reading the answers as rows of their own
@@ -123,8 +134,10 @@ def _registrations(
             answer,
             sa.and_(answer.registration_id == Registration.id, answer.question_id == question_id),
         )
-    if notes:  # last, after the answers
+    if notes:  # after the answers
         query = query.add_columns(Registration.note)
+    if groups:  # last
+        query = query.add_columns(group_contact_name())
     query = query.where(Registration.event_id == event_id).order_by(Registration.id)
     return _streamed(connection, query)
 

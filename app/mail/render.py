@@ -33,6 +33,7 @@ from app.models import (
 from app.places.modes import MODE_CHANGED, reminded_in_mode, shown_in_mail
 from app.places.services import has_a_place, waiting_position
 from app.series.mail import BOOKING_MAIL, booking_calendars, booking_context
+from app.signup.group_services import GROUP_MAIL, group_mail_context
 from app.signup.services import issue_manage_link_token
 
 SUBJECTS = {
@@ -60,6 +61,7 @@ SUBJECTS = {
     "password_changed": _l("Your Kutsu password was changed"),
     "account_invitation": _l("You are invited to Kutsu"),
     BOOKING_MAIL: _l("Your registrations: %(title)s"),
+    GROUP_MAIL: _l("Your group is signed up: %(title)s"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -67,6 +69,7 @@ WITH_REPLY_LINKS = {"invitation", "invitation_reminder"}
 
 # Messages that carry a fresh manage link; the raw token exists only in the email.
 WITH_MANAGE_LINK = {
+    GROUP_MAIL,
     "registration_confirmed",
     "registration_resent",
     "registration_waiting",
@@ -84,6 +87,7 @@ EXPECTED_STATUS = {
     "registration_confirmed": {RegistrationStatus.CONFIRMED},
     "registration_promoted": {RegistrationStatus.CONFIRMED},
     "registration_waiting": {RegistrationStatus.WAITING},
+    GROUP_MAIL: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     # An organiser's resend tells the state at send time, whichever of the two it is.
     "registration_resent": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "reminder": {RegistrationStatus.CONFIRMED},
@@ -94,6 +98,7 @@ EXPECTED_STATUS = {
 }
 
 CALENDAR_REQUEST = {
+    GROUP_MAIL,
     "registration_confirmed",
     "registration_resent",
     "registration_promoted",
@@ -299,6 +304,8 @@ def _context(email: OutboundEmail) -> dict:
         context["accept_url"] = url_for("invitations.accept", token=raw, _external=True)
         context["decline_url"] = url_for("invitations.decline", token=raw, _external=True)
         context.update(_list_context(email.invitation.list_member))
+    if email.kind == GROUP_MAIL and registration is not None:
+        context |= group_mail_context(registration)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
     if email.kind == account_invitations.MAIL_KIND:

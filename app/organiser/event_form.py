@@ -51,6 +51,12 @@ from app.organiser.workshop_settings import (
     WorkshopSettings,
     by_invitation,
 )
+from app.places.group_settings import (
+    GroupSettings,
+    group_form_data,
+    group_rule_field,
+    group_size_field,
+)
 from app.places.mode_settings import HybridSettings, hybrid_form_data
 from app.signup.condition_settings import (
     QuestionConditions,
@@ -105,7 +111,9 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, WorkshopSettings, HybridSettings, QuestionConditions, KutsuForm):
+class EventForm(
+    Translated, WorkshopSettings, HybridSettings, GroupSettings, QuestionConditions, KutsuForm
+):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -210,6 +218,8 @@ class EventForm(Translated, WorkshopSettings, HybridSettings, QuestionConditions
         description=_l("Leave empty for no limit."),
     )
     waiting_list = BooleanField(_l("Keep a waiting list when the places are taken"))
+    group_size_max = group_size_field()
+    group_rule = group_rule_field()
     registration_opens_at = _moment(
         _l("Registration opens"),
         description=_l("Leave empty to open it when you publish."),
@@ -405,6 +415,7 @@ class EventForm(Translated, WorkshopSettings, HybridSettings, QuestionConditions
             reminder_minutes=self._reminder_minutes(),
             **self.workshop_details(),
             **self.hybrid_details(),
+            **self.group_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -463,6 +474,7 @@ def event_form_data(event) -> dict:
         "invitations_send_at": local(event.invitations_send_at),
         "reply_by": local(event.reply_by),
         "invitation_reminder_days": event.invitation_reminder_days,
+        **group_form_data(event),
         "questions": [
             {
                 "id": str(question.id),

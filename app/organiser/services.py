@@ -19,6 +19,7 @@ from app.models import (
     EventFormat,
     EventOrganiser,
     EventStatus,
+    GroupRule,
     Organiser,
     OrganiserRole,
     Participation,
@@ -87,6 +88,9 @@ class EventDetails:
     invitations_send_at: datetime | None = None
     reply_by: datetime | None = None
     invitation_reminder_days: int = 3
+    # Groups (app.places.groups): up to this many people in one sign-up; 1 is no groups.
+    group_size_max: int = 1
+    group_rule: GroupRule = GroupRule.TOGETHER
 
 
 # Copied as they are from the details to the event.

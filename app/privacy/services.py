@@ -366,6 +366,8 @@ def _registration(row: Registration) -> dict:
         "answers": {answer.question.label: answer.value for answer in row.answers},
         # What the organisers noted about them is theirs to see when they ask (art. 15).
         "organisers_note": row.note,
+        # Where the details came from (art. 15(1)(g)): the group's contact person.
+        "signed_up_by": _group_contact(row),
     }
 
 
@@ -375,6 +377,11 @@ def _taking_part(row: Registration) -> dict:
         return {}
     waiting_for = row.waiting_for.value if row.waiting_for else None
     return {"taking_part": row.mode.value, "waiting_for": waiting_for}
+
+
+def _group_contact(row: Registration) -> str:
+    lead = db.session.get(Registration, row.group_lead_id) if row.group_lead_id else None
+    return lead.name if lead is not None else ""
 
 
 def _candidate(row: Candidate) -> dict:

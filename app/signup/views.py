@@ -28,8 +28,9 @@ from app.models import EventFormat, Registration
 from app.navigation import public_url
 from app.pagecache import cached_page
 from app.places import services as places
+from app.places.groups import takes_groups
 from app.ratelimits import public_form
-from app.signup import services
+from app.signup import group_views, services
 from app.signup.forms import details_form_for, signup_form_for, stored_details_as_form_data
 from app.signup.mode_form import chosen_mode, mode_is_full
 
@@ -58,6 +59,8 @@ def register(slug: str):
             abort(404)
         if not event.registration_is_open(clock.now()):
             return _closed(_event_or_404(slug))
+        if takes_groups(event):
+            return group_views.register(slug)
         form = signup_form_for(event, question_rows)
         if not form.validate_on_submit() or mode_is_full(form, event):
             # The places went while the form was open: no use correcting it now.
@@ -110,6 +113,8 @@ def _blank_form(slug: str):
     event_row, question_rows = public_event_rows(slug)
     if event_row is None:
         abort(404)
+    if takes_groups(event_row):
+        return group_views.blank_form(slug)
     if _full(event_row):  # read just now: the kept form is keyed without the seats taken
         return _closed(_event_or_404(slug), full=True)
     row = (row_of(event_row, leave_out=_not_on_form(event_row)), question_rows)
@@ -142,6 +147,7 @@ def done(slug: str):
         sent=sent,
         has_a_place=registration is not None and places.has_a_place(registration),
         position=places.waiting_position(registration) if registration else None,
+        **group_views.manage_context(registration),
     )
 
 
@@ -225,6 +231,7 @@ def manage(token: str):
         has_a_place=places.has_a_place(registration),
         token=token,
         position=places.waiting_position(registration),
+        **group_views.manage_context(registration),
     )
 
 

@@ -1294,6 +1294,68 @@ def test_series_sign_up_pages_have_no_axe_violations(page: Page, audit, language
     audit.assert_clean()
 
 
+def test_group_sign_up_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """The group form (and with errors), the outcome with the group, the contact person's
+    manage page with the group (fitting the smallest screen), cancelling a member and the
+    whole group."""
+    from app.models import Registration
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+
+    event = make_event(
+        organiser,
+        title="Ryhmien kevätpäivä",
+        capacity=10,
+        group_size_max=3,
+        questions=[COFFEE_QUESTION],
+    )
+    page.goto(f"/events/{event.slug}/register")
+    expect(h1(page)).to_have_text(t(language, "Sign up"))
+    audit.check("group sign-up form")
+
+    page.locator("#members-0-email").fill("not an address")
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect_errors(page, language)
+    audit.check("group sign-up form with errors")
+
+    page.locator("#name").fill("Kaisa Kontakti")
+    page.locator("#email").fill("kaisa@example.fi")
+    page.locator("#members-0-name").fill("Pekka Jäsen")
+    page.locator("#members-0-email").fill("pekka@example.fi")
+    page.get_by_role("button", name=t(language, "Add a person")).click()
+    expect(page.locator("#members-1-name")).to_be_visible()
+
+    page.locator("#members-1-name").fill("Liisa Ilman")
+    page.get_by_label(t(language, "I answer the questions for everyone in the group")).check()
+    page.locator(f"#q_{event.questions[0].id}-0").check()
+    page.locator("#consent").check()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect(h1(page)).to_have_text(t(language, "You are registered"))
+    audit.check("group sign-up done")
+
+    with write_beside_server():
+        lead = db.session.scalar(
+            sa.select(Registration).where(Registration.name == "Kaisa Kontakti")
+        )
+        token = services.issue_manage_link_token(lead)
+    page.goto(f"/manage/{token}")
+    expect(page.get_by_role("heading", name=t(language, "Your group"))).to_be_visible()
+    audit.check("group contact's manage page")
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    assert overflows(page) <= 0, f"the manage page scrolls sideways at {SMALLEST_WIDTH} px"
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    page.locator("a[href*='/group/'][href$='/cancel']").first.click()
+    expect(h1(page)).to_contain_text("Pekka Jäsen")
+    audit.check("cancel a member of a group")
+
+    page.goto(f"/manage/{token}/group/cancel")
+    expect(h1(page)).to_have_text(t(language, "Cancel the whole group?"))
+    audit.check("cancel a whole group")
+    audit.assert_clean()
+
+
 def test_conditional_question_pages_have_no_axe_violations(
     page: Page, audit, language, organiser, make_event
 ):
