@@ -65,6 +65,9 @@ def attendee_rows(
         RegistrationStatus.CONFIRMED.value: _("Confirmed"),
         RegistrationStatus.WAITING.value: _("Waiting list"),
         RegistrationStatus.CANCELLED.value: _("Cancelled"),
+        RegistrationStatus.PENDING.value: _("Awaiting approval"),
+        RegistrationStatus.DECLINED.value: _("Not approved"),
+        RegistrationStatus.OFFERED.value: _("Offered a place"),
     }
     way_in_labels = {source.value: str(label) for source, label in WAY_IN_LABELS.items()}
     shown = _AnswerWords(yes_no={True: _("Yes"), False: _("No")})

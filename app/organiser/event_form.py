@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from app import clock
+from app.approvals.event_settings import ApprovalSettings, approval_form_data
 from app.bounds import database_id
 from app.forms import (
     LANGUAGE_CHOICES,
@@ -99,7 +100,7 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, WorkshopSettings, KutsuForm):
+class EventForm(Translated, WorkshopSettings, ApprovalSettings, KutsuForm):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -398,6 +399,7 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             reminder_minutes=self._reminder_minutes(),
             **self.workshop_details(),
+            **self.approval_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -450,6 +452,7 @@ def event_form_data(event) -> dict:
         "invitations_send_at": local(event.invitations_send_at),
         "reply_by": local(event.reply_by),
         "invitation_reminder_days": event.invitation_reminder_days,
+        **approval_form_data(event),
         "questions": [
             {
                 "id": str(question.id),

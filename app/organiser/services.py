@@ -80,6 +80,8 @@ class EventDetails:
     invitations_send_at: datetime | None = None
     reply_by: datetime | None = None
     invitation_reminder_days: int = 3
+    # Sign-ups wait for an organiser's approval (app.places.approval).
+    requires_approval: bool = False
 
 
 # Copied as they are from the details to the event.

@@ -28,6 +28,7 @@ from app.models import (
     RegistrationStatus,
     TokenPurpose,
 )
+from app.places.approval import pending_mail, write_pending
 from app.places.services import (
     forget_seat_count,
     has_a_place,
@@ -78,6 +79,16 @@ def register_for_event(
     """Sign up for an open event: a seat if one is free, else the waiting list."""
     if not event.registration_is_open(clock.now()):
         raise RegistrationClosed
+    if event.requires_approval:  # a column of the row: a plain event pays nothing for it
+        return _ask_for_approval(
+            event,
+            name=name,
+            email=email,
+            organisation=organisation,
+            answers=answers,
+            locale=locale,
+            sensitive_consent=sensitive_consent,
+        )
     return enrol(
         event,
         name=name,
@@ -154,6 +165,25 @@ def enrol(
         status = RegistrationStatus.CONFIRMED if written.seated else RegistrationStatus.WAITING
         _change_new_registration_status(event, written.registration_id, person, status, mail)
     return SignupResult(written.registration_id, already_registered=False)
+
+
+def _ask_for_approval(event, *, answers, **given) -> SignupResult:
+    """An event that requires approval: the sign-up waits for the organisers' decision
+    (app.places.approval), taking no place; the person is told so."""
+    person = _new_person(event, source=RegistrationSource.SIGNUP, **given)
+    answer_rows = [{"question_id": question, "value": value} for question, value in answers.items()]
+    try:
+        while (
+            registration_id := write_pending(
+                event.id, person, answer_rows, pending_mail(event, person)
+            )
+        ) is None:
+            existing = find_live_registration(event, person["email"])
+            if existing is not None:
+                return _already_registered(existing)
+    except EventNotPublished:
+        raise RegistrationClosed from None
+    return SignupResult(registration_id, already_registered=False)
 
 
 def _new_person(event, name, email, organisation, locale, source, sensitive_consent) -> dict:
@@ -251,13 +281,19 @@ def find_live_registration(event: Event | EventRow, email: str) -> Registration 
 
 
 def can_change(registration: Registration, at) -> bool:
-    """Answers can be changed and a place cancelled until the event ends."""
+    """Answers can be changed and a place cancelled until the event ends; a sign-up the
+    organisers declined is over."""
     event = registration.event
     return (
-        registration.status != RegistrationStatus.CANCELLED
+        registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED)
         and event.status == EventStatus.PUBLISHED
         and at < event.ends_at
     )
+
+
+def can_edit_details(registration: Registration, at) -> bool:
+    """A sign-up waiting for approval can only be cancelled until it is decided."""
+    return can_change(registration, at) and registration.status != RegistrationStatus.PENDING
 
 
 def update_registration(
