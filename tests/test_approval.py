@@ -361,3 +361,48 @@ def test_the_event_form_keeps_the_setting(client, login, approval_event):
     assert "Sign-ups need the organisers' approval" in form
     box = form.split('id="requires_approval"')[1].split(">")[0]
     assert 'name="requires_approval"' in box and "checked" in box
+
+
+def test_a_series_meeting_that_needs_approval_is_not_booked_from_the_series_form(
+    client, make_occurrences
+):
+    series, (first, second) = make_occurrences(2)
+    second.requires_approval = True
+    db.session.commit()
+
+    page = client.get(f"/series/{series.slug}").get_data(as_text=True)
+
+    assert f'value="{first.id}"' in page and f'value="{second.id}"' not in page
+    assert f"/events/{second.slug}" in page  # its own page, where a sign-up waits for approval
+
+
+def test_signing_up_again_while_pending_says_it_still_waits(app, client, approval_event, mailbox):
+    answer = {f"q_{approval_event.questions[0].id}": "yes"}
+    sign_up(client, approval_event, **answer)
+    again = text_of(sign_up(client, approval_event, **answer))
+
+    assert "Check your email" in again
+    deliver_mail(app)
+    subjects = sorted(m["Subject"].split(":")[0] for m in mailbox.to("sara@example.fi"))
+    assert subjects == ["You are already registered", "Your sign-up is waiting for approval"]
+    [repeat] = [m for m in mailbox.to("sara@example.fi") if "already" in m["Subject"]]
+    assert "Your sign-up is waiting for the organisers' approval." in Mailbox.text(repeat)
+
+
+def test_cancelling_the_event_tells_those_pending_but_not_those_declined(app, approval_event):
+    from app.organiser.services import cancel_event
+
+    aino, ville = pending(approval_event, "Aino A"), pending(approval_event, "Ville V")
+    approval.decline(approval_event, [ville])
+    db.session.commit()
+
+    told = cancel_event(approval_event)
+    db.session.commit()
+
+    assert told == 1
+    kinds = db.session.execute(
+        sa.select(OutboundEmail.registration_id, OutboundEmail.kind).where(
+            OutboundEmail.kind == "event_cancelled"
+        )
+    ).all()
+    assert kinds == [(aino, "event_cancelled")]

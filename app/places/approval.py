@@ -30,9 +30,10 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import take_seat
-from app.signup.storage import NEW_REGISTRATION, EventNotPublished, for_registration
+from app.signup.storage import EventNotPublished, for_registration
 
-PENDING_MAIL = "registration_pending"
+# The sign-up's own status email (app.signup.services: registration_<status>).
+PENDING_MAIL = f"registration_{RegistrationStatus.PENDING.value}"
 APPROVED_MAIL = "registration_approved"
 DECLINED_MAIL = "registration_declined"
 # The organiser's message to the people decided on, in their email.
@@ -95,22 +96,6 @@ _INSERT = {
     .returning(_REGISTRATIONS.c.id)
     for postgres, dialect in ((False, sqlite), (True, postgresql))
 }
-
-
-def pending_mail(event, person: dict) -> list[dict]:
-    """The email that says the sign-up waits for the organisers' decision."""
-    if not person["email"]:
-        return []
-    return [
-        new_email(
-            PENDING_MAIL,
-            recipient=person["email"],
-            locale=person["locale"],
-            dedupe_key=registration_email_key(PENDING_MAIL, NEW_REGISTRATION),
-            event_id=event.id,
-            registration_id=NEW_REGISTRATION,
-        )
-    ]
 
 
 def approve(event: Event, ids: list[int], *, message: str = "") -> Decided:

@@ -28,7 +28,7 @@ from app.models import (
     RegistrationStatus,
     TokenPurpose,
 )
-from app.places.approval import pending_mail, write_pending
+from app.places.approval import write_pending
 from app.places.services import (
     forget_seat_count,
     has_a_place,
@@ -76,29 +76,21 @@ def register_for_event(
     locale: str,
     sensitive_consent: bool = False,
 ) -> SignupResult:
-    """Sign up for an open event: a seat if one is free, else the waiting list."""
+    """Sign up for an open event: a seat if one is free, else the waiting list; at an
+    event that requires approval, a sign-up awaiting the organisers' decision."""
     if not event.registration_is_open(clock.now()):
         raise RegistrationClosed
+    person = {
+        "name": name,
+        "email": email,
+        "organisation": organisation,
+        "answers": answers,
+        "locale": locale,
+        "sensitive_consent": sensitive_consent,
+    }
     if event.requires_approval:  # a column of the row: a plain event pays nothing for it
-        return _ask_for_approval(
-            event,
-            name=name,
-            email=email,
-            organisation=organisation,
-            answers=answers,
-            locale=locale,
-            sensitive_consent=sensitive_consent,
-        )
-    return enrol(
-        event,
-        name=name,
-        email=email,
-        organisation=organisation,
-        answers=answers,
-        locale=locale,
-        source=RegistrationSource.SIGNUP,
-        sensitive_consent=sensitive_consent,
-    )
+        return _ask_for_approval(event, **person)
+    return enrol(event, **person, source=RegistrationSource.SIGNUP)
 
 
 def enrol(
@@ -171,11 +163,12 @@ def _ask_for_approval(event, *, answers, **given) -> SignupResult:
     """An event that requires approval: the sign-up waits for the organisers' decision
     (app.places.approval), taking no place; the person is told so."""
     person = _new_person(event, source=RegistrationSource.SIGNUP, **given)
+    pending = (event, NEW_REGISTRATION, person, RegistrationStatus.PENDING)
     answer_rows = [{"question_id": question, "value": value} for question, value in answers.items()]
     try:
         while (
             registration_id := write_pending(
-                event.id, person, answer_rows, pending_mail(event, person)
+                event.id, person, answer_rows, _new_registration_mail(*pending)
             )
         ) is None:
             existing = find_live_registration(event, person["email"])
