@@ -57,10 +57,6 @@ class Decided:
     # Decided already by someone else (or cancelled) meanwhile: nothing changed.
     unchanged: list[int] = field(default_factory=list)
 
-    @property
-    def changed(self) -> list[int]:
-        return sorted(self.confirmed + self.waiting + self.declined)
-
 
 def write_pending(event_id: int, person: dict, answers: list[dict], emails: list[dict]):
     """A sign-up that waits for approval: its row (status pending), answers and planned
