@@ -427,3 +427,22 @@ def test_cancelling_the_event_tells_those_pending_but_not_those_declined(app, ap
         )
     ).all()
     assert kinds == [(aino, "event_cancelled")]
+
+
+def test_the_organisers_message_is_in_the_persons_export_and_erased_with_them(app, make_event):
+    from app.privacy.services import erase_person, export_person
+
+    event = make_event(capacity=5, requires_approval=True)
+    ville = pending(event, "Ville V")
+    approval.decline(event, [ville], message="Ei tällä kertaa, Ville.")
+    db.session.commit()
+
+    exported = export_person("ville@example.fi", clock.now())
+    erase_person("ville@example.fi")
+    db.session.commit()
+
+    kinds = {(e["kind"], e.get("message")) for e in exported["emails"]}
+    assert (approval.DECLINED_MAIL, "Ei tällä kertaa, Ville.") in kinds
+    assert (approval.PENDING_MAIL, None) in kinds
+    left = db.session.scalars(sa.select(OutboundEmail.payload)).all()
+    assert not any("Ville" in str(payload) for payload in left)
