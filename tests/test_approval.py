@@ -90,9 +90,11 @@ def test_a_sign_up_waits_for_approval_without_a_place_and_says_so(
     app, client, approval_event, mailbox
 ):
     question = approval_event.questions[0]
+    form = text_of(client.get(f"/events/{approval_event.slug}/register"))
     done = sign_up(client, approval_event, **{f"q_{question.id}": "yes"})
     page = text_of(done)
 
+    assert "The organisers approve each sign-up to this event. You are told by email" in form
     assert "Your sign-up is waiting for approval" in page
     assert "You have no place yet: the organisers approve each sign-up to this event." in page
     assert "Add to calendar" not in page
