@@ -6,12 +6,14 @@ from datetime import datetime, timedelta
 
 import icalendar
 import pytest
+import sqlalchemy as sa
 
 from app import clock, create_app
 from app.extensions import db
-from app.models import EventFormat, Series
+from app.models import Event, EventFormat, Registration, Series
 from app.organiser.services import EventDetails, cancel_event, update_event
-from tests.conftest import text_of
+from app.places.services import cancel_registration
+from tests.conftest import sign_up, text_of
 
 pytestmark = pytest.mark.both_databases
 
@@ -260,6 +262,21 @@ def test_an_unchanged_feed_is_not_sent_again(client, calendar_events):
     again = client.get("/calendar.ics", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.data == b""
 
+    # People signing up and cancelling change no one's calendar entry: the feed stays the
+    # same bytes, and subscribed calendars are not sent it again.
+    event = calendar_events["published"]
+    clock.travel(clock.now() + timedelta(minutes=5))
+    sign_up(client, event, email="aino@example.fi")
+    sign_up(client, event, email="bertil@example.fi")
+    registration = db.session.scalar(
+        sa.select(Registration).where(Registration.email == "aino@example.fi")
+    )
+    cancel_registration(registration)
+    db.session.commit()
+    assert db.session.get(Event, event.id).confirmed_count == 1
+    after_sign_ups = client.get("/calendar.ics", headers={"If-None-Match": etag})
+    assert after_sign_ups.status_code == 304
+
     calendar_events["published"].title = "Sote-kahvit, uusi nimi"
     db.session.commit()
     changed = client.get("/calendar.ics", headers={"If-None-Match": etag})
@@ -419,3 +436,29 @@ def test_a_calendar_page_is_one_query_and_one_for_the_series_titles(client, cale
     assert len(statements) == 2, statements
     assert "FROM event" in statements[0] and "FROM series" in statements[1]
     assert "join_link" not in statements[0] and "description" not in statements[0]
+
+
+def front_page_titles(page) -> list[str]:
+    return re.findall(r'<h2><a href="/events/[^"]+">(?:<span lang="fi">)?([^<]+)', page.text)
+
+
+def test_the_front_page_lists_the_soonest_events_and_leads_to_the_calendar_for_the_rest(
+    client, make_event, make_organiser
+):
+    owner = make_organiser()
+    events = [
+        make_event(owner, title=f"Tapaaminen {day:02d}", starts_in=timedelta(days=day))
+        for day in range(1, 32)
+    ]
+    make_event(owner, title="Luonnos", starts_in=timedelta(hours=1), published=False)
+
+    page = client.get("/")
+    assert front_page_titles(page) == [f"Tapaaminen {day:02d}" for day in range(1, 31)]
+    link = re.search(r'<a href="([^"]+)">All upcoming events in the calendar</a>', page.text)
+    assert link and link.group(1) == "/calendar"
+
+    cancel_event(events[-1])
+    db.session.commit()
+    page = client.get("/")
+    assert len(front_page_titles(page)) == 30
+    assert "All upcoming events in the calendar" not in page.text

@@ -29,6 +29,7 @@ from app.models import (
 from app.privacy.services import erase_person, export_person, run_retention
 from tests import bombs
 from tests.conftest import csrf_token_in, deliver_mail, sign_up, submit, text_of
+from tests.test_rate_limits import limited_app
 from tests.test_uploads import xlsx
 
 pytestmark = pytest.mark.both_databases
@@ -449,3 +450,34 @@ def test_the_demo_organiser_has_the_sote_groups_list_once(runner):
     assert len(people) == 25
     assert {person.locale for person in people} == {"fi", "sv", "en"}
     assert all(person.email.endswith("@example.org") for person in people)
+
+
+def test_posts_to_leave_links_count_against_the_public_forms_limit(app, owner, make_event, mailbox):
+    event = make_event(owner)
+    contact_list = make_list(owner, ("Aino Aalto", "aino@example.fi"))
+    link = _leave_link(app, mailbox, contact_list, event, "aino@example.fi")
+    client = limited_app(app, RATELIMIT_PUBLIC_FORMS="2 per minute").test_client()
+
+    guesses = [
+        client.post(f"/lists/leave/guess{n}", data={"List-Unsubscribe": "One-Click"})
+        for n in range(2)
+    ]
+    assert [guess.status_code for guess in guesses] == [404, 404]
+    refused = client.post(link, data={"List-Unsubscribe": "One-Click"})
+    assert refused.status_code == 429
+    db.session.expire_all()
+    assert members_of(contact_list)[0].left_at is None
+
+
+def test_the_invite_page_plans_invitations_two_weeks_before_each_meeting_by_default(
+    client, login, owner, make_event
+):
+    make_event(owner)
+    contact_list = make_list(owner, ("Aino Aalto", "aino@example.fi"))
+    login(owner)
+
+    page = client.get(f"/organiser/lists/{contact_list.id}/invite").text
+
+    assert re.search(r'<input[^>]*value="before"[^>]*checked', page)
+    assert not re.search(r'<input[^>]*value="now"[^>]*checked', page)
+    assert re.search(r'<input[^>]*id="days_before"[^>]*value="14"', page)

@@ -10,14 +10,14 @@ from wtforms.validators import InputRequired, Length, Optional
 from app.events.services import EventRow
 from app.forms import (
     LANGUAGE_CHOICES,
-    CheckboxesField,
     EmailAddress,
     KutsuForm,
     NoControlCharacters,
     RadiosField,
     StoredLength,
 )
-from app.models import NOTE_MAX, Event, QuestionKind
+from app.models import NOTE_MAX, Event
+from app.signup.conditions import empty_answer
 from app.signup.forms import (
     AnswersForm,
     organisation_field,
@@ -77,7 +77,8 @@ class PersonForm(AnswersForm):
             return collected
         for field in self.question_fields():
             if field.render_kw.get("data-sensitive"):
-                collected[int(field.name.removeprefix("q_"))] = _empty_answer(field)
+                question_id = int(field.name.removeprefix("q_"))
+                collected[question_id] = empty_answer(collected[question_id])
         return collected
 
     def details(self) -> dict[str, Any]:
@@ -90,14 +91,6 @@ class PersonForm(AnswersForm):
             "answers": self.answers(),
             "sensitive_consent": self.gave_sensitive_answers(),
         }
-
-
-def _empty_answer(field) -> Any:
-    if isinstance(field, CheckboxesField):
-        return []
-    if field.render_kw.get("data-kind") == QuestionKind.YES_NO.value:
-        return None
-    return ""
 
 
 def note_field() -> TextAreaField:

@@ -1,5 +1,6 @@
 """Demo data from the real events Kutsu was made for, dated in the coming weeks."""
 
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from enum import Enum, auto
 
@@ -87,13 +88,18 @@ def demo_events() -> list[EventDetails]:
             contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             questions=[
-                DIET,
                 QuestionDetails(
                     id=None,
                     label="Osallistun kahvitarjoiluun",
                     kind=QuestionKind.YES_NO,
                     required=True,
+                    translations={
+                        "sv": {"label": "Jag deltar i kaffeserveringen"},
+                        "en": {"label": "I will join the coffee"},
+                    },
                 ),
+                # Asked only of those coming for coffee (app.signup.conditions).
+                replace(DIET, shown_if=0, shown_if_options=["yes"]),
                 ACCESS,
             ],
         ),

@@ -10,15 +10,22 @@ from app.extensions import db
 from app.models import Event, EventStatus, Participation, Question, Series
 from app.models.events import EventRules
 
+# The front page lists the soonest events; the calendar (app/calendar) has them all. Every
+# upcoming event on one page took 1,000 events' rendering per visit to the front page.
+FRONT_PAGE_EVENTS = 30
 
-def upcoming_events() -> list[Event]:
-    return list(
+
+def upcoming_events(limit: int = FRONT_PAGE_EVENTS) -> tuple[list[Event], bool]:
+    """The soonest published events that have not ended, and whether there are more."""
+    events = list(
         db.session.scalars(
             sa.select(Event)
             .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > clock.now())
-            .order_by(Event.starts_at)
+            .order_by(Event.starts_at, Event.id)
+            .limit(limit + 1)
         )
     )
+    return events[:limit], len(events) > limit
 
 
 # Published or cancelled, by slug: drafts exist only for their organisers. The statements

@@ -16,7 +16,8 @@ bp = Blueprint("events", __name__)
 
 @bp.get("/")
 def index():
-    return render_template("events/index.html", events=upcoming_events(), at=clock.now())
+    events, more = upcoming_events()
+    return render_template("events/index.html", events=events, more=more, at=clock.now())
 
 
 @bp.get("/events/<slug>")

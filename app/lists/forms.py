@@ -81,6 +81,9 @@ class ShareForm(KutsuForm):
     )
 
 
+DEFAULT_DAYS_BEFORE = 14
+
+
 class InviteForm(KutsuForm):
     target = RadiosField(
         _l("Invite to"),
@@ -93,7 +96,9 @@ class InviteForm(KutsuForm):
             SelectChoice("now", _l("Now")),
             SelectChoice("before", _l("Some days before each meeting")),
         ],
-        default="now",
+        # Before each meeting, by default: "now" gives each member one invitation per
+        # meeting of a series at once.
+        default="before",
         validators=[InputRequired(_l("Choose when the invitations go out"))],
         invalid_choice_message=_l("Choose when the invitations go out"),
     )
@@ -103,6 +108,7 @@ class InviteForm(KutsuForm):
         MAX_DAYS_BEFORE,
         not_a_number=_l("Enter the days before each meeting as a whole number, for example 7"),
         out_of_range=_l("Enter the days before each meeting as a number from 1 to 365"),
+        default=DEFAULT_DAYS_BEFORE,
         description=_l(
             "If you chose some days before: for example 7. A meeting sooner than that is "
             "invited now."

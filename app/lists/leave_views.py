@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from app.extensions import csrf, db
 from app.lists.leaving import leave_list, member_for_token
 from app.models import ListMember
+from app.ratelimits import public_form
 
 bp = Blueprint("list_leave", __name__, url_prefix="/lists/leave")
 
@@ -31,6 +32,7 @@ def leave(token: str):
 
 @bp.post("/<token>")
 @csrf.exempt
+@public_form
 def leave_now(token: str):
     """The page's button (with its CSRF token) or a mail client's one-click POST, whose
     body is exactly List-Unsubscribe=One-Click and which carries no CSRF token: only that

@@ -52,6 +52,11 @@ from app.organiser.workshop_settings import (
     WorkshopSettings,
     by_invitation,
 )
+from app.signup.condition_settings import (
+    QuestionConditions,
+    condition_form_data,
+    kept_question,
+)
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -100,7 +105,7 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, WorkshopSettings, ApprovalSettings, KutsuForm):
+class EventForm(Translated, WorkshopSettings, QuestionConditions, ApprovalSettings, KutsuForm):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -410,9 +415,14 @@ class EventForm(Translated, WorkshopSettings, ApprovalSettings, KutsuForm):
                     required=entry.form.required.data,
                     sensitive=entry.form.sensitive.data,
                     translations=translations_of(entry.form, others),
+                    shown_if=shown_if,
+                    shown_if_options=values,
                 )
-                for entry in self.questions.entries
-                if not entry.form.remove.data and (entry.form.label.data or "").strip()
+                for entry, (shown_if, values) in zip(
+                    filter(kept_question, self.questions.entries),
+                    self.question_conditions(),
+                    strict=True,
+                )
             ],
         )
 
@@ -462,6 +472,7 @@ def event_form_data(event) -> dict:
                 "options": "\n".join(question.options),
                 "required": question.required,
                 "sensitive": question.sensitive,
+                "shown_if": condition_form_data(question, event.questions),
                 **{
                     f"text_{code}": {**text, "options": "\n".join(text.get("options", []))}
                     for code, text in question.translations.items()

@@ -6,6 +6,7 @@ from wtforms.validators import ValidationError
 
 from app.models import QuestionKind
 from app.organiser.translated import Translated, lines, text_field
+from app.signup.condition_settings import ConditionSetting
 
 MAX_QUESTIONS = 30
 
@@ -39,7 +40,7 @@ class QuestionTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class QuestionForm(Translated, Form):
+class QuestionForm(Translated, ConditionSetting, Form):
     """One custom question; a sub-form of the event form."""
 
     id = HiddenField()

@@ -28,6 +28,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import promote_from_waiting_list
+from app.signup.conditions import link_conditions
 
 
 @dataclass
@@ -41,6 +42,10 @@ class QuestionDetails:
     sensitive: bool = False
     # Other languages: {"sv": {"label": ..., "hint": ..., "options": [...]}}.
     translations: dict = field(default_factory=dict)
+    # Asked only when the question at this position (an earlier one, with options) has
+    # one of these answers (app.signup.conditions).
+    shown_if: int | None = None
+    shown_if_options: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -116,6 +121,7 @@ def create_event(owner: Organiser, details: EventDetails) -> Event:
     _apply(event, details)
     db.session.add(event)
     db.session.flush()
+    _link_conditions(event, details)
     return event
 
 
@@ -128,6 +134,7 @@ def update_event(event: Event, details: EventDetails) -> None:
     changed = _notified_changes(event, details)
     _apply(event, details)
     db.session.flush()
+    _link_conditions(event, details)
     if event.status != EventStatus.PUBLISHED:
         return
     promote_from_waiting_list(event)
@@ -199,6 +206,13 @@ def _apply_questions(event: Event, wanted: list[QuestionDetails]) -> None:
         question.translations = details.translations
         kept.append(question)
     event.questions = kept
+
+
+def _link_conditions(event: Event, details: EventDetails) -> None:
+    """The questions' conditions, by position: a new question has its id only now."""
+    link_conditions(
+        event, [(question.shown_if, question.shown_if_options) for question in details.questions]
+    )
 
 
 def unique_slug(title: str, model=Event) -> str:

@@ -18,22 +18,26 @@ from app.models import Event, EventStatus, Registration, RegistrationStatus
 # (app.signup.storage).
 SEAT_FREE = "capacity IS NULL OR confirmed_count < capacity"
 _EVENTS = Event.__table__
+# A seat taken or freed is not a change of the event: its updated_at (the calendar feeds'
+# LAST-MODIFIED, DTSTAMP and ETag) stays, where the column's onupdate would move it with
+# every sign-up and make every subscribed calendar fetch the feed again.
+UNCHANGED = {"updated_at": _EVENTS.c.updated_at}
 TAKE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({SEAT_FREE})"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1, **UNCHANGED)
 )
 # An organiser's explicit, confirmed move past the capacity: the count stays true (one
 # more confirmed), so later cancellations promote no one until it is below the capacity.
 _SEAT_BEYOND_CAPACITY = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
+    .values(confirmed_count=_EVENTS.c.confirmed_count + 1, **UNCHANGED)
 )
 _RELEASE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count - 1)
+    .values(confirmed_count=_EVENTS.c.confirmed_count - 1, **UNCHANGED)
 )
 
 

@@ -32,6 +32,7 @@ from app.organiser.services import (
     update_event,
 )
 from app.series.dates import MAX_OCCURRENCES, Rule, latest_date, occurrence_dates
+from app.signup.conditions import positions_of
 
 # Moments that keep their distance to the start when an event is copied to another date.
 MOVED_WITH_START = (
@@ -86,7 +87,9 @@ def local_date_of(event: Event) -> date:
 
 
 def details_of(event: Event) -> EventDetails:
-    """Everything the event form sets, as the event has it now."""
+    """Everything the event form sets, as the event has it now; a question's condition by
+    the position of the earlier question, so a copy's questions keep theirs."""
+    conditions = positions_of(event.questions)
     return EventDetails(
         **{name: copy.deepcopy(getattr(event, name)) for name in APPLIED_FIELDS},
         reminder_minutes=list(event.reminder_minutes),
@@ -100,8 +103,10 @@ def details_of(event: Event) -> EventDetails:
                 required=question.required,
                 sensitive=question.sensitive,
                 translations=copy.deepcopy(question.translations),
+                shown_if=shown_if,
+                shown_if_options=values,
             )
-            for question in event.questions
+            for question, (shown_if, values) in zip(event.questions, conditions, strict=True)
         ],
     )
 

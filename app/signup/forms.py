@@ -19,6 +19,14 @@ from app.forms import (
 )
 from app.models import Event, Question, QuestionKind
 from app.pagecache import PageCache
+from app.signup.conditions import (
+    Condition,
+    OnlyWhenShown,
+    applicable,
+    conditions_of,
+    field_attributes,
+    without_inapplicable,
+)
 from app.text import normalise_email
 
 SHORT_TEXT_MAX = 500
@@ -27,6 +35,10 @@ LONG_TEXT_MAX = 4000
 
 class AnswersForm(KutsuForm):
     """Only the event's questions: what a person may change through the manage link."""
+
+    # The event's conditional questions (app.signup.conditions), by question id; set on
+    # the form class made for an event that has any.
+    conditions: dict[int, Condition] = {}
 
     def question_fields(self):
         return [field for name, field in self._fields.items() if name.startswith("q_")]
@@ -58,7 +70,9 @@ class AnswersForm(KutsuForm):
 
     def _sensitive_answered(self) -> bool:
         return any(
-            field.render_kw.get("data-sensitive") and _answered(_answer_value(field))
+            field.render_kw.get("data-sensitive")
+            and _answered(_answer_value(field))
+            and self.applies(field.name)
             for field in self.question_fields()
         )
 
@@ -67,7 +81,19 @@ class AnswersForm(KutsuForm):
         for field in self.question_fields():
             question_id = int(field.name.removeprefix("q_"))
             collected[question_id] = _answer_value(field)
+        if self.conditions:  # answers to questions that do not apply are never stored
+            return without_inapplicable(self.conditions, collected)
         return collected
+
+    def applies(self, field_name: str) -> bool:
+        """Whether the question of this field applies, as the form was filled."""
+        if not self.conditions:
+            return True
+        given = {
+            int(field.name.removeprefix("q_")): _answer_value(field)
+            for field in self.question_fields()
+        }
+        return int(field_name.removeprefix("q_")) in applicable(self.conditions, given)
 
 
 def person_name_field() -> StringField:
@@ -277,10 +303,25 @@ def _make_form_class(base, event, locale, after):
         f"q_{question.id}": _question_field(question, locale, event.language)
         for question in questions
     }
+    conditions = conditions_of(questions)
+    if conditions:
+        _make_conditional(fields, questions, conditions, locale)
     if any(question.sensitive for question in questions):
         fields["sensitive_consent"] = sensitive_consent_field()
     fields.update({name: make() for name, make in after.items()})
     return type(f"{base.__name__}ForEvent", (base,), fields)
+
+
+def _make_conditional(fields: dict, questions, conditions, locale: str) -> None:
+    """The conditional questions' fields checked only when they apply, and described."""
+    fields["conditions"] = conditions
+    by_id = {question.id: question for question in questions}
+    for question_id, condition in conditions.items():
+        unbound = fields[f"q_{question_id}"]
+        unbound.kwargs["validators"] = [OnlyWhenShown(), *unbound.kwargs["validators"]]
+        unbound.kwargs["render_kw"] |= field_attributes(
+            by_id[question_id], by_id[condition.parent], locale
+        )
 
 
 def _questions_of(event: Event | EventRow) -> list[Question]:

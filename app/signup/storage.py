@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app import clock
 from app.database import insert_rows
 from app.extensions import db
 from app.models import LIVE_ADDRESS, Answer, Event, EventStatus, OutboundEmail, Registration
@@ -100,7 +99,7 @@ _SQLITE_REGISTRATION = (
 
 def _in_one_statement(event_id, person, answers, emails) -> Written | None:
     emails = [{k: v for k, v in email.items() if k != "registration_id"} for email in emails]
-    values = {"event_id": event_id, "now": clock.now()}
+    values = {"event_id": event_id}
     values |= {f"p0_{name}": value for name, value in person.items()}
     for prefix, rows in (("a", answers), ("m", emails)):
         values |= {f"{prefix}{n}_{k}": v for n, row in enumerate(rows) for k, v in row.items()}
@@ -143,7 +142,8 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
     parts += [
         # The seat only for a row written: when the person was already registered, the
         # INSERT above wrote nothing, and no seat is taken.
-        "s AS (UPDATE event SET confirmed_count = confirmed_count + 1, updated_at = :now"
+        # updated_at stays: a seat is not a change of the event (app.places.services).
+        "s AS (UPDATE event SET confirmed_count = confirmed_count + 1"
         f" WHERE id = :event_id AND ({SEAT_FREE})"
         " AND EXISTS (SELECT FROM r) RETURNING id)",
     ]
@@ -153,7 +153,6 @@ def _statement(person: tuple, answer_count: int, email_columns: tuple, email_cou
         + ("\nSELECT (SELECT id FROM r), EXISTS (SELECT FROM s), EXISTS (SELECT FROM e)")
     )
     binds = [sa.bindparam("event_id", type_=_EVENTS.c.id.type)]
-    binds.append(sa.bindparam("now", type_=_EVENTS.c.updated_at.type))
     for prefix, table, columns, count in (
         ("p", _REGISTRATIONS, person, 1),
         ("a", _ANSWERS, ("question_id", "value"), answer_count),

@@ -1211,6 +1211,44 @@ def test_series_sign_up_pages_have_no_axe_violations(page: Page, audit, language
     audit.assert_clean()
 
 
+def test_conditional_question_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """A sign-up form whose follow-up the script hides and shows, with errors; the question
+    editor with the answers a question may depend on, opened; both at the smallest width."""
+    from tests.browser.test_layout import SMALLEST_WIDTH, overflows
+    from tests.test_conditional_questions import DIET, PARKING, TRANSPORT, WHICH
+
+    event = make_event(organiser, capacity=10, questions=[DIET, WHICH, TRANSPORT, PARKING])
+    page.goto(f"/events/{event.slug}/register")
+    expect(h1(page)).to_have_text(t(language, "Sign up"))
+    audit.check("sign-up form with its follow-up questions hidden")
+
+    special = page.get_by_role("group", name="Erityisruokavalio?")
+    special.get_by_label(t(language, "Yes"), exact=True).check()
+    expect(page.locator(".condition-status")).not_to_be_empty()
+    audit.check("sign-up form with a follow-up question shown")
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect_errors(page, language)
+    audit.check("sign-up form with an unanswered follow-up question")
+
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}/edit")
+    expect(page.locator("#questions-1-shown_if-0")).to_be_checked()  # opened: it is set
+    audit.check("question editor with a condition")
+    page.locator("#questions-0-remove").check()
+    page.get_by_role("button", name=t(language, "Save changes")).click()
+    expect_errors(page, language)
+    audit.check("question editor with a condition on a removed question")
+
+    page.set_viewport_size({"width": SMALLEST_WIDTH, "height": 640})
+    for path in [f"/events/{event.slug}/register", f"/organiser/events/{event.id}/edit"]:
+        page.goto(path)
+        assert overflows(page) <= 0, f"{path} scrolls sideways at {SMALLEST_WIDTH} px"
+
+    audit.assert_clean()
+
+
 def test_contact_list_pages_have_no_axe_violations(
     page: Page, audit, language, organiser, make_organiser, make_event, app, mailbox
 ):

@@ -220,6 +220,8 @@ def kutsu(app, database_url, smtp_server, mailbox, shared_clock) -> Iterator[Kut
         for process in (server, worker):
             logged = process.output(limit=10**6)
             assert "Traceback" not in logged, f"{process.name} logged an error:\n{logged[-6000:]}"
+        for process in (server, worker):
+            process.ask_to_stop()  # both at once; the with statement waits for them
 
 
 # --- people over plain HTTP -----------------------------------------------------------
