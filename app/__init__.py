@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.two_step_admin import bp as two_step_admin_bp
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
+    from app.approvals.views import bp as approvals_bp
     from app.attendees.changes import bp as attendee_changes_bp
     from app.attendees.people import bp as people_bp
     from app.attendees.views import bp as attendees_bp
@@ -157,6 +158,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_bp)
     app.register_blueprint(attendees_bp)
     app.register_blueprint(attendee_changes_bp)
+    app.register_blueprint(approvals_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profile_bp)

@@ -71,6 +71,9 @@ def attendee_rows(
         RegistrationStatus.CONFIRMED.value: _("Confirmed"),
         RegistrationStatus.WAITING.value: _("Waiting list"),
         RegistrationStatus.CANCELLED.value: _("Cancelled"),
+        RegistrationStatus.PENDING.value: _("Awaiting approval"),
+        RegistrationStatus.DECLINED.value: _("Not approved"),
+        RegistrationStatus.OFFERED.value: _("Offered a place"),
     }
     way_in_labels = {source.value: str(label) for source, label in WAY_IN_LABELS.items()}
     mode_words = taking_part_words()

@@ -30,6 +30,7 @@ from app.models import (
     OutboundEmail,
     RegistrationStatus,
 )
+from app.places.approval import APPROVED_MAIL, DECLINED_MAIL, PENDING_MAIL
 from app.places.modes import MODE_CHANGED, reminded_in_mode, shown_in_mail
 from app.places.services import has_a_place, waiting_position
 from app.series.mail import BOOKING_MAIL, booking_calendars, booking_context
@@ -41,6 +42,10 @@ SUBJECTS = {
     "registration_waiting": _l("You are on the waiting list: %(title)s"),
     "registration_promoted": _l("A place became free – you are registered: %(title)s"),
     "registration_cancelled": _l("Your registration was cancelled: %(title)s"),
+    # app.places.approval
+    PENDING_MAIL: _l("Your sign-up is waiting for approval: %(title)s"),
+    APPROVED_MAIL: _l("Your sign-up was approved: %(title)s"),
+    DECLINED_MAIL: _l("Your sign-up was not approved: %(title)s"),
     "registration_resent": _l("Your registration: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
     "registration_updated": _l("Your details were updated: %(title)s"),
@@ -80,6 +85,8 @@ WITH_MANAGE_LINK = {
     "reminder",
     "organiser_message",
     MODE_CHANGED,
+    PENDING_MAIL,
+    APPROVED_MAIL,
 }
 
 # A message written earlier may no longer be true when it is due: it is then skipped.
@@ -95,6 +102,10 @@ EXPECTED_STATUS = {
     "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     MODE_CHANGED: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    PENDING_MAIL: {RegistrationStatus.PENDING},
+    # Approved onto the waiting list, or with a seat: the mail tells which at send time.
+    APPROVED_MAIL: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    DECLINED_MAIL: {RegistrationStatus.DECLINED},
 }
 
 CALENDAR_REQUEST = {
@@ -105,6 +116,7 @@ CALENDAR_REQUEST = {
     "already_registered",
     "event_updated",
     MODE_CHANGED,
+    APPROVED_MAIL,
 }
 CALENDAR_CANCEL = {"registration_cancelled", "event_cancelled"}
 # Mail about an organiser's account: no event, so no title in the subject.

@@ -22,6 +22,7 @@ from wtforms.validators import (
 )
 
 from app import clock
+from app.approvals.event_settings import ApprovalSettings, approval_form_data
 from app.bounds import database_id
 from app.forms import (
     LANGUAGE_CHOICES,
@@ -112,7 +113,13 @@ class EventTextForm(Form):
 
 
 class EventForm(
-    Translated, WorkshopSettings, HybridSettings, GroupSettings, QuestionConditions, KutsuForm
+    Translated,
+    WorkshopSettings,
+    HybridSettings,
+    GroupSettings,
+    QuestionConditions,
+    ApprovalSettings,
+    KutsuForm,
 ):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
@@ -416,6 +423,7 @@ class EventForm(
             **self.workshop_details(),
             **self.hybrid_details(),
             **self.group_details(),
+            **self.approval_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -475,6 +483,7 @@ def event_form_data(event) -> dict:
         "reply_by": local(event.reply_by),
         "invitation_reminder_days": event.invitation_reminder_days,
         **group_form_data(event),
+        **approval_form_data(event),
         "questions": [
             {
                 "id": str(question.id),

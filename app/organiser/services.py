@@ -91,6 +91,8 @@ class EventDetails:
     # Groups (app.places.groups): up to this many people in one sign-up; 1 is no groups.
     group_size_max: int = 1
     group_rule: GroupRule = GroupRule.TOGETHER
+    # Sign-ups wait for an organiser's approval (app.places.approval).
+    requires_approval: bool = False
 
 
 # Copied as they are from the details to the event.
@@ -253,12 +255,13 @@ def cancel_event(event: Event) -> int:
     event.cancelled_at = clock.now()
     event.sequence += 1
     # Written before the people are read, so every sign-up committed before the lock above
-    # is found below, and every later one finds the event cancelled and is refused.
+    # is found below, and every later one finds the event cancelled and is refused. Those
+    # the organisers did not approve were told so already, and are not coming.
     db.session.flush()
     people = db.session.scalars(
         sa.select(Registration).where(
             Registration.event_id == event.id,
-            Registration.status != RegistrationStatus.CANCELLED,
+            Registration.status.not_in([RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED]),
         )
     ).all()
     for registration in people:

@@ -327,6 +327,8 @@ def export_person(email: str, now: datetime) -> dict:
                 "status": row.status.value,
                 "created_at": _iso(row.created_at),
                 "sent_at": _iso(row.sent_at),
+                # The organisers' words to the person with a decision (app.places.approval).
+                **({"message": row.payload["message"]} if row.payload.get("message") else {}),
             }
             for row in held.emails
         ],

@@ -94,11 +94,16 @@ def upcoming_occurrences(series: Series, at: datetime) -> list[Event]:
 
 
 def open_occurrences(occurrences: Sequence[Event], at: datetime) -> list[Event]:
-    """Those a person can sign up for now: open, and not full without a waiting list."""
+    """Those a person can sign up for now: open, and not full without a waiting list. A
+    meeting whose sign-ups need approval is signed up for on its own page, where the person
+    is told they wait for a decision (app.places.approval): not here, where a booking is a
+    place or the waiting list."""
     return [
         event
         for event in occurrences
-        if event.registration_is_open(at) and not event.is_full_without_waiting_list()
+        if event.registration_is_open(at)
+        and not event.is_full_without_waiting_list()
+        and not event.requires_approval
     ]
 
 

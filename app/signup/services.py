@@ -30,6 +30,7 @@ from app.models import (
     RegistrationStatus,
     TokenPurpose,
 )
+from app.places.approval import write_pending
 from app.places.services import (
     forget_seat_count,
     has_a_place,
@@ -79,20 +80,21 @@ def register_for_event(
     sensitive_consent: bool = False,
     mode: ParticipationMode | None = None,
 ) -> SignupResult:
-    """Sign up for an open event: a seat if one is free, else the waiting list."""
+    """Sign up for an open event: a seat if one is free, else the waiting list; at an
+    event that requires approval, a sign-up awaiting the organisers' decision."""
     if not event.registration_is_open(clock.now()):
         raise RegistrationClosed
-    return enrol(
-        event,
-        mode=mode,
-        name=name,
-        email=email,
-        organisation=organisation,
-        answers=answers,
-        locale=locale,
-        source=RegistrationSource.SIGNUP,
-        sensitive_consent=sensitive_consent,
-    )
+    person = {
+        "name": name,
+        "email": email,
+        "organisation": organisation,
+        "answers": answers,
+        "locale": locale,
+        "sensitive_consent": sensitive_consent,
+    }
+    if event.requires_approval:  # a column of the row: a plain event pays nothing for it
+        return _ask_for_approval(event, **person, mode=mode)
+    return enrol(event, **person, mode=mode, source=RegistrationSource.SIGNUP)
 
 
 def enrol(
@@ -165,6 +167,29 @@ def enrol(
         status = RegistrationStatus.CONFIRMED if written.seated else RegistrationStatus.WAITING
         _change_new_registration_status(event, written.registration_id, person, status, mail)
     return SignupResult(written.registration_id, already_registered=False)
+
+
+def _ask_for_approval(event, *, answers, mode=None, **given) -> SignupResult:
+    """An event that requires approval: the sign-up waits for the organisers' decision
+    (app.places.approval), taking no place; the person is told so. mode: at a hybrid
+    event, the place asked for, taken in that mode when approved."""
+    person = _new_person(event, source=RegistrationSource.SIGNUP, **given)
+    if mode is not None:
+        person["mode"] = mode
+    pending = (event, NEW_REGISTRATION, person, RegistrationStatus.PENDING)
+    answer_rows = [{"question_id": question, "value": value} for question, value in answers.items()]
+    try:
+        while (
+            registration_id := write_pending(
+                event.id, person, answer_rows, _new_registration_mail(*pending)
+            )
+        ) is None:
+            existing = find_live_registration(event, person["email"])
+            if existing is not None:
+                return _already_registered(existing)
+    except EventNotPublished:
+        raise RegistrationClosed from None
+    return SignupResult(registration_id, already_registered=False)
 
 
 def _new_person(event, name, email, organisation, locale, source, sensitive_consent) -> dict:
@@ -262,13 +287,19 @@ def find_live_registration(event: Event | EventRow, email: str) -> Registration 
 
 
 def can_change(registration: Registration, at) -> bool:
-    """Answers can be changed and a place cancelled until the event ends."""
+    """Answers can be changed and a place cancelled until the event ends; a sign-up the
+    organisers declined is over."""
     event = registration.event
     return (
-        registration.status != RegistrationStatus.CANCELLED
+        registration.status not in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED)
         and event.status == EventStatus.PUBLISHED
         and at < event.ends_at
     )
+
+
+def can_edit_details(registration: Registration, at) -> bool:
+    """A sign-up waiting for approval can only be cancelled until it is decided."""
+    return can_change(registration, at) and registration.status != RegistrationStatus.PENDING
 
 
 def update_registration(

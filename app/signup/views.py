@@ -210,7 +210,7 @@ def manage(token: str):
     registration = _registration_or_error(token)
     event = registration.event
     form = details_form_for(event, data=stored_details_as_form_data(registration))
-    editable = services.can_change(registration, clock.now())
+    editable = services.can_edit_details(registration, clock.now())
     if editable and form.validate_on_submit():
         services.update_registration(
             registration,

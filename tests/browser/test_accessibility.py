@@ -31,6 +31,7 @@ from app.models import (
     Participation,
     ParticipationMode,
     QuestionKind,
+    Registration,
 )
 from app.nominations import services as nominations
 from app.organiser.services import cancel_event
@@ -1530,6 +1531,82 @@ def test_calendar_pages_have_no_axe_violations(page: Page, audit, language, orga
     page.goto(f"/calendar/embed?lang={language}")
     expect(page.get_by_role("link", name=re.compile(event.title))).to_be_visible()
     audit.check("calendar embed")
+
+    audit.assert_clean()
+
+
+def test_approval_pages_have_no_axe_violations(page: Page, audit, language, organiser, make_event):
+    """A sign-up waiting for approval, its manage page, and the organisers' approvals page."""
+    event = make_event(
+        organiser,
+        title="Vertaisohjaajien koulutus",
+        capacity=1,
+        requires_approval=True,
+        questions=[COFFEE_QUESTION, DIET_QUESTION],
+    )
+    page.goto(f"/events/{event.slug}/register")
+    page.get_by_label(t(language, "Full name")).fill("Sara Löyttyjärvi")
+    page.get_by_label(t(language, "Email address")).fill("sara@example.fi")
+    page.get_by_label(t(language, "Yes"), exact=True).check()
+    page.get_by_label(
+        t(
+            language,
+            "I have read the privacy notice, and my details may be used to organise this event",
+        )
+    ).check()
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect(h1(page)).to_have_text(t(language, "Your sign-up is waiting for approval"))
+    audit.check("sign-up awaiting approval")
+
+    with write_beside_server():
+        sara = db.session.scalars(sa.select(Registration)).one()
+        token = services.issue_manage_link_token(sara)
+    page.goto(f"/manage/{token}")
+    expect(
+        page.get_by_text(t(language, "Waiting for the organisers' approval: no place yet"))
+    ).to_be_visible()
+    audit.check("manage page, awaiting approval")
+    page.get_by_role("link", name=t(language, "Cancel my registration")).click()
+    audit.check("cancel a sign-up awaiting approval, confirm")
+
+    with write_beside_server():
+        for name in ("Pekka Virtanen", "Aino Mäkinen"):
+            services.register_for_event(
+                event,
+                name=name,
+                email=f"{name.split()[0].lower()}@example.fi",
+                organisation="Hämeen Setlementti ry",
+                answers={event.questions[0].id: True},
+                locale=language,
+            )
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}")
+    audit.check("event overview with sign-ups awaiting approval")
+    page.get_by_role("link", name=t(language, "Approvals"), exact=True).click()
+    expect(h1(page)).to_have_text(t(language, "Sign-ups awaiting approval"))
+    audit.check("approvals")
+    screenshot(page, f"approvals-{language}")
+
+    page.get_by_role("button", name=t(language, "Approve the chosen")).click()
+    expect_errors(page, language)
+    audit.check("approvals with errors")
+
+    page.get_by_role("checkbox").nth(1).check()  # Pekka's first, then Aino's
+    page.get_by_label(t(language, "Message to the people you decide on")).fill("Tervetuloa!")
+    page.get_by_role("button", name=t(language, "Approve the chosen")).click()
+    expect(
+        page.get_by_text(
+            t(
+                language,
+                "%(num)d person approved: they have a place, and are told so by email.",
+                num=1,
+            )
+        )
+    ).to_be_visible()
+    audit.check("approvals after approving one")
+
+    page.goto(f"/organiser/events/{event.id}/attendees")
+    audit.check("attendees of an event with approval")
 
     audit.assert_clean()
 
