@@ -39,6 +39,9 @@ SUBJECTS = {
     "registration_waiting": _l("You are on the waiting list: %(title)s"),
     "registration_promoted": _l("A place became free – you are registered: %(title)s"),
     "registration_cancelled": _l("Your registration was cancelled: %(title)s"),
+    # Timed offers from the waiting list (app.places.offers).
+    "registration_offered": _l("A place is offered to you – accept it in time: %(title)s"),
+    "offer_expired": _l("The offer of a place has lapsed: %(title)s"),
     "registration_resent": _l("Your registration: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
     "registration_updated": _l("Your details were updated: %(title)s"),
@@ -69,6 +72,7 @@ WITH_MANAGE_LINK = {
     "registration_resent",
     "registration_waiting",
     "registration_promoted",
+    "registration_offered",
     "already_registered",
     "registration_updated",
     "event_updated",
@@ -81,11 +85,18 @@ EXPECTED_STATUS = {
     "registration_confirmed": {RegistrationStatus.CONFIRMED},
     "registration_promoted": {RegistrationStatus.CONFIRMED},
     "registration_waiting": {RegistrationStatus.WAITING},
+    "registration_offered": {RegistrationStatus.OFFERED},
+    "offer_expired": {RegistrationStatus.CANCELLED},
     # An organiser's resend tells the state at send time, whichever of the two it is.
     "registration_resent": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "reminder": {RegistrationStatus.CONFIRMED},
     "registration_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
-    "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    # A person holding an offer hears of a new time or place as those coming do.
+    "event_updated": {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.OFFERED,
+    },
     "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
 }
 

@@ -51,6 +51,7 @@ from app.organiser.workshop_settings import (
     WorkshopSettings,
     by_invitation,
 )
+from app.waiting_list.settings import OfferSettings, offer_form_data, offer_hours_field
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -99,7 +100,7 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, WorkshopSettings, KutsuForm):
+class EventForm(Translated, WorkshopSettings, OfferSettings, KutsuForm):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -204,6 +205,7 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
         description=_l("Leave empty for no limit."),
     )
     waiting_list = BooleanField(_l("Keep a waiting list when the places are taken"))
+    offer_hours = offer_hours_field()
     registration_opens_at = _moment(
         _l("Registration opens"),
         description=_l("Leave empty to open it when you publish."),
@@ -398,6 +400,7 @@ class EventForm(Translated, WorkshopSettings, KutsuForm):
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             reminder_minutes=self._reminder_minutes(),
             **self.workshop_details(),
+            **self.offer_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -450,6 +453,7 @@ def event_form_data(event) -> dict:
         "invitations_send_at": local(event.invitations_send_at),
         "reply_by": local(event.reply_by),
         "invitation_reminder_days": event.invitation_reminder_days,
+        **offer_form_data(event),
         "questions": [
             {
                 "id": str(question.id),

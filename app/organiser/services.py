@@ -80,6 +80,8 @@ class EventDetails:
     invitations_send_at: datetime | None = None
     reply_by: datetime | None = None
     invitation_reminder_days: int = 3
+    # Timed offers from the waiting list (app.places.offers): hours; None: promote at once.
+    offer_hours: int | None = None
 
 
 # Copied as they are from the details to the event.

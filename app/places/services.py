@@ -3,7 +3,10 @@ sign-ups, accepted invitations and organisers alike.
 
 A seat is taken by one atomic conditional UPDATE of the event's confirmed_count (TAKE_SEAT):
 a changed row is a seat, none a full event, on SQLite and PostgreSQL alike; a freed seat goes
-to the first person waiting in the same transaction as the cancellation that freed it."""
+to the first person waiting in the same transaction as the cancellation that freed it.
+At an event with timed offers (Event.offer_hours) the seat is held for them as an offer
+instead (app.places.offers). The waiting list's order is QUEUE_KEY: the order people came
+in, unless an organiser changed it by hand (app.places.waiting_order)."""
 
 import sqlalchemy as sa
 
@@ -13,6 +16,7 @@ from app.extensions import db
 from app.mail.outbox import queue_registration_email
 from app.mail.schedule import plan_reminders
 from app.models import Event, EventStatus, Registration, RegistrationStatus
+from app.places import offers
 
 # A seat is free: the one rule, in TAKE_SEAT and in a PostgreSQL sign-up's one statement
 # (app.signup.storage).
@@ -30,6 +34,11 @@ _SEAT_BEYOND_CAPACITY = (
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
     .values(confirmed_count=_EVENTS.c.confirmed_count + 1)
 )
+# Those who hold one of the event's seats, counted in confirmed_count: a timed offer holds
+# the seat until it is accepted, declined or lapses.
+HOLDS_SEAT = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+# A person's key in the waiting list's order (Registration.queue_order).
+QUEUE_KEY = sa.func.coalesce(Registration.queue_order, Registration.id)
 _RELEASE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
@@ -64,11 +73,12 @@ def waiting_position(registration: Registration) -> int | None:
     """1 for the first in line; None when the person is not waiting."""
     if registration.status != RegistrationStatus.WAITING:
         return None
+    own_key = registration.queue_order or registration.id
     ahead = db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(
             Registration.event_id == registration.event_id,
             Registration.status == RegistrationStatus.WAITING,
-            Registration.id < registration.id,
+            own_key > QUEUE_KEY,
         )
     )
     return ahead + 1
@@ -84,7 +94,7 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
     db.session.refresh(registration, with_for_update=True)
     if registration.status == RegistrationStatus.CANCELLED:
         return
-    had_seat = registration.status == RegistrationStatus.CONFIRMED
+    had_seat = registration.status in HOLDS_SEAT
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = clock.now()
     registration.sequence += 1
@@ -96,14 +106,16 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
 
 
 def promote_from_waiting_list(event: Event) -> list[Registration]:
-    """Give free seats to those waiting, first come first served, and tell them."""
+    """Give free seats to those waiting, in the waiting list's order, and tell them; at an
+    event with timed offers, offer them the seats instead (held for them until accepted)."""
     # Lock the event row first, so two promotions never pick the same first in line. NO KEY
     # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
     # hold a key-share lock on the event, which would deadlock.
     lock_event(event)
+    give = give_place if event.offer_hours is None else offers.make_offer
     promoted = []
     while (candidate := _first_waiting(event)) is not None and take_seat(event):
-        give_place(candidate)
+        give(candidate)
         promoted.append(candidate)
     return promoted
 
@@ -135,7 +147,7 @@ def _first_waiting(event: Event) -> Registration | None:
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.WAITING,
         )
-        .order_by(Registration.id)
+        .order_by(QUEUE_KEY)
         .limit(1)
         .with_for_update(key_share=True)
     )
