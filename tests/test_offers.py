@@ -337,3 +337,29 @@ def test_bad_moves_are_refused_with_a_message(client, login, make_event):
         assert refused.status_code in (400, 409)
         assert "There is a problem" in text_of(refused)
     assert "1 Bertil" in text_of(client.get(page))
+
+
+@pytest.mark.both_databases
+def test_the_export_says_who_holds_an_offer_and_erasing_them_passes_it_on(
+    client, login, make_event
+):
+    from app.privacy.services import erase_person
+    from tests.test_exports import csv_rows
+
+    event = full_event_with_waiting(make_event)
+    cancel("aino")
+    login(event.organiser_links[0].organiser)
+    rows = csv_rows(client.get(f"/organiser/events/{event.id}/attendees.csv").data)
+    statuses = {row[0]: row[3] for row in rows[1:]}
+    assert statuses == {
+        "Aino": "Cancelled",
+        "Bertil": "Offered a place",
+        "Cecilia": "Waiting list",
+        "Daniel": "Waiting list",
+    }
+
+    erase_person("bertil@example.fi")
+    db.session.commit()
+
+    assert person("cecilia").status == RegistrationStatus.OFFERED
+    assert seats_taken(event) == 1

@@ -3,6 +3,7 @@ offer's email carries): accept it, or decline it so that it passes on at once.""
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.places import offers
@@ -12,29 +13,30 @@ from app.signup.services import registration_for_manage_token
 bp = Blueprint("offer", __name__)
 
 
-@bp.post("/manage/<token>/offer/accept")
+# What each answer does, and what the person is told after it.
+ANSWERS = {
+    "accept": (
+        offers.accept_offer,
+        _l("You accepted the place: it is yours. A confirmation is on its way."),
+    ),
+    "decline": (
+        offers.decline_offer,
+        _l("You declined the place: it goes to the next person waiting."),
+    ),
+}
+
+
+@bp.post("/manage/<token>/offer/<any(accept, decline):answer>")
 @public_form
-def accept(token: str):
+def answer(token: str, answer: str):
     registration = _registration_or_404(token)
+    act, said = ANSWERS[answer]
     try:
-        offers.accept_offer(registration)
+        act(registration)
     except offers.OfferGone:
         return _gone(registration, token)
     db.session.commit()
-    flash(_("You accepted the place: it is yours. A confirmation is on its way."), "success")
-    return redirect(url_for("signup.manage", token=token), code=303)
-
-
-@bp.post("/manage/<token>/offer/decline")
-@public_form
-def decline(token: str):
-    registration = _registration_or_404(token)
-    try:
-        offers.decline_offer(registration)
-    except offers.OfferGone:
-        return _gone(registration, token)
-    db.session.commit()
-    flash(_("You declined the place: it goes to the next person waiting."), "success")
+    flash(str(said), "success")
     return redirect(url_for("signup.manage", token=token), code=303)
 
 

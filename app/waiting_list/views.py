@@ -60,7 +60,6 @@ def _page(event, problem: str | None = None):
         offers=waiting_order.open_offers(event),
         waiting=waiting_order.waiting_in_order(event),
         problem=problem,
-        form=MoveForm(),
     )
 
 
