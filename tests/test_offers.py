@@ -192,7 +192,6 @@ def test_the_time_to_accept_is_shorter_when_the_event_is_near():
     assert offer_deadline(now, now - timedelta(minutes=5), 1) == now + timedelta(minutes=15)
 
 
-@pytest.mark.both_databases
 def test_an_offer_near_the_event_stands_for_half_the_time_left(client, make_event, mailbox):
     event = full_event_with_waiting(make_event, starts_in=timedelta(hours=8), offer_hours=48)
     cancel("aino")
@@ -241,7 +240,6 @@ def test_an_event_without_offers_promotes_at_once_as_before(client, make_event, 
     assert seats_taken(event) == 1
 
 
-@pytest.mark.both_databases
 def test_the_organiser_sets_the_hours_on_the_event_form_within_bounds(client, login, make_event):
     event = make_event(capacity=5)
     login(event.organiser_links[0].organiser)
@@ -322,7 +320,6 @@ def test_the_organiser_reorders_the_waiting_list_and_the_next_offer_follows_it(
     assert "Offered a place 1" in listed
 
 
-@pytest.mark.both_databases
 def test_bad_moves_are_refused_with_a_message(client, login, make_event):
     event = full_event_with_waiting(make_event)
     login(event.organiser_links[0].organiser)
@@ -363,3 +360,14 @@ def test_the_export_says_who_holds_an_offer_and_erasing_them_passes_it_on(
 
     assert person("cecilia").status == RegistrationStatus.OFFERED
     assert seats_taken(event) == 1
+
+
+def test_a_message_to_those_waiting_reaches_the_person_holding_an_offer(make_event):
+    from app.messages.services import Audience, audience_sizes
+
+    event = full_event_with_waiting(make_event)
+    cancel("aino")  # Bertil holds an offer; Cecilia and Daniel wait
+    sizes = audience_sizes(db.session.get(Event, event.id))
+    assert sizes[Audience.WAITING] == 3
+    assert sizes[Audience.EVERYONE] == 3
+    assert sizes[Audience.CONFIRMED] == 0

@@ -97,7 +97,11 @@ EXPECTED_STATUS = {
         RegistrationStatus.WAITING,
         RegistrationStatus.OFFERED,
     },
-    "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    "organiser_message": {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.OFFERED,
+    },
 }
 
 CALENDAR_REQUEST = {
