@@ -33,7 +33,8 @@ def full_event_with_waiting(make_event, *, capacity=1, waiting=3, offer_hours=24
     return event
 
 
-def register(event, name):
+def register(event, name: str) -> Registration:
+    """Sign up `name` (aino: Aino, aino@example.fi) for the event, in English."""
     from app.signup.services import register_for_event
 
     return register_for_event(

@@ -17,10 +17,11 @@ from app import clock
 from app.extensions import db
 from app.models import Event, OutboundEmail, Registration, RegistrationStatus
 from app.places.services import HOLDS_SEAT, cancel_registration
-from app.signup.services import issue_manage_link_token, register_for_event
+from app.signup.services import issue_manage_link_token
 from tests.conftest import pending_mail
 from tests.servers import running_mail_worker, running_server
 from tests.test_concurrency import Browser, at_the_same_moment
+from tests.test_offers import register
 
 CAPACITY = 4
 WAITING = 10
@@ -34,8 +35,8 @@ def test_cancellations_acceptances_and_two_workers_never_give_a_place_twice(
     app, database_url, make_event, smtp_server
 ):
     event = make_event(capacity=CAPACITY, offer_hours=1)
-    people = [_register(event, f"seated{n}") for n in range(CAPACITY)]
-    people += [_register(event, f"waiting{n:02d}") for n in range(WAITING)]
+    people = [register(event, f"seated{n}") for n in range(CAPACITY)]
+    people += [register(event, f"waiting{n:02d}") for n in range(WAITING)]
     # Two places freed: two offers stand, one of which lapsed a moment ago.
     for seated in people[:2]:
         cancel_registration(seated)
@@ -115,17 +116,6 @@ def _mail_for(person: Registration) -> set[str]:
     elif person.status == RegistrationStatus.CANCELLED:
         expected.add("offer_expired")
     return expected
-
-
-def _register(event, name: str) -> Registration:
-    return register_for_event(
-        event,
-        name=name.title(),
-        email=f"{name}@example.fi",
-        organisation="",
-        answers={},
-        locale="en",
-    ).registration
 
 
 def _offered() -> list[Registration]:
