@@ -127,10 +127,15 @@ def pass_on_expired_offers() -> int:
 
 
 def pass_on_expired_offers_safely() -> None:
-    """pass_on_expired_offers for the worker's loop: a failure is logged and tried again
-    next round, while the mail goes on (as the retention purge does)."""
+    """pass_on_expired_offers for the worker's loop: a fault is logged and tried again next
+    round, while the mail goes on (as the retention purge does). A database locked or out
+    of reach is the loop's to wait for (app.mail.loop.TRANSIENT), as the mail's own is."""
+    from app.mail.loop import TRANSIENT  # here: the worker imports sign-ups, which import us
+
     try:
         lapsed = pass_on_expired_offers()
+    except TRANSIENT:
+        raise
     except Exception:
         db.session.rollback()
         current_app.logger.exception("offers: passing on expired offers failed")
