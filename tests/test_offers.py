@@ -18,7 +18,14 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.offers import offer_deadline, pass_on_expired_offers
-from tests.conftest import Mailbox, deliver_mail, link_in, submit, text_of
+from tests.conftest import (
+    Mailbox,
+    csrf_token_in,
+    deliver_mail,
+    link_in,
+    submit,
+    text_of,
+)
 from tests.test_organiser import edit_event
 
 PEOPLE = ["aino", "bertil", "cecilia", "daniel"]
@@ -372,3 +379,25 @@ def test_a_message_to_those_waiting_reaches_the_person_holding_an_offer(make_eve
     assert sizes[Audience.WAITING] == 3
     assert sizes[Audience.EVERYONE] == 3
     assert sizes[Audience.CONFIRMED] == 0
+
+
+def test_an_offer_at_an_event_cancelled_since_cannot_be_accepted(client, make_event, mailbox):
+    from app.organiser.services import cancel_event
+
+    event = full_event_with_waiting(make_event)
+    cancel("aino")
+    deliver_mail(client.application)
+    (offer,) = mail_to(mailbox, "bertil", "A place is offered to you")
+    manage = link_in(offer, "/manage/")
+    page = client.get(manage)
+    assert "Accept the place" in text_of(page)
+    cancel_event(db.session.get(Event, event.id))
+    db.session.commit()
+
+    # The button on the page as it was before.
+    token = csrf_token_in(page.get_data(as_text=True))
+    late = client.post(f"{manage}/offer/accept", data={"csrf_token": token})
+    assert late.status_code == 409
+    assert "The event has been cancelled." in text_of(late)
+    assert person("bertil").status == RegistrationStatus.OFFERED
+    assert "Accept the place" not in text_of(client.get(manage))

@@ -94,8 +94,11 @@ def decline_offer(registration: Registration) -> None:
 
 
 def _lock(registration: Registration) -> None:
+    """The event's row, then the person's, locked and read as committed: the event may
+    have been cancelled, or the offer passed on, since they were loaded."""
     places.lock_event(registration.event)
     db.session.flush()
+    db.session.refresh(registration.event)
     db.session.refresh(registration, with_for_update={"key_share": True})
 
 
