@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.database import writing
 from app.extensions import db
 from app.models import Event, OutboundEmail, Registration, RegistrationStatus
 from app.places.services import HOLDS_SEAT, cancel_registration
@@ -128,12 +129,16 @@ def _offered() -> list[Registration]:
 
 
 def _lapse_soon() -> list[str]:
-    """Every offer standing lapses in a moment; the addresses of those offered."""
-    offered = _offered()
-    for person in offered:
-        person.offer_expires_at = clock.now() + timedelta(seconds=1.5)
-    emails = [person.email for person in offered]
+    """Every offer standing lapses in a moment; the addresses of those offered. Written as
+    the app's writers write (SQLite: BEGIN IMMEDIATE, after ending the read so far, which
+    SQLite would refuse to turn into a write once the workers have written since)."""
     db.session.commit()
+    with writing():
+        offered = _offered()
+        for person in offered:
+            person.offer_expires_at = clock.now() + timedelta(seconds=1.5)
+        emails = [person.email for person in offered]
+        db.session.commit()
     db.session.close()
     return emails
 
