@@ -145,6 +145,8 @@ def register_blueprints(app: Flask) -> None:
     from app.signup.mode_views import bp as signup_mode_bp
     from app.signup.views import bp as signup_bp
     from app.undelivered.views import bp as undelivered_bp
+    from app.waiting_list.offer_views import bp as offer_bp
+    from app.waiting_list.views import bp as waiting_list_bp
     from app.workshops.views import bp as workshops_bp
 
     app.register_blueprint(events_bp)
@@ -160,6 +162,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendee_changes_bp)
     app.register_blueprint(approvals_bp)
     app.register_blueprint(people_bp)
+    app.register_blueprint(waiting_list_bp)
+    app.register_blueprint(offer_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(profile_bp)
     app.register_blueprint(two_step_bp)

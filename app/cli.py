@@ -139,6 +139,7 @@ def mail_work_command(once: bool, interval: float):
     """Send due messages from the outbox until stopped (SIGTERM finishes the message in hand).
     A locked or unreachable database, or mail server, is waited for (app.mail.loop)."""
     from app.mail.loop import run_worker
+    from app.places.offers import pass_on_expired_offers_safely
 
     stopping = False
 
@@ -150,11 +151,14 @@ def mail_work_command(once: bool, interval: float):
     signal.signal(signal.SIGINT, stop)
     purged = None
 
-    def purge() -> None:
+    def each_round() -> None:
         nonlocal purged
         purged = purge_when_due(purged)
+        pass_on_expired_offers_safely()  # timed offers not accepted in time (app.places)
 
-    run_worker(lambda: stopping, interval=interval, once=once, each_round=purge, said=click.echo)
+    run_worker(
+        lambda: stopping, interval=interval, once=once, each_round=each_round, said=click.echo
+    )
 
 
 @mail_cli.command("catch")

@@ -11,16 +11,19 @@ from app.database import contains
 from app.extensions import db
 from app.models import Answer, Event, Question, QuestionKind, Registration, RegistrationStatus
 from app.places import modes
+from app.places.services import QUEUE_KEY
 
 PAGE_SIZE = 100
-# Those coming first by name, then those waiting in queue order, then those who cancelled.
+# Those coming first by name, then those holding an offer of a place, then those waiting
+# in queue order, then those who cancelled.
 _LIST_ORDER = (
     sa.case(
         (Registration.status == RegistrationStatus.CONFIRMED, 0),
-        (Registration.status == RegistrationStatus.WAITING, 1),
-        else_=2,
+        (Registration.status == RegistrationStatus.OFFERED, 1),
+        (Registration.status == RegistrationStatus.WAITING, 2),
+        else_=3,
     ),
-    sa.case((Registration.status == RegistrationStatus.WAITING, Registration.id), else_=0),
+    sa.case((Registration.status == RegistrationStatus.WAITING, QUEUE_KEY), else_=0),
     sa.func.lower(Registration.name),
     Registration.id,
 )

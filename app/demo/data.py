@@ -92,6 +92,8 @@ def demo_events() -> list[EventDetails]:
             region="Kanta-Häme",
             themes=["Sote-uudistus", "Järjestöyhteistyö"],
             capacity=60,
+            # A freed place is offered to the first person waiting, to accept in two days.
+            offer_hours=48,
             contact_email=DEMO_EMAIL,
             privacy_notice=PRIVACY,
             questions=[

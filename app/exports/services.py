@@ -69,6 +69,7 @@ def attendee_rows(
     # Words looked up once per export, not once per row.
     statuses = {
         RegistrationStatus.CONFIRMED.value: _("Confirmed"),
+        RegistrationStatus.OFFERED.value: _("Offered a place"),
         RegistrationStatus.WAITING.value: _("Waiting list"),
         RegistrationStatus.CANCELLED.value: _("Cancelled"),
         RegistrationStatus.PENDING.value: _("Awaiting approval"),

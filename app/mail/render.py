@@ -46,6 +46,9 @@ SUBJECTS = {
     PENDING_MAIL: _l("Your sign-up is waiting for approval: %(title)s"),
     APPROVED_MAIL: _l("Your sign-up was approved: %(title)s"),
     DECLINED_MAIL: _l("Your sign-up was not approved: %(title)s"),
+    # Timed offers from the waiting list (app.places.offers).
+    "registration_offered": _l("A place is offered to you – accept it in time: %(title)s"),
+    "offer_expired": _l("The offer of a place has lapsed: %(title)s"),
     "registration_resent": _l("Your registration: %(title)s"),
     "already_registered": _l("You are already registered: %(title)s"),
     "registration_updated": _l("Your details were updated: %(title)s"),
@@ -79,6 +82,7 @@ WITH_MANAGE_LINK = {
     "registration_resent",
     "registration_waiting",
     "registration_promoted",
+    "registration_offered",
     "already_registered",
     "registration_updated",
     "event_updated",
@@ -95,12 +99,23 @@ EXPECTED_STATUS = {
     "registration_promoted": {RegistrationStatus.CONFIRMED},
     "registration_waiting": {RegistrationStatus.WAITING},
     GROUP_MAIL: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    "registration_offered": {RegistrationStatus.OFFERED},
+    "offer_expired": {RegistrationStatus.CANCELLED},
     # An organiser's resend tells the state at send time, whichever of the two it is.
     "registration_resent": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     "reminder": {RegistrationStatus.CONFIRMED},
     "registration_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
-    "event_updated": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
-    "organiser_message": {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
+    # A person holding an offer hears of a new time or place as those coming do.
+    "event_updated": {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.OFFERED,
+    },
+    "organiser_message": {
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.OFFERED,
+    },
     MODE_CHANGED: {RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING},
     PENDING_MAIL: {RegistrationStatus.PENDING},
     # Approved onto the waiting list, or with a seat: the mail tells which at send time.

@@ -27,10 +27,16 @@ from app.models import (
 from app.places.modes import in_mode
 
 KIND = "organiser_message"
+# Those holding a timed offer of a place (app.places.offers) are still on the waiting list
+# until they accept it.
 AUDIENCE_STATUSES = {
     Audience.CONFIRMED: (RegistrationStatus.CONFIRMED,),
-    Audience.WAITING: (RegistrationStatus.WAITING,),
-    Audience.EVERYONE: (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITING),
+    Audience.WAITING: (RegistrationStatus.WAITING, RegistrationStatus.OFFERED),
+    Audience.EVERYONE: (
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITING,
+        RegistrationStatus.OFFERED,
+    ),
 }
 # Pressing Send again (a double click, the back button) within this time, with the same
 # message to the same people, sends nothing more.

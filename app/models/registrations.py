@@ -23,6 +23,7 @@ LIVE = "status != 'cancelled'"
 # phoned) is not the same person as every other one without.
 LIVE_ADDRESS = f"{LIVE} AND email_normalised != ''"
 NOTE_MAX = 1000
+OFFERED = "status = 'offered'"
 
 
 class Registration(db.Model):
@@ -41,6 +42,14 @@ class Registration(db.Model):
         # An event's people in the order they came, read in that order without sorting
         # them first: an export of 100,000 streams from its first row.
         sa.Index("ix_registration_event_order", "event_id", "id"),
+        # The timed offers standing, by when they lapse: what the mail worker looks for
+        # every round (app.places.offers), without reading the whole table.
+        sa.Index(
+            "ix_registration_offer_expires",
+            "offer_expires_at",
+            sqlite_where=sa.text(OFFERED),
+            postgresql_where=sa.text(OFFERED),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

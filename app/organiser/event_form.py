@@ -64,6 +64,7 @@ from app.signup.condition_settings import (
     condition_form_data,
     kept_question,
 )
+from app.waiting_list.settings import OfferSettings, offer_form_data, offer_hours_field
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -119,6 +120,7 @@ class EventForm(
     GroupSettings,
     QuestionConditions,
     ApprovalSettings,
+    OfferSettings,
     KutsuForm,
 ):
     """The event form, its fields in the order of the page (the error summary's order)."""
@@ -227,6 +229,7 @@ class EventForm(
     waiting_list = BooleanField(_l("Keep a waiting list when the places are taken"))
     group_size_max = group_size_field()
     group_rule = group_rule_field()
+    offer_hours = offer_hours_field()
     registration_opens_at = _moment(
         _l("Registration opens"),
         description=_l("Leave empty to open it when you publish."),
@@ -424,6 +427,7 @@ class EventForm(
             **self.hybrid_details(),
             **self.group_details(),
             **self.approval_details(),
+            **self.offer_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -484,6 +488,7 @@ def event_form_data(event) -> dict:
         "invitation_reminder_days": event.invitation_reminder_days,
         **group_form_data(event),
         **approval_form_data(event),
+        **offer_form_data(event),
         "questions": [
             {
                 "id": str(question.id),

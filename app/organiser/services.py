@@ -93,6 +93,8 @@ class EventDetails:
     group_rule: GroupRule = GroupRule.TOGETHER
     # Sign-ups wait for an organiser's approval (app.places.approval).
     requires_approval: bool = False
+    # Timed offers from the waiting list (app.places.offers): hours; None: promote at once.
+    offer_hours: int | None = None
 
 
 # Copied as they are from the details to the event.

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Event, EventFormat, ParticipationMode, Registration, RegistrationStatus
-from app.places.counts import UNCHANGED
+from app.places.counts import QUEUE_KEY, UNCHANGED
 
 IN_PERSON = ParticipationMode.IN_PERSON
 ONLINE = ParticipationMode.ONLINE
@@ -75,9 +75,6 @@ def _waiting_for(mode: ParticipationMode):
             Registration.waiting_for == mode,
         ),
     )
-
-
-QUEUE_KEY = sa.func.coalesce(Registration.queue_order, Registration.id)
 
 
 def first_waiting_for(event: Event, mode: ParticipationMode) -> Registration | None:

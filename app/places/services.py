@@ -3,7 +3,10 @@ sign-ups, accepted invitations and organisers alike.
 
 A seat is taken by one atomic conditional UPDATE of the event's confirmed_count (TAKE_SEAT):
 a changed row is a seat, none a full event, on SQLite and PostgreSQL alike; a freed seat goes
-to the first person waiting in the same transaction as the cancellation that freed it."""
+to the first person waiting in the same transaction as the cancellation that freed it.
+At an event with timed offers (Event.offer_hours) the seat is held for them as an offer
+instead (app.places.offers). The waiting list's order is QUEUE_KEY: the order people came
+in, unless an organiser changed it by hand (app.places.waiting_order)."""
 
 import sqlalchemy as sa
 
@@ -13,8 +16,8 @@ from app.extensions import db
 from app.mail.outbox import queue_registration_email
 from app.mail.schedule import plan_reminders
 from app.models import Event, EventStatus, ParticipationMode, Registration, RegistrationStatus
-from app.places import modes
-from app.places.counts import UNCHANGED
+from app.places import modes, offers
+from app.places.counts import QUEUE_KEY, UNCHANGED
 
 # A seat is free: the one rule, in TAKE_SEAT and in a PostgreSQL sign-up's one statement
 # (app.signup.storage).
@@ -32,6 +35,9 @@ _SEAT_BEYOND_CAPACITY = (
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
     .values(confirmed_count=_EVENTS.c.confirmed_count + 1, **UNCHANGED)
 )
+# Those who hold one of the event's seats, counted in confirmed_count: a timed offer holds
+# the seat until it is accepted, declined or lapses.
+HOLDS_SEAT = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
 _RELEASE_SEAT = (
     sa.update(_EVENTS)
     .where(_EVENTS.c.id == sa.bindparam("event_id"))
@@ -82,11 +88,12 @@ def waiting_position(registration: Registration) -> int | None:
         return modes.position_in_mode(registration)
     if registration.status != RegistrationStatus.WAITING:
         return None
+    own_key = registration.queue_order or registration.id
     ahead = db.session.scalar(
         sa.select(sa.func.count(Registration.id)).where(
             Registration.event_id == registration.event_id,
             Registration.status == RegistrationStatus.WAITING,
-            Registration.id < registration.id,
+            own_key > QUEUE_KEY,
         )
     )
     return ahead + 1
@@ -102,7 +109,7 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
     db.session.refresh(registration, with_for_update=True)
     if registration.status == RegistrationStatus.CANCELLED:
         return
-    had_seat = registration.status == RegistrationStatus.CONFIRMED
+    had_seat = registration.status in HOLDS_SEAT
     registration.status = RegistrationStatus.CANCELLED
     registration.waiting_for = None
     registration.cancelled_at = clock.now()
@@ -115,16 +122,18 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
 
 
 def promote_from_waiting_list(event: Event) -> list[Registration]:
-    """Give free seats to those waiting, first come first served, and tell them."""
+    """Give free seats to those waiting, in the waiting list's order, and tell them; at an
+    event with timed offers, offer them the seats instead (held for them until accepted)."""
     # Lock the event row first, so two promotions never pick the same first in line. NO KEY
     # UPDATE is the mode an UPDATE takes: it does not wait on sign-ups whose new rows only
     # hold a key-share lock on the event, which would deadlock.
     lock_event(event)
     if modes.is_hybrid(event):
         return _promote_in_each_mode(event)
+    give = give_place if event.offer_hours is None else offers.make_offer
     promoted = []
     while (candidate := _first_waiting(event)) is not None and take_seat(event):
-        give_place(candidate)
+        give(candidate)
         promoted.append(candidate)
     return promoted
 
@@ -149,8 +158,12 @@ def _promote_in_each_mode(event: Event) -> list[Registration]:
 def give_place_in(candidate: Registration, mode: ParticipationMode) -> None:
     """A hybrid event: the person has a seat of this mode now (taken by the caller). One
     who held the other mode's place while waiting gives it back and is told of the move;
-    one who had no place is told they have one."""
+    one who had no place is told they have one, or at an event with timed offers is
+    offered it (one who moves already has a place, and is given the seat at once)."""
     moving = candidate.status == RegistrationStatus.CONFIRMED
+    if not moving and candidate.event.offer_hours is not None:
+        offers.make_offer(candidate)
+        return
     if moving:  # one who waited with no place has the mode already (or none chosen)
         release_seat_in(candidate.event, modes.mode_of(candidate))
         candidate.mode = mode
@@ -191,7 +204,7 @@ def _first_waiting(event: Event) -> Registration | None:
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.WAITING,
         )
-        .order_by(Registration.id)
+        .order_by(QUEUE_KEY)
         .limit(1)
         .with_for_update(key_share=True)
     )

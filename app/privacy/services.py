@@ -363,6 +363,8 @@ def _registration(row: Registration) -> dict:
         "privacy_notice_accepted_at": _iso(row.consent_at),
         "sensitive_answers_consented_at": _iso(row.sensitive_consent_at),
         "cancelled_at": _iso(row.cancelled_at),
+        # A timed offer of a place from the waiting list: until when it stood.
+        "place_offered_until": _iso(row.offer_expires_at),
         "checked_in_at": _iso(row.checked_in_at),
         **_taking_part(row),
         "answers": {answer.question.label: answer.value for answer in row.answers},

@@ -1171,6 +1171,62 @@ def reflows_to_320(page: Page) -> bool:
     return fits
 
 
+def test_waiting_list_and_offer_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """The organiser's waiting list with an offer standing, after a move and when it
+    changed meanwhile; a person's page with an offer, and a late answer to it; each page
+    also at 320 px (WCAG 1.4.10 reflow)."""
+    from app.places.waiting_order import move_in_waiting_list
+
+    event = make_event(organiser, title="Jonotuspäivä", capacity=1, offer_hours=24)
+    with write_beside_server():
+        people = [
+            services.register_for_event(
+                event,
+                name=name,
+                email=f"{name.lower()}@example.fi",
+                organisation="",
+                answers={},
+                locale=language,
+            ).registration
+            for name in ("Aino", "Bertil", "Cecilia", "Daniel")
+        ]
+        places.cancel_registration(people[0])  # the place is offered to Bertil
+        token = services.issue_manage_link_token(people[1])
+    page.goto(f"/manage/{token}")
+    expect(page.get_by_role("button", name=t(language, "Accept the place"))).to_be_visible()
+    audit.check("manage page with an offer")
+    assert reflows_to_320(page)
+
+    sign_in(page, organiser, language)
+    waiting_list = f"/organiser/events/{event.id}/waiting-list"
+    page.goto(waiting_list)
+    expect(h1(page)).to_have_text(t(language, "Waiting list"))
+    audit.check("waiting list with an offer standing")
+    assert reflows_to_320(page)
+    rows = page.locator(".waiting-order tbody tr")
+    rows.filter(has_text="Daniel").get_by_role("button", name=t(language, "Move up")).click()
+    expect(rows.nth(0)).to_contain_text("Daniel")
+    audit.check("waiting list after a move")
+
+    with write_beside_server():
+        move_in_waiting_list(event, people[2].id, seen_at=2, to=1)  # someone else, meanwhile
+    rows.filter(has_text="Daniel").get_by_role("button", name=t(language, "Move down")).click()
+    expect_errors(page, language)
+    audit.check("waiting list, changed meanwhile")
+
+    page.goto(f"/manage/{token}")
+    with write_beside_server():
+        db.session.merge(people[1]).offer_expires_at = clock.now() - timedelta(seconds=1)
+    page.get_by_role("button", name=t(language, "Accept the place")).click()
+    expect(h1(page)).to_have_text(t(language, "This offer is no longer open"))
+    audit.check("an offer answered too late")
+    assert reflows_to_320(page)
+
+    audit.assert_clean()
+
+
 # --- every page checked ---------------------------------------------------------------
 
 
