@@ -45,6 +45,26 @@ def test_a_bad_group_size_is_told_at_the_field(client, login, make_organiser, ty
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
 
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        ({"format": "hybrid"}, "A hybrid event cannot take groups: leave this empty"),
+        (
+            {"requires_approval": "y"},
+            "An event whose sign-ups need approval cannot take groups: leave this empty",
+        ),
+    ],
+)
+def test_groups_are_refused_with_hybrid_places_or_approval(
+    client, login, make_organiser, other, message
+):
+    login(make_organiser())
+    response = submit(client, NEW, {**event_form(group_size_max="4", **other), "save": "1"})
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
 def test_an_event_by_invitation_takes_no_groups(make_event):
     from app.places.group_settings import GroupSettings
 

@@ -4,10 +4,10 @@ no groups: there each invitee replies for themselves."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import IntegerField, SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from app.forms import RadiosField
-from app.models import GroupRule, Participation
+from app.models import EventFormat, GroupRule, Participation
 from app.places.groups import MAX_GROUP_SIZE
 
 GROUP_RULE_CHOICES = [
@@ -55,7 +55,22 @@ def group_rule_field() -> RadiosField:
 
 
 class GroupSettings:
-    """What the group settings save; a part of the event form, which has the fields."""
+    """What the group settings save; a part of the event form, which has the fields.
+
+    Groups are not taken together with a hybrid event's two kinds of place, nor with
+    approval: a group's places are taken for all its people at once, in one count, and
+    neither a mode per group nor a pending group is built. The form says so at the field
+    rather than saving settings that would not hold."""
+
+    def validate_group_size_max(self, field) -> None:
+        if not field.data or field.data < 2 or self.participation.data == Participation.INVITATION:
+            return
+        if self.format.data == EventFormat.HYBRID:
+            raise ValidationError(_l("A hybrid event cannot take groups: leave this empty"))
+        if self.requires_approval.data:
+            raise ValidationError(
+                _l("An event whose sign-ups need approval cannot take groups: leave this empty")
+            )
 
     def group_details(self) -> dict:
         size = self.group_size_max.data or 1

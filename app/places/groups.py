@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from app.events.services import EventRow
 from app.extensions import db
 from app.models import Event, GroupRule, Registration, RegistrationStatus
+from app.places.counts import UNCHANGED
 from app.places.services import cancel_registration, forget_seat_count, lock_event
 
 MAX_GROUP_SIZE = 50
@@ -33,7 +34,7 @@ _TAKE_SEATS = (
             _EVENTS.c.confirmed_count + sa.bindparam("seats") <= _EVENTS.c.capacity,
         ),
     )
-    .values(confirmed_count=_EVENTS.c.confirmed_count + sa.bindparam("seats"))
+    .values(confirmed_count=_EVENTS.c.confirmed_count + sa.bindparam("seats"), **UNCHANGED)
 )
 _SEATS = sa.select(_EVENTS.c.capacity, _EVENTS.c.confirmed_count).where(
     _EVENTS.c.id == sa.bindparam("event_id")
