@@ -22,7 +22,6 @@ from wtforms.validators import (
 )
 
 from app import clock
-from app.approvals.event_settings import ApprovalSettings, approval_form_data
 from app.bounds import database_id
 from app.forms import (
     LANGUAGE_CHOICES,
@@ -52,19 +51,14 @@ from app.organiser.workshop_settings import (
     WorkshopSettings,
     by_invitation,
 )
-from app.places.group_settings import (
-    GroupSettings,
-    group_form_data,
-    group_rule_field,
-    group_size_field,
-)
-from app.places.mode_settings import HybridSettings, hybrid_form_data
+from app.places.group_settings import group_rule_field, group_size_field
+from app.places.settings import TakingPartSettings, taking_part_form_data
 from app.signup.condition_settings import (
     QuestionConditions,
     condition_form_data,
     kept_question,
 )
-from app.waiting_list.settings import OfferSettings, offer_form_data, offer_hours_field
+from app.waiting_list.settings import offer_hours_field
 
 DEFAULT_RETENTION_DAYS = 90
 
@@ -113,16 +107,7 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(
-    Translated,
-    WorkshopSettings,
-    HybridSettings,
-    GroupSettings,
-    QuestionConditions,
-    ApprovalSettings,
-    OfferSettings,
-    KutsuForm,
-):
+class EventForm(Translated, WorkshopSettings, TakingPartSettings, QuestionConditions, KutsuForm):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -424,10 +409,7 @@ class EventForm(
             retention_days=self.retention_days.data or DEFAULT_RETENTION_DAYS,
             reminder_minutes=self._reminder_minutes(),
             **self.workshop_details(),
-            **self.hybrid_details(),
-            **self.group_details(),
-            **self.approval_details(),
-            **self.offer_details(),
+            **self.taking_part_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -469,7 +451,6 @@ def event_form_data(event) -> dict:
         "region": event.region,
         "join_link": event.join_link,
         "capacity": event.capacity,
-        **hybrid_form_data(event),
         "waiting_list": event.waiting_list,
         "registration_opens_at": local(event.registration_opens_at),
         "registration_closes_at": local(event.registration_closes_at),
@@ -486,9 +467,7 @@ def event_form_data(event) -> dict:
         "invitations_send_at": local(event.invitations_send_at),
         "reply_by": local(event.reply_by),
         "invitation_reminder_days": event.invitation_reminder_days,
-        **group_form_data(event),
-        **approval_form_data(event),
-        **offer_form_data(event),
+        **taking_part_form_data(event),
         "questions": [
             {
                 "id": str(question.id),
