@@ -6,6 +6,7 @@ told; the organiser's CSV names each person's group."""
 import csv
 import io
 
+import pytest
 from playwright.sync_api import expect
 
 from app.extensions import db
@@ -15,6 +16,8 @@ from tests.journeys.conftest import Kutsu, download, page_text, sign_in
 KAISA = "kaisa@example.fi"
 PEKKA = "pekka@example.fi"
 ORGANISER = "olli-groups@example.fi"
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_a_contact_signs_up_a_group_and_cancels_one_member(
