@@ -52,6 +52,8 @@ PRIVATE_BLUEPRINTS = {
     "admin_accounts",
     "organiser_series",
     "lists",
+    "approvals",
+    "waiting_list",
 }
 
 

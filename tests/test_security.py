@@ -1,7 +1,7 @@
 """Headers that keep pages, tokens and personal data where they belong."""
 
 import pytest
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import AnyConverter, IntegerConverter
 
 from tests.conftest import deliver_mail, link_in, sign_up, text_of
 
@@ -33,20 +33,45 @@ def test_every_page_with_a_token_in_its_address_is_never_cached(app, client):
     # Manage, cancel, invitation, accept, decline, password reset.
     assert len(rules) >= 6, [r.rule for r in rules]
     for rule in rules:
-        response = client.get(rule.rule.replace("<token>", "x" * 43))
+        response = client.get(url_of(app, rule))
         assert response.headers["Cache-Control"] == "no-store", rule.rule
+
+
+def test_every_organiser_page_is_never_cached(app, client, login, make_organiser):
+    """Whatever the page answers (a list of people, a 404 for an event not there), the
+    organisers' pages hold personal data: no cache keeps them."""
+    login(make_organiser(admin=True))
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/organiser") and "GET" in rule.methods
+    ]
+    assert len(rules) > 20
+    for rule in rules:
+        response = client.get(url_of(app, rule))
+        assert response.headers.get("Cache-Control") == "no-store", rule.rule
+
+
+def url_of(app, rule) -> str:
+    """The rule's URL with its placeholders filled in: a number, the first of a fixed set
+    of words, a token-long string for a token, else "x"."""
+
+    def value(name, converter):
+        if isinstance(converter, IntegerConverter):
+            return 1
+        if isinstance(converter, AnyConverter):
+            return sorted(converter.items)[0]
+        return "x" * 43 if name == "token" else "x"
+
+    values = {name: value(name, converter) for name, converter in rule._converters.items()}
+    return app.url_map.bind("kutsu.test").build(rule.endpoint, values)
 
 
 def post_rules(app):
     """Every URL rule that takes a POST, with its placeholders filled in."""
     for rule in app.url_map.iter_rules():
-        if "POST" not in rule.methods:
-            continue
-        values = {
-            name: 1 if isinstance(converter, IntegerConverter) else "x"
-            for name, converter in rule._converters.items()
-        }
-        yield rule.rule, app.url_map.bind("kutsu.test").build(rule.endpoint, values)
+        if "POST" in rule.methods:
+            yield rule.rule, url_of(app, rule)
 
 
 @pytest.mark.parametrize("token", [None, "forged"], ids=["no token", "forged token"])
