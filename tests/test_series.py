@@ -407,7 +407,9 @@ def weekly(client, app, login, make_event, team, mailbox):
     occurrences = list(source.series.occurrences)
     for number, event in enumerate(occurrences):
         coffee = next(q for q in event.questions if q.required)
-        sign_up(client, event, email=f"person{number}@example.fi", **{f"q_{coffee.id}": "yes"})
+        # A hybrid meeting: each person comes to the hall.
+        answers = {f"q_{coffee.id}": "yes", "mode": "in_person"}
+        sign_up(client, event, email=f"person{number}@example.fi", **answers)
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 4
     deliver_mail(app)
     mailbox.clear()
@@ -518,7 +520,8 @@ def test_this_and_later_refuses_a_capacity_below_a_later_meetings_people(
     first, second, third, fourth = weekly
     for number in range(3):
         coffee = next(q for q in fourth.questions if q.required)
-        sign_up(client, fourth, email=f"extra{number}@example.fi", **{f"q_{coffee.id}": "no"})
+        answers = {f"q_{coffee.id}": "no", "mode": "in_person"}
+        sign_up(client, fourth, email=f"extra{number}@example.fi", **answers)
     login(team["owner"])
     form = edit_form(client, second) | {"apply_to": "later", "capacity": "2", "save": "1"}
     refused = submit(client, f"/organiser/events/{second.id}/edit", form)
