@@ -1,5 +1,5 @@
-"""Expressions every part of app.places shares: what a change of an event's seat
-counters leaves as it was, and the waiting list's order."""
+"""Expressions every part of app.places shares: the one shape of a change to an event's
+seat counters (and what it leaves as it was), and the waiting list's order."""
 
 import sqlalchemy as sa
 
@@ -9,6 +9,18 @@ from app.models import Event, Registration
 # LAST-MODIFIED, DTSTAMP and ETag) stays, where the column's onupdate would move it with
 # every sign-up and make every subscribed calendar fetch the feed again.
 UNCHANGED = {"updated_at": Event.__table__.c.updated_at}
+_EVENTS = Event.__table__
+
+
+def count_step(counter: str, step: int, *, when: str | None = None) -> sa.Update:
+    """UPDATE event SET <counter> = <counter> + step WHERE id = :event_id, and only while
+    `when` (SQL on the event's columns) holds: one changed row is a seat taken."""
+    column = _EVENTS.c[counter]
+    conditions = [_EVENTS.c.id == sa.bindparam("event_id")]
+    if when is not None:
+        conditions.append(sa.text(f"({when})"))
+    return sa.update(_EVENTS).where(*conditions).values({counter: column + step, **UNCHANGED})
+
 
 # A person's key in the waiting list's order: Registration.queue_order where an organiser
 # reordered the list by hand, else the order they came in.

@@ -11,23 +11,14 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Event, EventFormat, ParticipationMode, Registration, RegistrationStatus
-from app.places.counts import QUEUE_KEY, UNCHANGED
+from app.places.counts import QUEUE_KEY, count_step
 
 IN_PERSON = ParticipationMode.IN_PERSON
 ONLINE = ParticipationMode.ONLINE
 
 ONLINE_SEAT_FREE = "online_capacity IS NULL OR online_confirmed_count < online_capacity"
-_EVENTS = Event.__table__
-TAKE_ONLINE_SEAT = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({ONLINE_SEAT_FREE})"))
-    .values(online_confirmed_count=_EVENTS.c.online_confirmed_count + 1, **UNCHANGED)
-)
-_RELEASE_ONLINE_SEAT = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"))
-    .values(online_confirmed_count=_EVENTS.c.online_confirmed_count - 1, **UNCHANGED)
-)
+TAKE_ONLINE_SEAT = count_step("online_confirmed_count", 1, when=ONLINE_SEAT_FREE)
+_RELEASE_ONLINE_SEAT = count_step("online_confirmed_count", -1)
 
 
 def is_hybrid(event) -> bool:

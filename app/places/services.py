@@ -17,32 +17,19 @@ from app.mail.outbox import queue_registration_email
 from app.mail.schedule import plan_reminders
 from app.models import Event, EventStatus, ParticipationMode, Registration, RegistrationStatus
 from app.places import modes, offers
-from app.places.counts import QUEUE_KEY, UNCHANGED
+from app.places.counts import QUEUE_KEY, count_step
 
 # A seat is free: the one rule, in TAKE_SEAT and in a PostgreSQL sign-up's one statement
 # (app.signup.storage).
 SEAT_FREE = "capacity IS NULL OR confirmed_count < capacity"
-_EVENTS = Event.__table__
-TAKE_SEAT = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"), sa.text(f"({SEAT_FREE})"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1, **UNCHANGED)
-)
+TAKE_SEAT = count_step("confirmed_count", 1, when=SEAT_FREE)
 # An organiser's explicit, confirmed move past the capacity: the count stays true (one
 # more confirmed), so later cancellations promote no one until it is below the capacity.
-_SEAT_BEYOND_CAPACITY = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count + 1, **UNCHANGED)
-)
+_SEAT_BEYOND_CAPACITY = count_step("confirmed_count", 1)
 # Those who hold one of the event's seats, counted in confirmed_count: a timed offer holds
 # the seat until it is accepted, declined or lapses.
 HOLDS_SEAT = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
-_RELEASE_SEAT = (
-    sa.update(_EVENTS)
-    .where(_EVENTS.c.id == sa.bindparam("event_id"))
-    .values(confirmed_count=_EVENTS.c.confirmed_count - 1, **UNCHANGED)
-)
+_RELEASE_SEAT = count_step("confirmed_count", -1)
 
 
 def take_seat(event: Event) -> bool:
