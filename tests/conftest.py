@@ -23,6 +23,7 @@ from flask import g, request_started
 
 from app import clock, create_app
 from app.auth import passwords
+from app.database import writing
 from app.extensions import db
 from app.i18n import compile_catalogues
 from app.models import EventFormat, QuestionKind, Series
@@ -399,8 +400,9 @@ def make_organiser(app):
     from app.auth.services import create_organiser
 
     def make(email="organiser@example.fi", name="Olli Organiser", admin=False):
-        organiser = create_organiser(email, name, PASSWORD, admin=admin)
-        db.session.commit()
+        with writing():
+            organiser = create_organiser(email, name, PASSWORD, admin=admin)
+            db.session.commit()
         return organiser
 
     return make
@@ -439,27 +441,30 @@ def make_event(app, make_organiser):
         owner = owner or make_organiser(email=f"owner{os.urandom(3).hex()}@example.fi")
         # Whole minutes, as the event form gives them.
         starts = (clock.now() + starts_in).replace(second=0, microsecond=0)
-        event = create_event(
-            owner,
-            EventDetails(
-                title=title,
-                starts_at=starts,
-                ends_at=starts + timedelta(hours=2),
-                format=details.pop("format", EventFormat.IN_PERSON),
-                venue_name=details.pop("venue_name", "Kumppanuustalo, auditorio"),
-                venue_address=details.pop("venue_address", "Hämeenlinna"),
-                capacity=capacity,
-                waiting_list=waiting_list,
-                questions=[
-                    q if isinstance(q, QuestionDetails) else QuestionDetails(id=None, **q)
-                    for q in questions
-                ],
-                **details,
-            ),
-        )
-        if published:
-            publish_event(event)
-        db.session.commit()
+        # Begun as a write: on SQLite a read turned into a write fails at once when a
+        # journey's server or mail worker wrote meanwhile ("database is locked").
+        with writing():
+            event = create_event(
+                owner,
+                EventDetails(
+                    title=title,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(hours=2),
+                    format=details.pop("format", EventFormat.IN_PERSON),
+                    venue_name=details.pop("venue_name", "Kumppanuustalo, auditorio"),
+                    venue_address=details.pop("venue_address", "Hämeenlinna"),
+                    capacity=capacity,
+                    waiting_list=waiting_list,
+                    questions=[
+                        q if isinstance(q, QuestionDetails) else QuestionDetails(id=None, **q)
+                        for q in questions
+                    ],
+                    **details,
+                ),
+            )
+            if published:
+                publish_event(event)
+            db.session.commit()
         return event
 
     return make

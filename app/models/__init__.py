@@ -13,6 +13,7 @@ from app.models.events import (  # noqa: F401
     Organiser,
     Question,
 )
+from app.models.feedback import FeedbackResponse  # noqa: F401
 from app.models.lists import (  # noqa: F401
     ContactList,
     ListCoOrganiser,
@@ -34,6 +35,7 @@ from app.models.series import Series  # noqa: F401
 from app.models.sessions import SignInSession  # noqa: F401
 from app.models.types import (  # noqa: F401
     AccountRole,
+    AttendanceSource,
     Audience,
     EmailStatus,
     EventFormat,

@@ -57,6 +57,12 @@ class AuditAction(enum.StrEnum):
     DECLINED_REGISTRATION = "declined_signup"
     REORDERED_WAITING_LIST = "reordered_waiting"
     CHANGED_MODE = "changed_mode"
+    # After the event (app.attendance, app.feedback): who came, and what people answered.
+    VIEWED_ATTENDANCE = "viewed_attendance"
+    MARKED_ATTENDANCE = "marked_attendance"
+    IMPORTED_ATTENDANCE = "imported_attendance"  # from a Teams attendance report
+    VIEWED_FEEDBACK = "viewed_feedback"
+    EXPORTED_FEEDBACK = "exported_feedback"
 
 
 class AuditEntry(db.Model):

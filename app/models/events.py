@@ -191,6 +191,9 @@ class Event(EventRules, db.Model):
     # The wellbeing services county the event is for (app.nominations.regions, stored in
     # Finnish); "" for the whole country or online. The public calendar filters by it.
     region: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # The sign-up form asks each person's own wellbeing services county (optional for
+    # them): the funder's counts by region (app.reports).
+    asks_region: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     # The series this event is an occurrence of (app.series); None for a single event.
     series_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("series.id", ondelete="SET NULL"), index=True

@@ -10,6 +10,7 @@ from app import clock
 from app.extensions import db
 from app.models.events import Event, Question
 from app.models.types import (
+    AttendanceSource,
     ParticipationMode,
     RegistrationSource,
     RegistrationStatus,
@@ -99,6 +100,20 @@ class Registration(db.Model):
     queue_order: Mapped[int | None]
     # A timed offer (status offered): the place is held until then.
     offer_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # After the event (app.attendance): came (True) or not (False); None until marked.
+    # Kept by the retention purge, as status is, so attendance stays a count.
+    attended: Mapped[bool | None]
+    attendance_source: Mapped[AttendanceSource | None] = mapped_column(
+        _enum(AttendanceSource, "attendance_source")
+    )
+    attendance_marked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The wellbeing services county the person comes from (app.nominations.regions, in
+    # Finnish), when the event asks (Event.asks_region) or a nomination said; "" unknown.
+    region: Mapped[str] = mapped_column(sa.String(60), default="", server_default="")
+    # Set by the retention purge, when the address is erased: a keyed hash of it
+    # (app.reports), so that a period's report can count distinct people after their
+    # data is gone; "" before, and after the person's own erasure request.
+    person_key: Mapped[str] = mapped_column(sa.String(64), default="", server_default="")
 
     event: Mapped[Event] = relationship()
     answers: Mapped[list["Answer"]] = relationship(

@@ -123,6 +123,14 @@ class RegistrationSource(enum.StrEnum):
     ORGANISER = "organiser"  # added by an organiser, e.g. someone who phoned
 
 
+class AttendanceSource(enum.StrEnum):
+    """How a registration's attendance (Registration.attended) was marked."""
+
+    CHECK_IN = "check_in"  # arrived at the door (Registration.checked_in_at)
+    BY_HAND = "by_hand"  # an organiser ticked it after the event
+    TEAMS_REPORT = "teams_report"  # matched by address in a Teams attendance report
+
+
 class NominationStatus(enum.StrEnum):
     RECEIVED = "received"
     SHORTLISTED = "shortlisted"
@@ -150,6 +158,10 @@ class TokenPurpose(enum.StrEnum):
     SERIES_MANAGE = "series_manage"
     # Leaving a contact list, from the link in a mail sent because of it.
     LIST_UNSUBSCRIBE = "list_unsubscribe"
+    # After the event: a person's feedback form (app.feedback) and the event's materials
+    # in a follow-up message (app.followup), each reached only by its link.
+    FEEDBACK = "feedback"
+    MATERIALS = "materials"
 
 
 class EmailStatus(enum.StrEnum):
