@@ -70,7 +70,7 @@ def test_a_line_chart_steps_through_the_counts_with_capacity_and_window_marked(a
         ),
     )
     path = re.search(r'<path class="chart-line" d="([^"]+)"', html).group(1)
-    assert path.startswith("M") and path.count("H") == 2 and path.count("V") == 2
+    assert path.startswith("M") and path.count("H") == 3 and path.count("V") == 2
     assert html.count('class="chart-level"') == 1 and html.count('class="chart-mark"') == 1
     assert "Places: 20</text>" in html and "Sign-up opens</text>" in html
     assert table_rows(html) == [
@@ -82,8 +82,8 @@ def test_a_line_chart_steps_through_the_counts_with_capacity_and_window_marked(a
         "Signed up: 3 on Mon 2 Mar 2026, 12 on Mon 9 Mar 2026. Places: 20: 20. "
         "Sign-up opens: Sun 1 Mar 2026."
     )
-    # The capacity (20) sets the axis' top, above the largest count.
-    assert ">20</text>" in html
+    # The capacity (20) sets the axis' top, above the largest count, in round quarters.
+    assert re.findall(r'text-anchor="end">(\d+)</text>', html) == ["0", "5", "10", "15", "20"]
 
 
 def test_charts_without_data_say_so(app):

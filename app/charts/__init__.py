@@ -193,12 +193,15 @@ def _moment(at: datetime | date) -> datetime:
     return datetime.combine(at, time(12), tzinfo=clock.HELSINKI)
 
 
+NICE = (1, 1.2, 1.6, 2, 2.4, 3, 4, 5, 6, 8, 10)  # a quarter of each is round too
+
+
 def _nice_top(largest: float) -> float:
-    """The smallest of 1, 2, 5, 10, 20, 50 ... at least as large: the axis's end."""
+    """The smallest round number at least as large (60 for 58, 4 for 3): the axis's end."""
     if largest <= 0:
         return 1
     power = 10 ** math.floor(math.log10(largest))
-    return next(step * power for step in (1, 2, 5, 10) if step * power >= largest)
+    return next(step * power for step in NICE if step * power >= largest)
 
 
 def _draw_axes(chart: Chart, x: _Scale, y: _Scale, top: float, points) -> None:
@@ -218,11 +221,12 @@ def _draw_axes(chart: Chart, x: _Scale, y: _Scale, top: float, points) -> None:
 
 
 def _step_path(points, x: _Scale, y: _Scale) -> str:
+    """Each value held until the next point, the last one to the chart's end."""
     (first, value), *rest = points
     steps = [f"M{x.at(first.timestamp()):.1f},{y.at(value):.1f}"]
     for at, value in rest:
         steps.append(f"H{x.at(at.timestamp()):.1f}V{y.at(value):.1f}")
-    return "".join(steps)
+    return "".join(steps) + f"H{x.high:.1f}"
 
 
 def _line_described(points, value_label: str, levels, marks) -> str:
