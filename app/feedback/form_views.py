@@ -22,9 +22,9 @@ def answer(token: str):
     with force_locale(_locale(link)):
         if link.closed:
             return render_template("feedback/closed.html", event=link.event, link=link)
-        form = response_form(
-            link.event, link.settings.questions or [], _locale(link), data=_stored(link)
-        )
+        # What was stored only to show: a post is the whole answer, a radio left empty too.
+        stored = _stored(link) if request.method == "GET" else {}
+        form = response_form(link.event, link.settings.questions or [], _locale(link), data=stored)
         if form.validate_on_submit():
             save_response(
                 link,

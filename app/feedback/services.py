@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm.attributes import flag_modified
 
 from app import clock
 from app.extensions import db
@@ -104,6 +105,7 @@ def save_response(
         today = datetime.combine(clock.now().date(), time(0), tzinfo=UTC)
         response.created_at = response.created_at or today
         response.updated_at = today
+        flag_modified(response, "updated_at")  # written even when unchanged: no onupdate
     db.session.flush()
     link.response = response
     return response

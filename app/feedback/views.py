@@ -10,11 +10,14 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app import audit, clock
+from app.charts import number
 from app.exports.responses import csv_download, export_name, xlsx_download
 from app.extensions import db
 from app.feedback import settings as feedback_settings
+from app.feedback.charts import question_chart, score_chart, series_chart
 from app.feedback.forms import QuestionForm, SettingsForm
 from app.feedback.results import response_rows, results, series_scores
+from app.feedback.services import feedback_scores
 from app.forms import ConfirmForm
 from app.models import AuditAction, FeedbackAudience, FeedbackQuestionKind
 from app.organiser.access import event_or_404
@@ -136,7 +139,14 @@ def results_page(event_id: int):
         # Names are shown beside the comments: a look at personal data.
         audit.record(AuditAction.VIEWED_FEEDBACK, event=event, detail="results")
         db.session.commit()
-    return render_template("feedback/results.html", event=event, results=shown)
+    return render_template(
+        "feedback/results.html",
+        event=event,
+        results=shown,
+        score_chart=score_chart(shown),
+        question_charts=[question_chart(item) for item in shown.questions],
+        number=number,
+    )
 
 
 @bp.get("/events/<int:event_id>/feedback.csv")
@@ -167,4 +177,18 @@ def series_page(series_id: int):
     if series is None:
         abort(404)
     occurrences = series_scores(list(series.occurrences))
-    return render_template("feedback/series.html", series=series, occurrences=occurrences)
+    return render_template(
+        "feedback/series.html",
+        series=series,
+        occurrences=occurrences,
+        chart=series_chart(occurrences),
+        number=number,
+    )
+
+
+@bp.app_template_global()
+def feedback_summary(event) -> dict:
+    """The event overview's line about feedback (templates/feedback/_overview.html)."""
+    stored = feedback_settings.settings_of(event)
+    scores = feedback_scores([event.id]).get(event.id)
+    return {"settings": stored, "scores": scores, "number": number}
