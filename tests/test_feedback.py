@@ -243,9 +243,9 @@ def test_one_response_per_person_changeable_until_it_closes(app, client, event, 
     clock.travel(db.session.get(FeedbackSettings, event.id).closes_at)
     closed = client.get(link)
     assert closed.status_code == 200
-    assert "The feedback form has closed" in text_of(closed)
+    assert "Palautelomake on suljettu" in text_of(closed)  # in Sara's own language
     late = client.post(link, data={"score": "1", "csrf_token": csrf})
-    assert "The feedback form has closed" in text_of(late)
+    assert "Palautelomake on suljettu" in text_of(late)
     assert [r.score for r in responses()] == [5]
 
 

@@ -5,7 +5,6 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    Form,
     FormField,
     SelectChoice,
     SelectField,
@@ -22,6 +21,7 @@ from app.feedback.services import (
 )
 from app.forms import DateAndTimeField, KutsuForm, NoControlCharacters, RadiosField
 from app.models import Event, FeedbackAudience, FeedbackQuestionKind
+from app.organiser.question_form import QuestionTextForm
 from app.organiser.translated import Translated, lines, text_field
 
 YES_NO = [SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))]
@@ -77,22 +77,6 @@ class SettingsForm(KutsuForm):
         sends = self.sends_at.utc() if self.sends_at.data else None
         if field.data and sends and field.utc() <= sends:
             raise ValidationError(_l("The form must close after it is sent"))
-
-
-class QuestionTextForm(Form):
-    """A question and its options in one more language."""
-
-    label = text_field(_l("Question"), 300)
-    options = text_field(
-        _l("Options, one per line"),
-        3000,
-        multiline=True,
-        description=_l("As many as in the main language, in the same order."),
-    )
-
-    def translation(self) -> dict:
-        given = {"label": (self.label.data or "").strip(), "options": lines(self.options.data)}
-        return given if any(given.values()) else {}
 
 
 class QuestionForm(Translated, KutsuForm):

@@ -115,7 +115,10 @@ def add_question(
         "kind": kind.value,
         "label": label,
         "options": options if kind == FeedbackQuestionKind.SINGLE_CHOICE else [],
-        "translations": translations,
+        "translations": {
+            code: {key: text[key] for key in ("label", "options") if text.get(key)}
+            for code, text in translations.items()
+        },
     }
     settings.questions = [*questions, question]  # a new list: the JSON column sees it
     db.session.flush()
