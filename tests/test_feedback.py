@@ -334,7 +334,7 @@ def test_results_show_counts_average_distribution_and_named_comments(
     rows = list(
         csv.reader(io.StringIO(download.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
-    assert rows[0] == ["Name", "Score (1–5)", "Would recommend", "Comment", "Paras?", "Answered"]
+    assert rows[0] == ["Name", "Score (1–5)", "Would recommend", "Comment", "Paras?", "Answered on"]
     assert [row[:5] for row in rows[1:]] == [
         ["Sara Löyttyjärvi", "5", "", "Kiitos!", "A"],
         ["Pekka Perälä", "2", "No", "", ""],

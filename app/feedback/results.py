@@ -124,7 +124,7 @@ def response_rows(
         _("Would recommend"),
         _("Comment"),
         *(question_label(question, event, locale).text for question in questions),
-        _("Answered"),
+        _("Answered on"),
     ]
     query = (
         sa.select(

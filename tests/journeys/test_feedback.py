@@ -104,7 +104,7 @@ def test_anonymous_feedback_from_the_mail_to_the_results_and_the_export(
     )
     answered = rows[1][4]
     assert rows == [
-        ["Score (1–5)", "Would recommend", "Comment", "Mikä oli parasta?", "Answered"],
+        ["Score (1–5)", "Would recommend", "Comment", "Mikä oli parasta?", "Answered on"],
         ["4", "Yes", "Hyvä aamupäivä, kiitos!", "Keskustelu", answered],
         ["3", "No", "", "Keskustelu", answered],
     ]
