@@ -4,12 +4,14 @@ to the person in the database, the results and their export, and forgetting."""
 
 import csv
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from app import clock
+from app.accounts.services import add_co_organiser
 from app.extensions import db
 from app.feedback import services, settings
 from app.feedback.sending import plan_due_feedback, recipients
@@ -20,6 +22,7 @@ from app.models import (
     FeedbackQuestionKind,
     FeedbackResponse,
     FeedbackSettings,
+    OrganiserRole,
     OutboundEmail,
     Registration,
     Token,
@@ -191,12 +194,58 @@ def test_settings_with_errors_say_so_and_keep_what_was_typed(client, login, even
     assert db.session.get(FeedbackSettings, event.id) is None
 
 
+@pytest.mark.parametrize("role", [None, OrganiserRole.HELPER])
 def test_a_check_in_helper_and_other_organisers_see_no_feedback(
-    client, login, event, make_organiser
+    client, login, event, make_organiser, role
 ):
-    login(make_organiser(email="other@example.fi"))
-    for path in ("feedback", "feedback/settings", "feedback.csv"):
+    other = make_organiser(email="other@example.fi")
+    if role is not None:
+        add_co_organiser(event, other.email, role)
+        db.session.commit()
+    login(other)
+    for path in ("feedback", "feedback/settings", "feedback.csv", "feedback.xlsx"):
         assert client.get(f"/organiser/events/{event.id}/{path}").status_code == 404
+
+
+def test_a_co_organiser_sees_the_results_and_the_overview_says_how_it_went(
+    app, client, login, event, mailbox, make_organiser
+):
+    colleague = make_organiser(email="colleague@example.fi")
+    add_co_organiser(event, colleague.email)
+    db.session.commit()
+    login(colleague)
+    overview = text_of(client.get(f"/organiser/events/{event.id}"))
+    assert "Ask for feedback after the event" in overview
+    turn_on(event)
+    mark_attended(event)
+    send_when_due(app, event)
+    answer(client, link_of(mailbox, "sara@example.fi"), score="5")
+    login(colleague)
+    overview = text_of(client.get(f"/organiser/events/{event.id}"))
+    assert "Feedback: 1 answer, average score 5.0" in overview
+    assert client.get(f"/organiser/events/{event.id}/feedback").status_code == 200
+
+
+def test_a_series_shows_its_meetings_average_scores_side_by_side(client, login, make_occurrences):
+    series, meetings = make_occurrences(3)
+    for meeting, scores in zip(meetings, ([5, 4], [2], []), strict=True):
+        for score in scores:
+            db.session.add(FeedbackResponse(event_id=meeting.id, score=score, answers={}))
+    db.session.commit()
+    login(meetings[0].organiser_links[0].organiser)
+    assert "Feedback of the meetings side by side" in text_of(
+        client.get(f"/organiser/series/{series.id}")
+    )
+    page = text_of(client.get(f"/organiser/series/{series.id}/feedback"))
+    assert "Average score of each meeting, from 1 to 5" in page
+    rows = page.split("Feedback of each meeting")[1].split(" Privacy")[0]
+    # Each meeting's time, then its answers, average score and share recommending.
+    assert re.findall(r"\d\d:\d\d ([\d–]+) ([\d.–]+) ([\d %–]+?)(?= \w{3} |$)", rows) == [
+        ("2", "4.5", "–"),
+        ("1", "2.0", "–"),
+        ("0", "–", "–"),
+    ]
+    assert client.get(f"/organiser/series/{series.id + 1}/feedback").status_code == 404
 
 
 # --- sending and answering ---------------------------------------------------------------------
@@ -352,6 +401,14 @@ def test_a_formula_in_a_comment_is_neutralised_in_the_export(app, client, login,
     assert "'=HYPERLINK(1)" in body
     assert "Name" not in body.splitlines()[0]
     assert client.get(f"/organiser/events/{event.id}/feedback.xlsx").status_code == 200
+    exported = db.session.scalars(
+        sa.select(AuditEntry.detail).where(AuditEntry.action == AuditAction.EXPORTED_FEEDBACK)
+    ).all()
+    assert exported == ["csv anonymous: complete, 1 rows", "xlsx anonymous: complete, 1 rows"]
+    # Anonymous: the results name no one, so looking at them is no look at personal data.
+    client.get(f"/organiser/events/{event.id}/feedback")
+    viewed = sa.select(AuditEntry).where(AuditEntry.action == AuditAction.VIEWED_FEEDBACK)
+    assert db.session.scalars(viewed).all() == []
 
 
 @BOTH
