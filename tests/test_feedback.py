@@ -400,7 +400,8 @@ def test_a_formula_in_a_comment_is_neutralised_in_the_export(app, client, login,
     body = download.get_data(as_text=True)
     assert "'=HYPERLINK(1)" in body
     assert "Name" not in body.splitlines()[0]
-    assert client.get(f"/organiser/events/{event.id}/feedback.xlsx").status_code == 200
+    workbook = client.get(f"/organiser/events/{event.id}/feedback.xlsx")
+    assert workbook.status_code == 200 and workbook.get_data()[:2] == b"PK"
     exported = db.session.scalars(
         sa.select(AuditEntry.detail).where(AuditEntry.action == AuditAction.EXPORTED_FEEDBACK)
     ).all()
