@@ -267,6 +267,18 @@ def test_the_form_goes_when_due_to_those_marked_attended_each_once(app, event, m
 
 
 @BOTH
+def test_a_form_for_those_attended_waits_until_attendance_is_marked(app, event, mailbox):
+    turn_on(event)
+    assert send_when_due(app, event) == 0
+    assert db.session.get(FeedbackSettings, event.id).planned_at is None
+    assert mailbox.messages == []
+    mark_attended(event, emails=("aino@example.fi",))
+    assert plan_due_feedback() == 1
+    deliver_mail(app)
+    assert [m["To"] for m in mailbox.messages] == ["aino@example.fi"]
+
+
+@BOTH
 def test_everyone_who_had_a_place_when_attendance_is_not_marked(app, event):
     turn_on(event)
     db.session.get(FeedbackSettings, event.id).audience = FeedbackAudience.HAD_PLACE
@@ -350,6 +362,9 @@ def test_a_wrong_link_is_not_found_and_a_bad_answer_is_refused_at_its_field(
     link = link_of(mailbox, "pekka@example.fi")
     page = client.get(link)
     assert '<html lang="sv"' in page.get_data(as_text=True)  # Pekka's own language
+    client.get(f"/language/en?next={link}")  # the language switcher
+    assert '<html lang="en"' in client.get(link).get_data(as_text=True)
+    client.get(f"/language/sv?next={link}")
     refused = submit(client, link, {"score": "9", "comment": "x" * 4001})
     shown = text_of(refused)
     assert refused.status_code == 200 and shown.startswith("Fel:")

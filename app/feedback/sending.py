@@ -11,6 +11,7 @@ from app import clock
 from app.bounds import later
 from app.database import writing
 from app.extensions import db
+from app.feedback.settings import attendance_marked
 from app.mail.outbox import queue_registration_email
 from app.models import (
     Event,
@@ -44,7 +45,11 @@ def recipients(settings: FeedbackSettings) -> list[Registration]:
 
 
 def plan_feedback_mail(settings: FeedbackSettings) -> int:
-    """Decide the recipients now and plan their mail (each once); returns how many."""
+    """Decide the recipients now and plan their mail (each once); returns how many. For
+    those marked attended while no one's attendance is marked yet: nothing now, and again
+    next round (the organisers may mark it after the send time)."""
+    if settings.audience == FeedbackAudience.ATTENDED and not attendance_marked(settings.event):
+        return 0
     planned = sum(
         queue_registration_email(FEEDBACK_MAIL, person) is not None
         for person in recipients(settings)

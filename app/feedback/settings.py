@@ -41,12 +41,11 @@ def settings_or_defaults(event: Event) -> FeedbackSettings:
     if stored is not None:
         return stored
     sends_at, closes_at = default_times(event)
-    audience = FeedbackAudience.ATTENDED if attendance_marked(event) else None
     return FeedbackSettings(
         event_id=event.id,
         enabled=False,
         anonymous=False,
-        audience=audience or FeedbackAudience.HAD_PLACE,
+        audience=FeedbackAudience.ATTENDED,
         sends_at=sends_at,
         closes_at=closes_at,
         questions=[],
