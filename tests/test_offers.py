@@ -118,6 +118,10 @@ def test_a_cancellation_offers_the_place_to_the_first_waiting_who_accepts_it(
 
     deliver_mail(client.application)
     (confirmed,) = mail_to(mailbox, "bertil", "You are registered")
+    assert "You accepted the place offered to you. Your place is confirmed." in Mailbox.text(
+        confirmed
+    )
+    assert "Thank you for signing up" not in Mailbox.text(confirmed)
     calendars = [p for p in confirmed.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert len(calendars) == 1
     reminders = db.session.scalars(
