@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.passwords import verify_password
 from app.auth.services import create_organiser, find_organiser
-from app.demo.feedback import demo_feedback
 from app.extensions import db
 from app.models import (
     Event,
@@ -284,8 +283,18 @@ def load_demo(*, force: bool = False) -> bool:
         events.append(event)
     demo_series(organiser, events[1])
     demo_seminar_people(events[2])
-    demo_feedback(organiser, SOTE_GROUP_MEMBERS, _demo_address)  # app.demo.feedback
+    _add_more_demo(organiser)
     return True
+
+
+def _add_more_demo(organiser) -> None:
+    """The parts of the demo kept in modules of their own, which build on this one's
+    people and dates (so they are imported here, after it is loaded)."""
+    from app.demo.approval import demo_approval_event
+    from app.demo.feedback import demo_feedback
+
+    demo_approval_event(organiser)
+    demo_feedback(organiser)
 
 
 # People of the sote group (by their place in SOTE_GROUP_MEMBERS, below) who signed up

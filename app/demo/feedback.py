@@ -7,6 +7,7 @@ from datetime import UTC, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app import clock
+from app.demo.data import SOTE_GROUP_MEMBERS, _demo_address
 from app.extensions import db
 from app.feedback import settings as feedback_settings
 from app.models import (
@@ -53,8 +54,9 @@ ANONYMOUS_ANSWERS = [
 ]
 
 
-def demo_feedback(organiser, people: list[tuple[str, str, str]], address) -> None:
-    """Two past events with feedback; `people` are (name, organisation, locale)."""
+def demo_feedback(organiser) -> None:
+    """Two past events with feedback, attended by people of the sote group."""
+    people, address = SOTE_GROUP_MEMBERS, _demo_address
     workshop = _past_event(
         organiser,
         "Järjestöjen sote-ryhmän syystyöpaja",
