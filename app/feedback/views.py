@@ -112,6 +112,13 @@ def _other_languages(event) -> list[str]:
 
 def _settings_page(event, form: SettingsForm, question_form: QuestionForm):
     stored = feedback_settings.settings_or_defaults(event)
+    marked = feedback_settings.attendance_marked(event)
+    if not marked:
+        form.audience.description = _(
+            "No one's attendance has been marked yet. The form goes to those marked as "
+            "attended when it is sent; if you will not mark attendance, choose everyone who "
+            "had a place."
+        )
     return render_template(
         "feedback/settings.html",
         event=event,
@@ -121,7 +128,6 @@ def _settings_page(event, form: SettingsForm, question_form: QuestionForm):
         questions=stored.questions or [],
         max_questions=feedback_settings.MAX_QUESTIONS,
         answered=feedback_settings.response_count(event.id),
-        attendance_marked=feedback_settings.attendance_marked(event),
         other_languages=_other_languages(event),
         remove_form=ConfirmForm(),
     )
