@@ -479,3 +479,14 @@ def test_a_persons_erasure_removes_their_link_and_texts(app, client, event, mail
         (False, "Pekka kirjoitti"),
     ]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboundEmail)) >= 1
+
+
+def test_a_fault_while_planning_is_logged_and_the_mail_goes_on(app, monkeypatch, caplog):
+    from app.feedback import sending
+
+    def broken() -> int:
+        raise RuntimeError("a fault in Kutsu")
+
+    monkeypatch.setattr(sending, "plan_due_feedback", broken)
+    sending.plan_due_feedback_safely()  # does not raise: the worker's round goes on
+    assert "feedback: planning the feedback mail failed" in caplog.text

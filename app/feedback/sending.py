@@ -5,7 +5,7 @@ import logging
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, url_for
+from flask import url_for
 
 from app import clock
 from app.bounds import later
@@ -91,20 +91,12 @@ def plan_due_feedback() -> int:
 
 
 def plan_due_feedback_safely() -> None:
-    """plan_due_feedback for the worker's loop: a fault is logged and tried again next
-    round, while the mail goes on (as timed offers are, app.places.offers)."""
-    from app.mail.loop import TRANSIENT  # here: the worker's loop imports the renderer
+    """plan_due_feedback for the worker's loop (app.mail.loop.side_task)."""
+    from app.mail.loop import side_task  # here: the worker's loop imports the renderer
 
-    try:
-        planned = plan_due_feedback()
-    except TRANSIENT:
-        raise
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("feedback: planning the feedback mail failed")
-        return
+    planned = side_task(plan_due_feedback, "feedback: planning the feedback mail failed")
     if planned:
-        log.info("feedback: %d feedback form(s) planned", planned)
+        log.info("feedback: %d feedback mail(s) planned", planned)
 
 
 def still_wanted(email: OutboundEmail) -> bool:
