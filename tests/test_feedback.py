@@ -278,6 +278,18 @@ def test_a_form_for_those_attended_waits_until_attendance_is_marked(app, event, 
     assert [m["To"] for m in mailbox.messages] == ["aino@example.fi"]
 
 
+def test_a_form_never_goes_before_the_event_has_ended(app, event):
+    turn_on(event)
+    mark_attended(event)
+    event.ends_at += timedelta(days=7)  # moved later after feedback was set
+    event.starts_at += timedelta(days=7)
+    db.session.commit()
+    clock.travel(db.session.get(FeedbackSettings, event.id).sends_at + timedelta(hours=1))
+    assert plan_due_feedback() == 0
+    clock.travel(event.ends_at)
+    assert plan_due_feedback() == 2
+
+
 @BOTH
 def test_everyone_who_had_a_place_when_attendance_is_not_marked(app, event):
     turn_on(event)

@@ -68,6 +68,8 @@ _DUE = (
         FeedbackSettings.planned_at.is_(None),
         FeedbackSettings.sends_at <= sa.bindparam("now"),
         FeedbackSettings.closes_at > sa.bindparam("now"),
+        # Never before the event has ended, if it was moved later since the settings.
+        Event.ends_at <= sa.bindparam("now"),
         Event.status == EventStatus.PUBLISHED,
         Event.purged_at.is_(None),
     )
