@@ -2,6 +2,7 @@
 `make run`: the sote group's autumn workshop, named (20 answers, some comments in
 Finnish), and an evening of volunteer coordinators, anonymous (5 answers)."""
 
+import secrets
 from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -149,8 +150,8 @@ def _with_feedback(event: Event, *, anonymous: bool, answers, question) -> None:
             FeedbackResponse(
                 event_id=event.id,
                 registration_id=None if anonymous else person,
-                # Anonymous: a key of no link's, for the demo only.
-                response_key=f"demo-{event.id}-{person}" if anonymous else None,
+                # Anonymous: a random key, of no one's link (nothing ties it to a person).
+                response_key=secrets.token_hex(32) if anonymous else None,
                 score=score,
                 would_recommend=recommend,
                 comment=comment,
