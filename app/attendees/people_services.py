@@ -24,6 +24,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import waiting_position
+from app.reports.person_region import stored_region
 from app.signup.services import (
     EventFull,
     RegistrationClosed,
@@ -64,6 +65,8 @@ class PersonDetails:
     sensitive_consent: bool = False
     # A hybrid event's mode, when adding (app.places.modes); an edit leaves it as it is.
     mode: ParticipationMode | None = None
+    # Their wellbeing services county, when the event asks it (app.reports.person_region).
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,7 @@ def add_person(event: Event, person: PersonDetails, *, note: str, send_mail: boo
             send_mail=send_mail and bool(person.email),
             note=note,
             mode=person.mode,
+            region=person.region,
         )
     except EventFull:
         raise NoPlaces from None
@@ -116,6 +120,8 @@ def edit_person(registration: Registration, person: PersonDetails, *, tell: bool
         registration.email = clean_text(person.email)
         registration.email_normalised = normalise_email(person.email)
     registration.locale = person.locale
+    if registration.event.asks_region:  # else the form had no select: the county stays
+        registration.region = stored_region(person.region)
     update_registration(
         registration,
         name=person.name,

@@ -19,6 +19,7 @@ from app.forms import (
 )
 from app.models import Event, EventFormat, Question, QuestionKind
 from app.pagecache import PageCache
+from app.reports.person_region import asking_region
 from app.signup.conditions import (
     Condition,
     OnlyWhenShown,
@@ -341,6 +342,7 @@ def signup_form_for(
     event: Event | EventRow, question_rows: tuple | None = None, **kwargs
 ) -> SignupForm:
     base = HybridSignupForm if event.format == EventFormat.HYBRID else SignupForm
+    base = asking_region(base, event)  # the person's county, when the event asks it
     return with_questions(base, event, question_rows=question_rows, consent=consent_field)(**kwargs)
 
 
