@@ -269,7 +269,11 @@ def cancel_event(event: Event) -> int:
         )
     ).all()
     for registration in people:
-        queue_registration_email("event_cancelled", registration)
+        had_place = registration.status in (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.OFFERED,
+        )
+        queue_registration_email("event_cancelled", registration, payload={"had_place": had_place})
     return len(people)
 
 

@@ -102,7 +102,10 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
     registration.cancelled_at = clock.now()
     registration.sequence += 1
     if tell:
-        queue_registration_email("registration_cancelled", registration)
+        # A calendar CANCEL only for an entry the person was sent (with a place).
+        queue_registration_email(
+            "registration_cancelled", registration, payload={"had_place": had_seat}
+        )
     if had_seat:
         release_seat_in(registration.event, registration.mode)
         promote_from_waiting_list(registration.event)
