@@ -18,7 +18,6 @@ from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
 from app.lists.leaving import forget_members_who_left
-from app.reports.person_region import forget_regions_of
 from app.models import (
     AccountInvitation,
     Answer,
@@ -37,6 +36,7 @@ from app.models import (
 )
 from app.nominations.services import nominee_informed_key
 from app.places.services import cancel_registration
+from app.reports.person_region import forget_regions_of
 from app.text import normalise_email
 
 

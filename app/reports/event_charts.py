@@ -14,6 +14,7 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 from app import clock
+from app.charts import Chart, bar_chart, line_chart
 from app.extensions import db
 from app.models import Event, EventFormat, ParticipationMode, Registration, RegistrationStatus
 from app.nominations.regions import region_name
@@ -41,6 +42,36 @@ class EventCharts:
     regions: list[tuple[str, int]] | None = None
     # Only at a hybrid event: in person and online.
     modes: list[tuple[str, int]] | None = None
+
+    def drawn(self) -> list[Chart]:
+        """The charts, in the order of the page, each with its table (app.charts)."""
+        people = _("People")
+        charts = [
+            self._over_time(),
+            bar_chart(_("By organisation"), self.organisations, value_label=people),
+        ]
+        if self.regions is not None:
+            charts.append(
+                bar_chart(_("By wellbeing services county"), self.regions, value_label=people)
+            )
+        if self.modes is not None:
+            charts.append(bar_chart(_("In person or online"), self.modes, value_label=people))
+        return charts
+
+    def _over_time(self) -> Chart:
+        levels = [] if self.capacity is None else [(self.capacity, _("Places"))]
+        window = (
+            (self.opens_at, _("Registration opens")),
+            (self.closes_at, _("Registration closes")),
+        )
+        return line_chart(
+            _("Sign-ups over time"),
+            self.days,
+            x_label=_("Day"),
+            value_label=_("Signed up by the end of the day"),
+            levels=levels,
+            marks=[(at, label) for at, label in window if at is not None],
+        )
 
 
 def event_charts(event: Event) -> EventCharts:
