@@ -116,6 +116,24 @@ def test_the_chosen_region_is_stored_and_shown_in_the_list_person_page_and_downl
     assert [row[3] for row in rows[1:]] == ["Pirkanmaa", "Other / not in Finland", ""]
 
 
+def test_the_person_sees_their_county_and_corrects_it_through_the_manage_link(client, make_event):
+    from app.signup.services import issue_manage_link_token
+
+    event = make_event(asks_region=True)
+    done = text_of(sign_up(client, event, region="Lappi"))
+    assert "Wellbeing services county Lapland" in done
+    token = issue_manage_link_token(registrations()[0])
+    db.session.commit()
+    manage = f"/manage/{token}"
+    assert 'value="Lappi" selected' in client.get(manage).get_data(as_text=True)
+
+    wrong = submit(client, manage, {"name": "Sara", "region": "Mordor"}, follow_redirects=True)
+    assert "Choose a wellbeing services county from the list" in text_of(wrong)
+    assert registrations()[0].region == "Lappi"
+    submit(client, manage, {"name": "Sara", "region": "Kainuu"})
+    assert registrations()[0].region == "Kainuu"
+
+
 def test_without_the_question_the_list_and_download_have_no_region(client, login, make_event):
     event = make_event()
     sign_up(client, event, region="Pirkanmaa")  # not on the form: ignored

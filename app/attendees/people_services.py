@@ -24,7 +24,6 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import waiting_position
-from app.reports.person_region import stored_region
 from app.signup.services import (
     EventFull,
     RegistrationClosed,
@@ -120,14 +119,14 @@ def edit_person(registration: Registration, person: PersonDetails, *, tell: bool
         registration.email = clean_text(person.email)
         registration.email_normalised = normalise_email(person.email)
     registration.locale = person.locale
-    if registration.event.asks_region:  # else the form had no select: the county stays
-        registration.region = stored_region(person.region)
     update_registration(
         registration,
         name=person.name,
         organisation=person.organisation,
         answers=person.answers,
         sensitive_consent=person.sensitive_consent,
+        # Without the question the form had no select: the county stays as it was.
+        region=person.region if registration.event.asks_region else None,
     )
     _flush_unless_taken(registration)
     _readdress_pending_mail(registration)

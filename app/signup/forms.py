@@ -347,12 +347,16 @@ def signup_form_for(
 
 
 def details_form_for(event: Event, **kwargs) -> DetailsForm:
-    return with_questions(DetailsForm, event)(**kwargs)
+    return with_questions(asking_region(DetailsForm, event), event)(**kwargs)
 
 
 def stored_details_as_form_data(registration) -> dict[str, Any]:
     """The registration's name, organisation and answers in the shape the form expects."""
-    data = {"name": registration.name, "organisation": registration.organisation}
+    data = {
+        "name": registration.name,
+        "organisation": registration.organisation,
+        "region": registration.region,
+    }
     for answer in registration.answers:
         value = answer.value
         if isinstance(value, bool):

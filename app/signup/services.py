@@ -319,13 +319,17 @@ def update_registration(
     organisation: str,
     answers: dict[int, Any],
     sensitive_consent: bool = False,
+    region: str | None = None,
 ) -> None:
     """The person's corrections through the manage link (the email address stays).
 
     sensitive_consent: sensitive answers remain, under explicit consent. The moment it
-    was first given is kept while they do; without them there is none to keep."""
+    was first given is kept while they do; without them there is none to keep.
+    region: their county (app.reports.person_region); None when the form did not ask it."""
     registration.name = clean_text(name)
     registration.organisation = clean_text(organisation)
+    if region is not None:
+        registration.region = stored_region(region)
     _store_answers(registration, answers)
     registration.updated_at = clock.now()
     if not sensitive_consent:

@@ -220,6 +220,7 @@ def manage(token: str):
             organisation=form.organisation.data or "",
             answers=form.answers(),
             sensitive_consent=form.gave_sensitive_answers(),
+            region=chosen_region(form) if event.asks_region else None,
         )
         db.session.commit()
         flash(_("Your details have been saved."), "success")
