@@ -293,8 +293,10 @@ def _add_more_demo(organiser) -> None:
     """The parts of the demo kept in modules of their own, which build on this one's
     people and dates (so they are imported here, after it is loaded)."""
     from app.demo.approval import demo_approval_event
+    from app.demo.feedback import demo_feedback
 
     demo_approval_event(organiser)
+    demo_feedback(organiser)
 
 
 # People of the sote group (by their place in SOTE_GROUP_MEMBERS, below) who signed up

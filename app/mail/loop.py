@@ -71,6 +71,21 @@ def run_worker(
             _sleep_unless(stopped, interval)
 
 
+def side_task(work: Callable[[], int], failure: str) -> int:
+    """One of the worker's side tasks before a batch (timed offers, feedback forms): a
+    fault is logged and tried again next round, while the mail goes on (as the retention
+    purge does); returns what work() returned, 0 after a fault. A database locked or out
+    of reach is the loop's to wait for (TRANSIENT), as the mail's own is."""
+    try:
+        return work()
+    except TRANSIENT:
+        raise
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception(failure)
+        return 0
+
+
 def _pause_after(failures: int) -> float:
     most = current_app.config["MAIL_WORKER_DATABASE_RETRY_MAX_SECONDS"]
     return min(FIRST_RETRY_SECONDS * 2 ** min(failures - 1, 30), most)

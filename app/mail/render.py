@@ -19,6 +19,7 @@ from app.accounts.mail import invitation_sentence
 from app.accounts.profile_services import issue_email_change_token
 from app.auth.services import issue_password_reset_token
 from app.extensions import db
+from app.feedback.sending import FEEDBACK_MAIL, feedback_mail_context, still_wanted
 from app.invitations.services import issue_invitation_token
 from app.lists.leaving import issue_leave_token
 from app.mail.calendar import registration_calendar
@@ -70,6 +71,7 @@ SUBJECTS = {
     "account_invitation": _l("You are invited to Kutsu"),
     BOOKING_MAIL: _l("Your registrations: %(title)s"),
     GROUP_MAIL: _l("Your group is signed up: %(title)s"),
+    FEEDBACK_MAIL: _l("How was it? Your feedback on %(title)s"),
 }
 
 # Invitations carry accept and decline links, minted when sent.
@@ -155,6 +157,8 @@ def still_relevant(email: OutboundEmail) -> bool:
         return organiser is not None and organiser.active
     if email.kind in WITH_REPLY_LINKS:
         return _invitation_awaits_reply(email)
+    if email.kind == FEEDBACK_MAIL:
+        return still_wanted(email)
     registration = email.registration
     expected = EXPECTED_STATUS.get(email.kind)
     if expected and (registration is None or registration.status not in expected):
@@ -333,6 +337,8 @@ def _context(email: OutboundEmail) -> dict:
         context.update(_list_context(email.invitation.list_member))
     if email.kind == GROUP_MAIL and registration is not None:
         context |= group_mail_context(registration)
+    if email.kind == FEEDBACK_MAIL:
+        context |= feedback_mail_context(email)
     if email.kind == "password_reset":
         context["reset_url"] = _reset_url(email.payload["organiser_id"])
     if email.kind == account_invitations.MAIL_KIND:

@@ -37,6 +37,7 @@ KIND_NAMES = {
     "email_change_notice": _l("Email address change asked"),
     "password_changed": _l("Password changed"),
     "account_invitation": _l("Invitation to make an account"),
+    "feedback": _l("Feedback form"),  # app.feedback
 }
 
 

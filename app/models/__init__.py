@@ -13,7 +13,12 @@ from app.models.events import (  # noqa: F401
     Organiser,
     Question,
 )
-from app.models.feedback import FeedbackResponse  # noqa: F401
+from app.models.feedback import (  # noqa: F401
+    FeedbackAudience,
+    FeedbackQuestionKind,
+    FeedbackResponse,
+    FeedbackSettings,
+)
 from app.models.lists import (  # noqa: F401
     ContactList,
     ListCoOrganiser,

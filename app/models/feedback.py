@@ -1,5 +1,6 @@
 """Feedback after an event (app.feedback): one response per person, or anonymous."""
 
+import enum
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +11,7 @@ from app import clock
 from app.extensions import db
 from app.models.events import Event
 from app.models.registrations import Registration
-from app.models.types import UTCDateTime
+from app.models.types import UTCDateTime, _enum
 
 LINKED = "registration_id IS NOT NULL"
 
@@ -49,3 +50,44 @@ class FeedbackResponse(db.Model):
 
     event: Mapped[Event] = relationship()
     registration: Mapped[Registration | None] = relationship()
+
+
+class FeedbackAudience(enum.StrEnum):
+    """Who is sent an event's feedback form, decided when it is due."""
+
+    ATTENDED = "attended"  # those marked attended (Registration.attended)
+    HAD_PLACE = "had_place"  # everyone who had a place, when attendance was not marked
+
+
+class FeedbackQuestionKind(enum.StrEnum):
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    YES_NO = "yes_no"
+
+
+class FeedbackSettings(db.Model):
+    """An event's feedback form: whether it is on, anonymous or not, when it is sent and
+    closes, and the organiser's own questions."""
+
+    event_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("event.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    # Anonymous responses have no registration_id; decided before the first answer.
+    anonymous: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    audience: Mapped[FeedbackAudience] = mapped_column(
+        _enum(FeedbackAudience, "feedback_audience"), default=FeedbackAudience.ATTENDED
+    )
+    sends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # [{"id": 1, "kind": "single_choice", "label": "...", "options": [...],
+    #   "translations": {"sv": {"label": ..., "options": [...]}}}], in the order shown;
+    # a response's answers are keyed by str(id), which is never reused.
+    questions: Mapped[list[dict[str, Any]]] = mapped_column(sa.JSON, default=list)
+    # When the recipients were decided and the mail planned (app.feedback.sending), and
+    # how many were asked: kept after the purge, for the response rate.
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    asked: Mapped[int] = mapped_column(default=0, server_default="0")
+
+    event: Mapped[Event] = relationship()

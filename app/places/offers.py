@@ -22,7 +22,6 @@ import logging
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app
 
 from app import clock
 from app.database import writing
@@ -130,19 +129,10 @@ def pass_on_expired_offers() -> int:
 
 
 def pass_on_expired_offers_safely() -> None:
-    """pass_on_expired_offers for the worker's loop: a fault is logged and tried again next
-    round, while the mail goes on (as the retention purge does). A database locked or out
-    of reach is the loop's to wait for (app.mail.loop.TRANSIENT), as the mail's own is."""
-    from app.mail.loop import TRANSIENT  # here: the worker imports sign-ups, which import us
+    """pass_on_expired_offers for the worker's loop (app.mail.loop.side_task)."""
+    from app.mail.loop import side_task  # here: the worker imports sign-ups, which import us
 
-    try:
-        lapsed = pass_on_expired_offers()
-    except TRANSIENT:
-        raise
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("offers: passing on expired offers failed")
-        return
+    lapsed = side_task(pass_on_expired_offers, "offers: passing on expired offers failed")
     if lapsed:
         log.info("offers: %d expired offer(s) passed on", lapsed)
 

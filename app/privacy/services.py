@@ -17,6 +17,7 @@ from app.accounts.profile_services import forget_email_changes_to, forget_old_em
 from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
+from app.feedback.services import forget_feedback_of
 from app.lists.leaving import forget_members_who_left
 from app.models import (
     AccountInvitation,
@@ -185,6 +186,7 @@ def _forget_links_and_mail(registrations, invitations, mail_condition) -> None:
     db.session.execute(sa.delete(Answer).where(Answer.registration_id.in_(registrations)))
     db.session.execute(sa.delete(OutboundEmail).where(mail_condition))
     _forget_bookings_of(registrations)
+    forget_feedback_of(registrations)  # unlinked, without texts (app.feedback)
 
 
 def _forget_bookings_of(registrations) -> None:

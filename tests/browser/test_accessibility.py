@@ -1711,7 +1711,112 @@ def test_event_overview_charts_and_region_pages_have_no_axe_violations(
     screenshot(page, f"event-charts-{language}")
     assert reflows_to_320(page)
 
+
+def feedback_ready(make_event, organiser, language: str, *, anonymous=False):
+    """An event of a series, ended, with feedback on (a yes/no question of the organiser's
+    own) and sent: Sara's raw link to her feedback form, and the event."""
+    from app.feedback import settings as feedback_settings
+    from app.models import FeedbackAudience, FeedbackQuestionKind, Series, TokenPurpose
+    from app.tokens import issue_token
+
+    event = make_event(organiser, title="Järjestöjen sote-ryhmä", contact_email="info@example.fi")
+    with write_beside_server():
+        series = Series(slug="sote-ryhma", title="Järjestöjen sote-ryhmä", language="fi")
+        db.session.add(series)
+        db.session.flush()
+        event.series_id = series.id
+        sara = services.register_for_event(
+            event,
+            name="Sara Löyttyjärvi",
+            email="sara@example.fi",
+            organisation="",
+            answers={},
+            locale=language,
+        ).registration_id
+        db.session.commit()
+    sends_at, closes_at = feedback_settings.default_times(event)
+    clock.travel(sends_at + timedelta(minutes=1))
+    with write_beside_server():
+        feedback_settings.save_settings(
+            event,
+            enabled=True,
+            anonymous=anonymous,
+            audience=FeedbackAudience.HAD_PLACE,
+            sends_at=sends_at,
+            closes_at=closes_at,
+        )
+        feedback_settings.add_question(
+            event,
+            kind=FeedbackQuestionKind.YES_NO,
+            label="Tuletko uudestaan?",
+            options=[],
+            translations={},
+        )
+        raw = issue_token(
+            TokenPurpose.FEEDBACK,
+            registration=db.session.get(Registration, sara),
+            expires_at=closes_at + timedelta(days=30),
+        )
+        db.session.commit()
+    return event, raw
+
+
+def test_feedback_pages_have_no_axe_violations(page: Page, audit, language, organiser, make_event):
+    """The organisers' feedback settings (with errors), the person's form (with errors,
+    answered, closed), the results and the series' scores."""
+    event, raw = feedback_ready(make_event, organiser, language)
+    page.goto(f"/feedback/{raw}")
+    expect(h1(page)).to_have_text(t(language, "How was it?"))
+    audit.check("feedback form")
+    screenshot(page, f"feedback-form-{language}")
+    page.get_by_role("button", name=t(language, "Send my feedback")).click()
+    expect_errors(page, language)
+    audit.check("feedback form with errors")
+    page.get_by_label("4", exact=True).check()
+    page.get_by_label(t(language, "What would you like to tell the organisers?")).fill("Kiitos!")
+    page.get_by_role("button", name=t(language, "Send my feedback")).click()
+    expect(
+        page.get_by_text(t(language, "Thank you! Your feedback has been saved."))
+    ).to_be_visible()
+    audit.check("feedback form answered, to change")
+
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}")
+    audit.check("event overview with feedback")
+    page.get_by_role("link", name=t(language, "Feedback"), exact=True).click()
+    expect(h1(page)).to_have_text(t(language, "Feedback"))
+    audit.check("feedback results")
+    screenshot(page, f"feedback-results-{language}")
+    assert reflows_to_320(page)
+    page.get_by_role("link", name=t(language, "Settings and questions")).click()
+    expect(h1(page)).to_have_text(t(language, "Feedback settings"))
+    audit.check("feedback settings")
+    screenshot(page, f"feedback-settings-{language}")
+    page.locator("#closes_at-date").fill("1.1.2001")
+    page.get_by_role("button", name=t(language, "Save the settings")).click()
+    expect_errors(page, language)
+    audit.check("feedback settings with errors")
+    page.goto(f"/organiser/events/{event.id}/feedback/settings")
+    page.get_by_role("button", name=t(language, "Add the question")).click()
+    expect_errors(page, language)
+    audit.check("feedback question with errors")
+    page.goto(f"/organiser/series/{event.series_id}/feedback")
+    expect(h1(page)).to_contain_text(t(language, "Feedback of the series"))
+    audit.check("feedback of a series")
+
+    clock.travel(feedback_settings_closes(event) + timedelta(minutes=1))
+    page.goto(f"/feedback/{raw}")
+    expect(h1(page)).to_have_text(t(language, "The feedback form has closed"))
+    audit.check("feedback form closed")
+
     audit.assert_clean()
+
+
+def feedback_settings_closes(event):
+    from app.feedback.settings import settings_of
+
+    db.session.commit()  # a fresh read
+    return settings_of(event).closes_at
 
 
 NOT_PAGES = {
@@ -1724,6 +1829,8 @@ NOT_PAGES = {
     "attendees.export_xlsx": "an Excel download of the attendees",
     "workshops.nominations_csv": "a CSV download of the nominations",
     "workshops.nominations_xlsx": "an Excel download of the nominations",
+    "feedback.export_csv": "a CSV download of an event's feedback",
+    "feedback.export_xlsx": "an Excel download of an event's feedback",
     "signup.calendar": "a calendar file (.ics) of a person's place, behind their manage token",
     "signup.done_calendar": "a calendar file (.ics) for the browser that just signed up",
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",

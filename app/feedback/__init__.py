@@ -1,0 +1,1 @@
+"""Feedback after an event: the organisers' settings and results, and the personal form."""
