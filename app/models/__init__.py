@@ -14,6 +14,7 @@ from app.models.events import (  # noqa: F401
     Question,
 )
 from app.models.feedback import FeedbackResponse  # noqa: F401
+from app.models.followup import FollowUpAudience, FollowUpMessage, Material  # noqa: F401
 from app.models.lists import (  # noqa: F401
     ContactList,
     ListCoOrganiser,
