@@ -129,6 +129,8 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.views import bp as auth_bp
     from app.calendar.views import bp as calendar_bp
     from app.events.views import bp as events_bp
+    from app.followup.views import bp as followup_bp
+    from app.followup.views import public as materials_bp
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
     from app.lists.leave_views import bp as list_leave_bp
@@ -182,6 +184,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(undelivered_bp)
     app.register_blueprint(operations_bp)
     app.register_blueprint(organiser_series_bp)
+    app.register_blueprint(followup_bp)
+    app.register_blueprint(materials_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -17,6 +17,7 @@ from app.accounts.profile_services import forget_email_changes_to, forget_old_em
 from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
+from app.followup.retention import forget_follow_up_of
 from app.lists.leaving import forget_members_who_left
 from app.models import (
     AccountInvitation,
@@ -207,6 +208,7 @@ def _erase(event: Event, now: datetime) -> None:
     )
     for model in _PERSONAL_FIELDS:
         _anonymise(model, model.event_id == event.id)
+    forget_follow_up_of(event.id)  # its materials and follow-up messages (app.followup)
     event.purged_at = now
     db.session.flush()
     db.session.expire_all()
