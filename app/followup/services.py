@@ -95,6 +95,7 @@ def save_follow_up(
         if message.queued_at is not None:
             raise AlreadySent
     now = clock.now()
+    author_id = author.id
     for audience, draft in drafts.items():
         message = existing.get(audience)
         if draft is None:
@@ -103,8 +104,7 @@ def save_follow_up(
             continue
         if message is None:
             message = FollowUpMessage(event_id=event.id, audience=audience, created_at=now)
-            db.session.add(message)
-        message.author_id = author.id
+        message.author_id = author_id
         message.subject, message.body = draft.subject, draft.body
         message.translations = draft.translations
         message.include_materials = draft.include_materials
@@ -112,6 +112,7 @@ def save_follow_up(
         message.send_after = send_after
         message.updated_at = now
         message.cancelled_at = None
+        db.session.add(message)
     db.session.flush()
 
 
