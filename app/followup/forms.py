@@ -25,7 +25,7 @@ TITLE = dict(
 
 
 class LinkForm(KutsuForm):
-    title = StringField(_l("Title"), **TITLE)
+    title = StringField(_l("Title of the link"), **TITLE)
     url = StringField(
         _l("Address"),
         description=_l("Starts with https:// or http://"),
@@ -45,7 +45,7 @@ class LinkForm(KutsuForm):
 
 
 class FileForm(KutsuForm):
-    title = StringField(_l("Title"), **TITLE)
+    title = StringField(_l("Title of the file"), **TITLE)
     upload = FileField(
         _l("File"),
         # The description, which names the size limit, is set by the view.

@@ -32,9 +32,9 @@ def previews(
 ) -> list[Preview]:
     locale = locale or str(get_locale())
     return [
-        _preview(event, message, locale)
-        for audience, message in sorted(saved.items())
-        if message.cancelled_at is None
+        _preview(event, saved[audience], locale)
+        for audience in FollowUpAudience  # those who came first
+        if audience in saved and saved[audience].cancelled_at is None
     ]
 
 
