@@ -27,7 +27,7 @@ TITLE = dict(
 class LinkForm(KutsuForm):
     title = StringField(_l("Title of the link"), **TITLE)
     url = StringField(
-        _l("Address"),
+        _l("Web address"),
         description=_l("Starts with https:// or http://"),
         filters=[_stripped],
         validators=[

@@ -52,7 +52,7 @@ def test_a_follow_up_brings_attendees_their_materials_by_their_own_link(
     organiser.get_by_role("button", name="Add the file").click()
     expect(organiser.get_by_text("The file was added.")).to_be_visible()
     organiser.get_by_label("Title of the link").fill("Tallenne")
-    organiser.get_by_label("Address").fill("https://video.example.fi/kevatpaiva")
+    organiser.get_by_label("Web address").fill("https://video.example.fi/kevatpaiva")
     organiser.get_by_role("button", name="Add the link").click()
     expect(organiser.get_by_text("The link was added.")).to_be_visible()
     rows = organiser.locator("table tbody tr")
@@ -62,7 +62,9 @@ def test_a_follow_up_brings_attendees_their_materials_by_their_own_link(
     organiser.get_by_role("link", name="Follow-up messages").click()
     came = organiser.locator("fieldset", has_text="To those who came").first
     came.get_by_label("Subject (optional)", exact=True).fill("Kiitos osallistumisesta")
-    came.get_by_label("Message (optional)", exact=True).fill("Kiitos, että tulit!\n\nDiat ovat alla.")
+    came.get_by_label("Message (optional)", exact=True).fill(
+        "Kiitos, että tulit!\n\nDiat ovat alla."
+    )
     came.get_by_text("In other languages").click()
     came.get_by_label("Subject (Swedish) (optional)").fill("Tack för att du kom")
     came.get_by_label("Message (Swedish) (optional)").fill("Tack! Bilderna finns nedan.")
