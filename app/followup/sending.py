@@ -12,7 +12,7 @@ from app.database import writing
 from app.extensions import db
 from app.followup.services import audience_filter
 from app.mail.outbox import new_email, queue_new_emails
-from app.models import FollowUpMessage, Registration
+from app.models import Event, EventStatus, FollowUpMessage, Registration
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,14 @@ def queue_due_follow_ups() -> int:
     now = clock.now()
     due = db.session.scalars(
         sa.select(FollowUpMessage.id)
+        .join(Event, Event.id == FollowUpMessage.event_id)
         .where(
             FollowUpMessage.queued_at.is_(None),
             FollowUpMessage.send_after <= now,
             FollowUpMessage.cancelled_at.is_(None),
+            # Not after the event was cancelled, nor once its people are erased.
+            Event.status == EventStatus.PUBLISHED,
+            Event.purged_at.is_(None),
         )
         .order_by(FollowUpMessage.send_after)
         .limit(DUE_PER_ROUND)
