@@ -234,6 +234,20 @@ def people(event, mailbox=None):
     return made
 
 
+def add_slides(event) -> None:
+    db.session.add(
+        Material(
+            event_id=event.id,
+            title="Diat",
+            filename="diat.pdf",
+            content_type="application/pdf",
+            size=len(sample.PDF),
+            data=sample.PDF,
+        )
+    )
+    db.session.commit()
+
+
 def draft(subject, body="Kiitos osallistumisesta!", materials=True, **translations):
     return services.Draft(subject, body, translations, materials)
 
@@ -258,17 +272,7 @@ def test_the_default_time_is_nine_the_next_morning_in_helsinki(event):
 @pytest.mark.both_databases
 def test_the_people_are_chosen_from_attendance_when_the_messages_are_due(app, event, mailbox):
     made = people(event, mailbox)
-    db.session.add(
-        Material(
-            event_id=event.id,
-            title="Diat",
-            filename="diat.pdf",
-            content_type="application/pdf",
-            size=len(sample.PDF),
-            data=sample.PDF,
-        )
-    )
-    db.session.commit()
+    add_slides(event)
     write(
         event,
         attended=draft("Kiitos", sv={"subject": "Tack", "body": "Tack för att du kom!"}),
@@ -364,17 +368,7 @@ def test_the_page_says_who_gets_neither(client, event):
 @pytest.fixture
 def sent(app, event, mailbox):
     made = people(event, mailbox)
-    db.session.add(
-        Material(
-            event_id=event.id,
-            title="Diat",
-            filename="diat.pdf",
-            content_type="application/pdf",
-            size=len(sample.PDF),
-            data=sample.PDF,
-        )
-    )
-    db.session.commit()
+    add_slides(event)
     write(event, attended=draft("Kiitos"))
     clock.travel(services.default_send_time(event) + timedelta(minutes=1))
     queue_due_follow_ups()

@@ -10,12 +10,12 @@ from wtforms.validators import DataRequired, Length, StopValidation, ValidationE
 
 from app import clock
 from app.followup.services import Draft
-from app.forms import LANGUAGE_CHOICES, DateAndTimeField, KutsuForm, NoControlCharacters
-from app.messages.forms import _plain_text, _stripped, _version_form
+from app.forms import DateAndTimeField, KutsuForm, NoControlCharacters
+from app.messages.forms import TranslatedVersions, plain_text, stripped, version_form
 from app.models import FollowUpAudience
 
 TITLE = dict(
-    filters=[_stripped],
+    filters=[stripped],
     validators=[
         DataRequired(_l("Enter a title")),
         Length(max=200, message=_l("Use %(max)d characters or fewer")),
@@ -29,7 +29,7 @@ class LinkForm(KutsuForm):
     url = StringField(
         _l("Web address"),
         description=_l("Starts with https:// or http://"),
-        filters=[_stripped],
+        filters=[stripped],
         validators=[
             DataRequired(_l("Enter the address")),
             Length(max=2000, message=_l("Use %(max)d characters or fewer")),
@@ -60,10 +60,10 @@ def _message_part(audience: FollowUpAudience) -> type[Form]:
     """One of the two messages: subject and text, both or neither, in the event's language
     and optionally in the others; and whether it carries the materials."""
 
-    class MessagePart(Form):
+    class MessagePart(TranslatedVersions, Form):
         subject = StringField(
             _l("Subject"),
-            filters=[_stripped],
+            filters=[stripped],
             validators=[
                 Length(max=200, message=_l("Use %(max)d characters or fewer")),
                 NoControlCharacters(),
@@ -71,7 +71,7 @@ def _message_part(audience: FollowUpAudience) -> type[Form]:
         )
         body = TextAreaField(
             _l("Message"),
-            filters=[_plain_text],
+            filters=[plain_text],
             description=_l(
                 "Plain text: leave an empty line between paragraphs. The email begins with "
                 "the person's name and ends with your name and the event's details."
@@ -85,11 +85,9 @@ def _message_part(audience: FollowUpAudience) -> type[Form]:
             _l("Include the materials: a personal link to them in each email"),
             default=audience == FollowUpAudience.ATTENDED,
         )
-        text_fi = FormField(_version_form("fi"))
-        text_sv = FormField(_version_form("sv"))
-        text_en = FormField(_version_form("en"))
-
-        main_language = "fi"
+        text_fi = FormField(version_form("fi"))
+        text_sv = FormField(version_form("sv"))
+        text_en = FormField(version_form("en"))
 
         def validate_subject(self, field):
             if not field.data and (self.body.data or self.translations()):
@@ -98,23 +96,6 @@ def _message_part(audience: FollowUpAudience) -> type[Form]:
         def validate_body(self, field):
             if not field.data and self.subject.data:
                 raise ValidationError(_l("Enter the message, or leave the subject empty"))
-
-        def other_languages(self):
-            return [choice for choice in LANGUAGE_CHOICES if choice.value != self.main_language]
-
-        def translations(self) -> dict[str, dict[str, str]]:
-            given = {
-                choice.value: getattr(self, f"text_{choice.value}").form.version()
-                for choice in self.other_languages()
-            }
-            return {language: version for language, version in given.items() if version}
-
-        def languages_given(self) -> list[str]:
-            return [
-                choice.value
-                for choice in self.other_languages()
-                if (part := getattr(self, f"text_{choice.value}")).form.version() or part.errors
-            ]
 
         def draft(self) -> Draft | None:
             if not (self.subject.data and self.body.data):

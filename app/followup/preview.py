@@ -8,10 +8,11 @@ from types import SimpleNamespace
 from flask import render_template
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from app.followup.access import link_valid_until
 from app.followup.materials import event_materials
+from app.messages.preview import with_words
 from app.models import Event, FollowUpAudience, FollowUpMessage
 from app.models.content import Shown
 from app.navigation import public_url
@@ -57,16 +58,10 @@ def _preview(event: Event, message: FollowUpMessage, locale: str) -> Preview:
             manage_url=None,
             **shown_in_mail(None, event, False),
         )
-    before, after = text.split(place, 1)
-    words = (
-        escape(body.text)
-        if body.lang == locale
-        else Markup('<span lang="{}">{}</span>').format(body.lang, body.text)
-    )
     return Preview(
         audience=message.audience,
         locale=locale,
         subject=message.subject_in(locale),
         title=event.title_in(locale),
-        text=escape(before) + words + escape(after),
+        text=with_words(text, place, body, locale),
     )
