@@ -14,6 +14,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -71,6 +72,12 @@ def _published_event_or_404(event_id: int) -> Event:
     if event.status != EventStatus.PUBLISHED:
         abort(404)
     return event
+
+
+@bp.app_template_filter()
+def megabytes(size: int) -> str:
+    """A file's size as people read it in the page's language: 1,5 Mt, 1.5 MB."""
+    return _("%(number)s MB", number=format_decimal(round(size / MB, 1), format="#,##0.0"))
 
 
 @bp.app_template_global()
