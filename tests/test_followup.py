@@ -197,6 +197,27 @@ def test_a_link_must_be_http_or_https(client, event):
     assert db.session.scalar(sa.select(sa.func.count(Material.id))) == 0
 
 
+def test_who_may_open_the_follow_up_pages(app, client, event, make_organiser, login):
+    from app.accounts.services import add_co_organiser
+    from app.models import OrganiserRole
+
+    pages = [materials_url(event), f"/organiser/events/{event.id}/follow-up"]
+    kaisa = make_organiser(email="kaisa@example.fi", name="Kaisa Kumppani")
+    helper = make_organiser(email="helmi@example.fi", name="Helmi Apuri")
+    add_co_organiser(event, "kaisa@example.fi")
+    add_co_organiser(event, "helmi@example.fi", OrganiserRole.HELPER)
+    db.session.commit()
+    login(kaisa)
+    assert [client.get(page).status_code for page in pages] == [200, 200]
+    login(helper)  # a check-in helper sees names and marks arrival, nothing else
+    assert [client.get(page).status_code for page in pages] == [404, 404]
+    anonymous = app.test_client()
+    for page in pages:
+        response = anonymous.get(page)
+        assert response.status_code == 302 and "/login" in response.location
+        assert response.headers["Cache-Control"] == "no-store"
+
+
 def test_another_organisers_event_has_no_materials_page(client, event, make_event):
     other = make_event(title="Toisen tapahtuma")
     assert client.get(materials_url(other)).status_code == 404

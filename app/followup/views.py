@@ -16,9 +16,10 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app import clock
+from app.database import reading
 from app.extensions import db
 from app.followup import access, materials, preview, services
 from app.followup.files import identify
@@ -38,9 +39,13 @@ MB = 1024 * 1024
 
 
 @bp.before_request
-@login_required
 def require_login():
-    """Every page here needs a signed-in organiser."""
+    """Every page here needs a signed-in organiser. Finding them only reads: an upload is
+    read before the write transaction begins."""
+    with reading():
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+    return None
 
 
 @bp.record_once
@@ -129,23 +134,15 @@ def add_link(event_id: int):
 
 @bp.post("/events/<int:event_id>/materials/file")
 def add_file(event_id: int):
-    event = _published_event_or_404(event_id)
-    form = _file_form()
-    if not form.validate_on_submit():
-        return _materials_page(event, file_form=form)
-    # Read and checked before the write transaction begins.
-    upload = form.upload.data
-    limit = current_app.config["MATERIAL_MAX_FILE_BYTES"]
-    data = upload.stream.read(limit + 1)
+    # The event is read, and the file checked, before the write transaction begins.
+    with reading():
+        event = _published_event_or_404(event_id)
+        form = _file_form()
+        upload = _checked_upload(form) if form.validate_on_submit() else None
+        if upload is None:
+            return _materials_page(event, file_form=form)
     try:
-        if len(data) > limit:
-            raise UploadRefused(_("The file must be %(size)d MB or smaller", size=limit // MB))
-        kind = identify(upload.filename or "", data)
-    except UploadRefused as refused:
-        form.upload.errors = [str(refused)]
-        return _materials_page(event, file_form=form)
-    try:
-        materials.add_file(event, form.title.data, CheckedFile(upload.filename, kind, data))
+        materials.add_file(event, form.title.data, upload)
     except materials.OverQuota:
         db.session.rollback()
         form.upload.errors = [
@@ -159,6 +156,20 @@ def add_file(event_id: int):
     db.session.commit()
     flash(_("The file was added."), "success")
     return redirect(url_for("followup.materials_page", event_id=event.id), code=303)
+
+
+def _checked_upload(form: FileForm) -> CheckedFile | None:
+    """The file read and identified; None, with the reason at the field, if refused."""
+    upload = form.upload.data
+    limit = current_app.config["MATERIAL_MAX_FILE_BYTES"]
+    data = upload.stream.read(limit + 1)
+    try:
+        if len(data) > limit:
+            raise UploadRefused(_("The file must be %(size)d MB or smaller", size=limit // MB))
+        return CheckedFile(upload.filename, identify(upload.filename or "", data), data)
+    except UploadRefused as refused:
+        form.upload.errors = [str(refused)]
+        return None
 
 
 def _material_or_404(event: Event, material_id: int):
