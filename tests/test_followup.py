@@ -471,3 +471,23 @@ def test_a_persons_erasure_ends_their_link(client, sent):
         )
         == 0
     )
+
+
+# --- the demo --------------------------------------------------------------------------
+
+
+def test_the_demo_has_a_past_evening_with_its_materials_and_follow_up(app, runner):
+    from app.demo.followup import TITLE
+
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    messages = db.session.scalars(sa.select(FollowUpMessage)).all()
+    assert {(m.audience, m.queued_count) for m in messages} == {
+        (FollowUpAudience.ATTENDED, 4),
+        (FollowUpAudience.ABSENT, 2),
+    }
+    assert all(m.event.title == TITLE and m.event.ends_at < clock.now() for m in messages)
+    slides, link = db.session.scalars(sa.select(Material).order_by(Material.position)).all()
+    pdf = db.session.scalar(sa.select(Material.data).where(Material.id == slides.id))
+    assert files.identify(slides.filename, pdf) is files.PDF and pdf.endswith(b"%%EOF\n")
+    assert link.url.startswith("https://")
+    assert deliver_mail(app) >= 6
