@@ -81,7 +81,10 @@ def _published_event_or_404(event_id: int) -> Event:
 
 @bp.app_template_filter()
 def megabytes(size: int) -> str:
-    """A file's size as people read it in the page's language: 1,5 Mt, 1.5 MB."""
+    """A file's size as people read it in the page's language: 1,5 Mt, 1.5 MB; under a
+    tenth of a megabyte in kilobytes (a short text, a small PDF), never "0.0 MB"."""
+    if size < MB // 10:
+        return _("%(number)s kB", number=format_decimal(-(-size // 1024)))
     return _("%(number)s MB", number=format_decimal(round(size / MB, 1), format="#,##0.0"))
 
 
