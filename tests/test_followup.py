@@ -414,6 +414,33 @@ def test_the_personal_link_serves_the_file_as_a_download(client, sent):
 
 
 @pytest.mark.both_databases
+def test_a_large_file_streams_out_whole_piece_by_piece(client, event):
+    from app.followup.access import CHUNK_BYTES, issue_materials_token
+
+    data = bytes(range(256)) * (CHUNK_BYTES // 256 * 2 + 3)  # two pieces and a bit
+    notes = Material(
+        event_id=event.id,
+        title="Muistiinpanot",
+        filename="muistiinpanot.csv",
+        content_type="text/csv; charset=utf-8",
+        size=len(data),
+        data=data,
+    )
+    registration = register_for_event(
+        event, name="Aino", email="aino@example.fi", organisation="", answers={}, locale="fi"
+    ).registration
+    db.session.add(notes)
+    db.session.flush()
+    raw = issue_materials_token(registration)
+    db.session.commit()
+    download = client.get(f"/materials/{raw}/{notes.id}/muistiinpanot.csv")
+    assert download.status_code == 200
+    assert download.data == data
+    assert download.headers["Content-Length"] == str(len(data))
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.both_databases
 def test_a_wrong_token_another_events_material_or_a_purged_event_is_404(
     client, sent, event, make_event
 ):

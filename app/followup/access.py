@@ -1,10 +1,10 @@
 """A person's own link to an event's materials (TokenPurpose.MATERIALS): minted when their
 follow-up mail is rendered, valid until the event's personal data is erased."""
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import undefer
 
 from app.bounds import later
 from app.extensions import db
@@ -34,13 +34,23 @@ def person_of(raw: str) -> Registration | None:
 
 
 def material_file(registration: Registration, material_id: int) -> Material | None:
-    """One file of the person's event, its bytes loaded (that row only)."""
+    """One file of the person's event; its bytes are not loaded (file_chunks streams them)."""
     return db.session.scalar(
-        sa.select(Material)
-        .where(
+        sa.select(Material).where(
             Material.id == material_id,
             Material.event_id == registration.event_id,
             Material.data.is_not(None),
         )
-        .options(undefer(Material.data))
     )
+
+
+CHUNK_BYTES = 256 * 1024
+
+
+def file_chunks(material: Material) -> Iterator[bytes]:
+    """The file's bytes a piece at a time, each read from its row alone (substr works on
+    SQLite's BLOB and PostgreSQL's bytea alike): a download holds a piece in memory, not
+    the file, however many people download at once."""
+    for start in range(0, material.size, CHUNK_BYTES):
+        piece = sa.func.substr(Material.data, start + 1, CHUNK_BYTES, type_=sa.LargeBinary)
+        yield bytes(db.session.scalar(sa.select(piece).where(Material.id == material.id)))

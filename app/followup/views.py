@@ -1,17 +1,16 @@
 """An event's materials and follow-up messages (organisers: /organiser/events/<id>/...),
 and a person's own materials page (/materials/<token>)."""
 
-import io
-
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
     redirect,
     render_template,
     request,
-    send_file,
+    stream_with_context,
     url_for,
 )
 from flask_babel import format_decimal
@@ -301,15 +300,12 @@ def download(token: str, material_id: int, filename: str):
     material = access.material_file(person, material_id)
     if material is None or material.filename != filename:
         abort(404)
-    response = send_file(
-        io.BytesIO(material.data),
-        mimetype=material.content_type,
-        as_attachment=True,
-        download_name=material.filename,
-        conditional=False,
-        etag=False,
-        max_age=0,
+    response = Response(
+        stream_with_context(access.file_chunks(material)),
+        content_type=material.content_type,
     )
+    response.content_length = material.size
+    response.headers.set("Content-Disposition", "attachment", filename=material.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
