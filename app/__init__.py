@@ -131,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
     from app.events.views import bp as events_bp
     from app.feedback.form_views import bp as feedback_form_bp
     from app.feedback.views import bp as feedback_bp
+    from app.followup.views import bp as followup_bp
+    from app.followup.views import public as materials_bp
     from app.home.views import bp as home_bp
     from app.invitations.views import bp as invitations_bp
     from app.lists.leave_views import bp as list_leave_bp
@@ -186,6 +188,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organiser_series_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(feedback_form_bp)
+    app.register_blueprint(followup_bp)
+    app.register_blueprint(materials_bp)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -139,6 +139,7 @@ def mail_work_command(once: bool, interval: float):
     """Send due messages from the outbox until stopped (SIGTERM finishes the message in hand).
     A locked or unreachable database, or mail server, is waited for (app.mail.loop)."""
     from app.feedback.sending import plan_due_feedback_safely
+    from app.followup.sending import queue_due_follow_ups_safely
     from app.mail.loop import run_worker
     from app.places.offers import pass_on_expired_offers_safely
 
@@ -157,6 +158,7 @@ def mail_work_command(once: bool, interval: float):
         purged = purge_when_due(purged)
         pass_on_expired_offers_safely()  # timed offers not accepted in time (app.places)
         plan_due_feedback_safely()  # feedback forms now due (app.feedback)
+        queue_due_follow_ups_safely()  # follow-ups due: their people chosen (app.followup)
 
     run_worker(
         lambda: stopping, interval=interval, once=once, each_round=each_round, said=click.echo

@@ -98,6 +98,10 @@ class Defaults:
     # are on the list).
     LIST_MEMBER_DAYS_AFTER_LEAVING = 30
     LIST_UNUSED_MONTHS = 12
+    # An event's materials (app.followup): one uploaded file at most, and all of an
+    # event's files together. Files are kept in the database (docs/followup.md).
+    MATERIAL_MAX_FILE_BYTES = 10 * 1024 * 1024
+    MATERIAL_MAX_EVENT_BYTES = 50 * 1024 * 1024
     LIST_LEAVE_LINK_DAYS = 365
     # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: none).
     PROXY_FIX_X_FOR = 0

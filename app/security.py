@@ -55,6 +55,7 @@ PRIVATE_BLUEPRINTS = {
     "approvals",
     "waiting_list",
     "feedback",
+    "followup",
 }
 
 

@@ -20,6 +20,8 @@ from app.accounts.profile_services import issue_email_change_token
 from app.auth.services import issue_password_reset_token
 from app.extensions import db
 from app.feedback.sending import FEEDBACK_MAIL, feedback_mail_context, still_wanted
+from app.followup.mail import follow_up_context, follow_up_subject
+from app.followup.sending import FOLLOW_UP_MAIL
 from app.invitations.services import issue_invitation_token
 from app.lists.leaving import issue_leave_token
 from app.mail.calendar import registration_calendar
@@ -303,6 +305,8 @@ def _subject(email: OutboundEmail) -> str:
         title = email.event.series.title_in(email.locale).text
     if email.kind == "organiser_message":
         return f"{email.batch.subject_in(email.locale).text} – {title}"
+    if email.kind == FOLLOW_UP_MAIL:
+        return follow_up_subject(email)
     return str(SUBJECTS[email.kind] % {"title": title})
 
 
@@ -350,6 +354,8 @@ def _context(email: OutboundEmail) -> dict:
     if email.batch is not None:
         context["message_subject"] = email.batch.subject_in(email.locale)
         context["message_body"] = email.batch.body_in(email.locale)
+    if email.kind == FOLLOW_UP_MAIL:
+        context |= follow_up_context(email)
     context["candidate"] = email.candidate
     return context
 

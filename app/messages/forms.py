@@ -35,7 +35,7 @@ WHEN_CHOICES = [
 MESSAGE_AHEAD = timedelta(days=365)
 
 
-def _plain_text(value):
+def plain_text(value):
     """Line breaks as one \\n (browsers send \\r\\n), no blank lines or spaces at the ends."""
     if not isinstance(value, str):
         return value
@@ -45,21 +45,21 @@ def _plain_text(value):
     return "\n".join(lines).rstrip()
 
 
-def _stripped(value):
+def stripped(value):
     return value.strip() if isinstance(value, str) else value
 
 
 LANGUAGE_NAMES = {choice.value: choice.label for choice in LANGUAGE_CHOICES}
 
 
-def _version_form(language: str) -> type[Form]:
+def version_form(language: str) -> type[Form]:
     """The subject and the message in one more language: both, or neither."""
     name = LANGUAGE_NAMES[language]
 
     class VersionForm(Form):
         subject = StringField(
             _l("Subject (%(language)s)", language=name),
-            filters=[_stripped],
+            filters=[stripped],
             # Not Optional(): that would stop the checks below on an empty field.
             validators=[
                 Length(max=200, message=_l("Use %(max)d characters or fewer")),
@@ -68,7 +68,7 @@ def _version_form(language: str) -> type[Form]:
         )
         body = TextAreaField(
             _l("Message (%(language)s)", language=name),
-            filters=[_plain_text],
+            filters=[plain_text],
             validators=[
                 Length(max=10000, message=_l("Use %(max)d characters or fewer")),
                 NoControlCharacters(multiline=True),
@@ -103,58 +103,11 @@ def _version_form(language: str) -> type[Form]:
     return VersionForm
 
 
-class MessageForm(MessageModeChoice, KutsuForm):
-    """A message to the people of one event. Set `sizes` (people per audience) first."""
+class TranslatedVersions:
+    """A message's versions in the languages besides `main_language` (the event's), in
+    sub-forms text_fi, text_sv and text_en made by version_form(); shared with the
+    follow-up messages (app.followup.forms)."""
 
-    audience = RadiosField(
-        _l("Who gets the message"),
-        choices=AUDIENCE_CHOICES,
-        description=_l("People who have cancelled never get messages."),
-        validators=[InputRequired(_l("Choose who gets the message"))],
-        invalid_choice_message=_l("Choose who gets the message"),
-    )
-    subject = StringField(
-        _l("Subject"),
-        filters=[_stripped],
-        validators=[
-            DataRequired(_l("Enter a subject")),
-            Length(max=200, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(),
-        ],
-    )
-    body = TextAreaField(
-        _l("Message"),
-        filters=[_plain_text],
-        description=_l(
-            "Plain text: leave an empty line between paragraphs. The email begins with the "
-            "person's name and ends with your name, the event's details and their own link "
-            "to change or cancel their registration."
-        ),
-        validators=[
-            DataRequired(_l("Enter the message")),
-            Length(max=10000, message=_l("Use %(max)d characters or fewer")),
-            NoControlCharacters(multiline=True),
-        ],
-    )
-    when = RadiosField(
-        _l("When to send it"),
-        choices=WHEN_CHOICES,
-        validators=[InputRequired(_l("Choose when to send the message"))],
-        invalid_choice_message=_l("Choose when to send the message"),
-    )
-    send_at = DateAndTimeField(
-        _l("Date and time to send it"),
-        date_name=_l("the date to send it"),
-        time_name=_l("the time to send it"),
-        description=_l("Only when sending later. Finnish time."),
-    )
-
-    text_fi = FormField(_version_form("fi"))
-    text_sv = FormField(_version_form("sv"))
-    text_en = FormField(_version_form("en"))
-
-    sizes: dict[Audience, int] | None = None
-    # The event's language: `subject` and `body` are in it; set it before validating.
     main_language: str = "fi"
 
     def other_languages(self) -> list[SelectChoice]:
@@ -179,6 +132,61 @@ class MessageForm(MessageModeChoice, KutsuForm):
             or part.data.get("body")
             or part.errors
         ]
+
+
+class MessageForm(MessageModeChoice, TranslatedVersions, KutsuForm):
+    """A message to the people of one event. Set `sizes` (people per audience) first."""
+
+    audience = RadiosField(
+        _l("Who gets the message"),
+        choices=AUDIENCE_CHOICES,
+        description=_l("People who have cancelled never get messages."),
+        validators=[InputRequired(_l("Choose who gets the message"))],
+        invalid_choice_message=_l("Choose who gets the message"),
+    )
+    subject = StringField(
+        _l("Subject"),
+        filters=[stripped],
+        validators=[
+            DataRequired(_l("Enter a subject")),
+            Length(max=200, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(),
+        ],
+    )
+    body = TextAreaField(
+        _l("Message"),
+        filters=[plain_text],
+        description=_l(
+            "Plain text: leave an empty line between paragraphs. The email begins with the "
+            "person's name and ends with your name, the event's details and their own link "
+            "to change or cancel their registration."
+        ),
+        validators=[
+            DataRequired(_l("Enter the message")),
+            Length(max=10000, message=_l("Use %(max)d characters or fewer")),
+            NoControlCharacters(multiline=True),
+        ],
+    )
+    when = RadiosField(
+        _l("When to send it"),
+        choices=WHEN_CHOICES,
+        validators=[InputRequired(_l("Choose when to send the message"))],
+        invalid_choice_message=_l("Choose when to send the message"),
+    )
+    send_at = DateAndTimeField(
+        _l("Date and time to send it"),
+        date_name=_l("the date to send it"),
+        time_name=_l("the time to send it"),
+        description=_l("Only when sending later. Finnish time."),
+    )
+
+    text_fi = FormField(version_form("fi"))
+    text_sv = FormField(version_form("sv"))
+    text_en = FormField(version_form("en"))
+
+    sizes: dict[Audience, int] | None = None
+    # The event's language: `subject` and `body` are in it; set it before validating.
+    main_language: str = "fi"
 
     def validate_audience(self, field):
         if field.data not in {audience.value for audience in Audience}:

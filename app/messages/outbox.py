@@ -26,6 +26,7 @@ KIND_NAMES = {
     "event_updated": _l("Event changed"),
     "reminder": _l("Reminder"),
     "organiser_message": _l("Message from the organisers"),
+    "follow_up": _l("Follow-up message"),
     "invitation": _l("Invitation"),
     "invitation_reminder": _l("Reminder to reply to the invitation"),
     "nomination_received": _l("Nomination received"),

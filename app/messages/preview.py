@@ -126,17 +126,23 @@ def email_preview(
             **shown_in_mail(person, event, has_place),
         )
         sample = str(person.name if person else stand_in.name)
-    before, after = text.split(place, 1)
-    words = (
-        escape(body.text)
-        if body.lang == locale
-        else Markup('<span lang="{}">{}</span>').format(body.lang, body.text)
-    )
     return EmailPreview(
         locale=locale,
         sample=sample,
         is_real_person=person is not None,
         subject=message.subject_in(locale),
         title=event.title_in(locale),
-        text=escape(before) + words + escape(after),
+        text=with_words(text, place, body, locale),
     )
+
+
+def with_words(text: str, place: str, words: Shown, locale: str) -> Markup:
+    """A preview's text with the organiser's words put in at `place` (they go in after
+    rendering), inside their own `lang` when not in `locale`."""
+    before, after = text.split(place, 1)
+    marked = (
+        escape(words.text)
+        if words.lang == locale
+        else Markup('<span lang="{}">{}</span>').format(words.lang, words.text)
+    )
+    return escape(before) + marked + escape(after)

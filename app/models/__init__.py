@@ -19,6 +19,7 @@ from app.models.feedback import (  # noqa: F401
     FeedbackResponse,
     FeedbackSettings,
 )
+from app.models.followup import FollowUpAudience, FollowUpMessage, Material  # noqa: F401
 from app.models.lists import (  # noqa: F401
     ContactList,
     ListCoOrganiser,

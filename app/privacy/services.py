@@ -18,6 +18,7 @@ from app.auth.sessions import forget_old_sessions
 from app.bounds import later
 from app.extensions import db
 from app.feedback.services import forget_feedback_of
+from app.followup.retention import forget_follow_up_of
 from app.lists.leaving import forget_members_who_left
 from app.models import (
     AccountInvitation,
@@ -210,6 +211,7 @@ def _erase(event: Event, now: datetime) -> None:
     )
     for model in _PERSONAL_FIELDS:
         _anonymise(model, model.event_id == event.id)
+    forget_follow_up_of(event.id)  # its materials and follow-up messages (app.followup)
     event.purged_at = now
     db.session.flush()
     db.session.expire_all()

@@ -1667,6 +1667,71 @@ def test_approval_pages_have_no_axe_violations(page: Page, audit, language, orga
     audit.assert_clean()
 
 
+def test_follow_up_pages_have_no_axe_violations(page: Page, audit, language, organiser, make_event):
+    """The follow-up messages and the materials (empty, with errors, written and listed),
+    the event overview's line about them, and a person's own materials page."""
+    from app.followup.access import issue_materials_token
+    from tests.followup_files import PDF
+
+    event = make_event(organiser, title="Järjestöjen kevätpäivä", starts_in=timedelta(days=2))
+    with write_beside_server():
+        sara = services.register_for_event(
+            event,
+            name="Sara Löyttyjärvi",
+            email="sara@example.fi",
+            organisation="",
+            answers={},
+            locale=language,
+        ).registration
+        sara.attended = True
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}")
+    audit.check("event overview with the follow-up line")
+    page.get_by_role("link", name=t(language, "Follow-up and materials")).first.click()
+    expect(h1(page)).to_have_text(t(language, "Follow-up messages"))
+    audit.check("follow-up messages, none written")
+    page.get_by_role("button", name=t(language, "Schedule the messages")).click()
+    expect_errors(page, language)
+    audit.check("follow-up messages with errors")
+
+    page.get_by_role("link", name=t(language, "Materials"), exact=True).click()
+    audit.check("materials, none added")
+    page.get_by_role("button", name=t(language, "Add the file")).click()
+    expect_errors(page, language)
+    audit.check("materials with errors")
+    page.get_by_label(t(language, "Title of the file")).fill("Diat")
+    page.get_by_label(t(language, "File"), exact=True).set_input_files(
+        files=[{"name": "diat.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
+    page.get_by_role("button", name=t(language, "Add the file")).click()
+    page.get_by_label(t(language, "Title of the link")).fill("Tallenne")
+    page.get_by_label(t(language, "Web address")).fill("https://video.example.fi/kevatpaiva")
+    page.get_by_role("button", name=t(language, "Add the link")).click()
+    expect(page.get_by_text(t(language, "The link was added."))).to_be_visible()
+    audit.check("materials, a file and a link")
+    assert reflows_to_320(page)
+
+    page.get_by_role("link", name=t(language, "Follow-up messages"), exact=True).click()
+    subject = f"{t(language, 'Subject')} {t(language, '(optional)')}"
+    message = f"{t(language, 'Message')} {t(language, '(optional)')}"
+    page.get_by_label(subject, exact=True).first.fill("Kiitos osallistumisesta")
+    page.get_by_label(message, exact=True).first.fill("Kiitos, että tulit!")
+    page.get_by_role("button", name=t(language, "Schedule the messages")).click()
+    expect(page.locator(".mail-text")).to_have_count(1)
+    audit.check("follow-up messages, scheduled, with a preview")
+    assert reflows_to_320(page)
+
+    with write_beside_server():
+        token = issue_materials_token(db.session.get(Registration, sara.id))
+    page.goto(f"/materials/{token}")
+    audit.check("a person's materials")
+    assert reflows_to_320(page)
+    page.goto("/materials/" + "A" * 43)
+    audit.check("a wrong materials link")
+
+    audit.assert_clean()
+
+
 def test_event_overview_charts_and_region_pages_have_no_axe_violations(
     page: Page, audit, language, organiser, make_event
 ):
@@ -1841,6 +1906,7 @@ NOT_PAGES = {
     "pages.favicon_svg": "the site icon, an image",
     "pages.choose_language": "sets the language and redirects; test_language_switcher.py",
     "operations.healthz": "JSON for load balancers and monitoring; tests/test_operations.py",
+    "materials.download": "a material's file, behind a person's token; tests/test_followup.py",
 }
 # Templates that are no page of their own: partials, the layout, emails, the dev pages.
 NOT_PAGE_TEMPLATES = ("mail/", "devmail/", "base.html")
