@@ -17,13 +17,14 @@ from gunicorn.glogging import Logger as GunicornLogger
 
 REDACTED = "[token]"
 # The addresses that carry a token (app/signup, app/invitations, app/auth, app/accounts'
-# /join/ and /account/email/confirm/, and app/lists' /lists/leave/), also where they are
+# /join/ and /account/email/confirm/, app/lists' /lists/leave/, and after the event
+# app/feedback's /feedback/ and app/followup's /materials/), also where they are
 # percent-encoded inside another address (/language/fi?next=%2Fmanage%2F…); not a route's
 # own rule (/manage/<token>), as Kutsu.log_exception names a failed request.
 _SLASH = r"(?:/|%2F)"
 _TOKEN_IN_A_PATH = re.compile(
     rf"({_SLASH}(?:manage|invitations|join|login{_SLASH}reset|email{_SLASH}confirm"
-    rf"|lists{_SLASH}leave){_SLASH})"
+    rf"|lists{_SLASH}leave|feedback|materials){_SLASH})"
     r"(?!<token>)[^/?#&\s'\"%\\]+",
     re.IGNORECASE,
 )

@@ -110,6 +110,8 @@ def test_flask_run_logs_no_token(live_manage_token, database_url):
         ("/join/abc", f"/join/{REDACTED}"),
         ("/account/email/confirm/abc", f"/account/email/confirm/{REDACTED}"),
         ("/lists/leave/abc", f"/lists/leave/{REDACTED}"),
+        ("/feedback/abc", f"/feedback/{REDACTED}"),
+        ("/materials/abc/1/notes.pdf", f"/materials/{REDACTED}/1/notes.pdf"),
         (
             "next=%2Faccount%2Femail%2Fconfirm%2Fabc",
             f"next=%2Faccount%2Femail%2Fconfirm%2F{REDACTED}",
