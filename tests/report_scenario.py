@@ -2,7 +2,7 @@
 report's tests and journey; the figures they should give, counted by hand (below)."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app import clock
 from app.attendees.people_services import PersonDetails, add_person
@@ -123,3 +123,74 @@ EXPECTED = {
     "responses": 3,
     "average": 4.0,
 }
+
+
+def _day(value: date) -> datetime:
+    return datetime(value.year, value.month, value.day)
+
+
+def expected_summary(scenario: Scenario, *, region: str | None = None) -> list[tuple]:
+    """The Summary sheet in English: the period, the filters, the figures by hand."""
+    if region is None:
+        figures = [3, 8, 7, 4, 2, 1, 2 / 6, 5, 3, 2, 1, 3, 4.0, 0.5]
+    else:  # Kanta-Häme: A alone (D, in Kanta-Häme too, makes SOSTE ry returning)
+        assert region == "Kanta-Häme"
+        figures = [1, 4, 3, 1, 1, 1, 0.5, 3, 2, 1, 1, 2, 4.5, 1.0]
+    labels = [
+        "Events held",
+        "Sign-ups",
+        "Registrations (people with a place)",
+        "Attended",
+        "Did not come",
+        "Attendance not marked",
+        "No-show rate (of those marked)",
+        "Participants (distinct people)",
+        "Organisations",
+        "New organisations",
+        "Returning organisations",
+        "Feedback responses",
+        "Average score (1–5)",
+        "Would recommend",
+    ]
+    return [
+        ("Figure", "Value"),
+        ("First day", _day(scenario.first_day)),
+        ("Last day", _day(scenario.last_day)),
+        ("Organiser", "All organisers"),
+        ("Series", "Any series"),
+        ("Format", "Any format"),
+        ("Wellbeing services county of the event", region or "Any region"),
+        ("Theme", "Any theme"),
+        *zip(labels, figures, strict=True),
+    ]
+
+
+def expected_events(scenario: Scenario, *, region: str | None = None) -> list[tuple]:
+    """The Events sheet in English, one row per event held."""
+    header = (
+        "Date",
+        "Event",
+        "Format",
+        "Sign-ups",
+        "Registrations",
+        "Attended",
+        "Did not come",
+        "Feedback responses",
+        "Average score",
+    )
+    rows = [
+        ("A", "In person", 4, 3, 1, 1, 2, 4.5),
+        ("B", "Online", 2, 2, 2, 0, 0, None),
+        ("C", "In person", 2, 2, 1, 1, 1, 3.0),
+    ]
+    if region is not None:
+        rows = rows[:1]
+    return [header] + [
+        (
+            _day(clock.to_local(scenario.events[key].starts_at).date()),
+            scenario.events[key].title,
+            format_,
+            *counts,
+        )
+        for key, format_, *counts in rows
+    ]

@@ -1,5 +1,6 @@
 """The report for a period: what survives the purge, and figures counted by hand."""
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from app.privacy.services import erase_person
 from app.reports.period import PeriodFilters, period_report
 from app.reports.period_people import person_key, person_key_secret
 from tests.conftest import text_of
-from tests.report_scenario import EXPECTED, build
+from tests.report_scenario import EXPECTED, build, expected_events, expected_summary
 
 pytestmark = pytest.mark.both_databases
 
@@ -162,3 +163,61 @@ def test_the_default_period_is_this_calendar_year(client, login, olli):
     text = text_of(client.get("/organiser/reports"))
     assert f"From 1.1.{today.year} to 31.12.{today.year}" in text
     assert date(today.year, 1, 1)
+
+
+def sheet_rows(data: bytes, name: str) -> list[tuple]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    return [tuple(row) for row in workbook[name].iter_rows(values_only=True)]
+
+
+def test_the_workbook_and_the_csv_hold_the_figures(client, login, scenario, olli):
+    login(olli)
+    args = {
+        "first_day": f"{scenario.first_day:%d.%m.%Y}",
+        "last_day": f"{scenario.last_day:%d.%m.%Y}",
+    }
+    response = client.get("/organiser/reports/report.xlsx", query_string=args)
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('.xlsx"')
+    data = response.get_data()
+    assert sheet_rows(data, "Summary") == expected_summary(scenario)
+    assert sheet_rows(data, "Events") == expected_events(scenario)
+    assert sheet_rows(data, "Organisations") == [
+        ("Organisation", "Participants", "Registrations", "Attended", "New or returning"),
+        ("SOSTE ry", 2, 4, 3, "Returning"),
+        ("Mieli ry", 2, 2, 1, "New"),
+        ("Hämeen Setlementti", 1, 1, 0, "New"),
+    ]
+    assert sheet_rows(data, "Regions")[1:] == [
+        ("Kanta-Häme", 3, 3),
+        ("Pirkanmaa", 1, 1),
+        ("Not given", 3, 0),
+    ]
+    assert sheet_rows(data, "Feedback")[1:] == [(5, 1), (4, 1), (3, 1), (2, 0), (1, 0)]
+
+    csv = client.get("/organiser/reports/events.csv", query_string=args)
+    lines = csv.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert lines[0] == (
+        "Date;Event;Format;Sign-ups;Registrations;Attended;Did not come;"
+        "Feedback responses;Average score"
+    )
+    assert lines[2].endswith(";Nuorten ilta;Online;2;2;2;0;0;")
+    assert lines[1].endswith(";Sote-kahvit;In person;4;3;1;1;2;4.50")
+
+
+def test_a_download_with_a_wrong_date_goes_back_to_the_page(client, login, olli):
+    login(olli)
+    response = client.get("/organiser/reports/report.xlsx?first_day=32.1.2026")
+    assert response.status_code == 303
+    assert "/organiser/reports?first_day=32.1.2026" in response.headers["Location"]
+
+
+def test_a_check_in_helper_account_has_no_reports(client, login, make_organiser):
+    helper = make_organiser(email="helper@example.fi", name="Hanna Helper")
+    helper.check_in_only = True
+    db.session.commit()
+    login(helper)
+    assert client.get("/organiser/reports").status_code == 404
+    assert "Reports" not in text_of(client.get("/organiser/"))
