@@ -93,7 +93,8 @@ def _download_or_back(kind: str):
     report = _report(form)
     if report is None:
         return None, redirect(url_for(".period", **request.args), 303)
-    name = f"{_('report')}-{report.filters.first_day:%Y%m%d}-{report.filters.last_day:%Y%m%d}"
+    stem = _("report")  # a file name: a word of the organiser's language
+    name = f"{stem}-{report.filters.first_day:%Y%m%d}-{report.filters.last_day:%Y%m%d}"
     return report, attachment(f"{name}.{kind}")
 
 
