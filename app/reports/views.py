@@ -4,6 +4,7 @@ import io
 from datetime import date
 from decimal import Decimal
 
+from babel import Locale
 from babel.numbers import format_decimal, format_percent
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -136,7 +137,9 @@ def cell_text(cell, plain: bool = False) -> str:
     if cell is None:
         return ""
     if isinstance(cell, Share):
-        return format_percent(cell, "#,##0.0 %", locale=locale)
+        # The language's own way (50.0% / 50,0 %), to one decimal.
+        pattern = Locale.parse(locale).percent_formats[None].pattern.replace("0", "0.0", 1)
+        return format_percent(cell, pattern, locale=locale)
     if isinstance(cell, Decimal):
         return format_decimal(cell, "0.00", locale=locale)
     if isinstance(cell, bool):
