@@ -75,6 +75,7 @@ def build(make_event, owner, other_owner) -> Scenario:
         "G": make_event(owner, title="Luonnos", starts_in=timedelta(days=-11), published=False),
         "H": make_event(owner, title="Tuleva", starts_in=timedelta(days=10)),
     }
+    db.session.commit()  # a fresh snapshot first: a live server may have written (SQLite)
     with writing():
         for key, name, email, organisation, region, attended in PEOPLE:
             _person(events[key], name, email, organisation, region, attended)
