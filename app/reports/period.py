@@ -313,7 +313,8 @@ def _count_feedback(report: PeriodReport, ids: list[int]) -> None:
 
 def _count_people(report: PeriodReport, ids: list[int], viewer: Organiser) -> None:
     """Distinct people (streamed: their keys are made here) and organisations."""
-    rows = db.session.execute(
+    # Past the ORM: plain columns need none of its work (half of the time here).
+    rows = db.session.connection().execute(
         sa.select(
             Registration.id,
             Registration.person_key,

@@ -72,13 +72,19 @@ def forget_report_traces(address: str, registration_ids: Iterable[int]) -> None:
 def people_counted(rows: Iterable[tuple[int, str, str, str]], fold) -> tuple[int, dict[str, int]]:
     """Distinct people among (id, person_key, email_normalised, organisation) rows: in all,
     and per organisation (by fold(organisation); "" is none given). A row with neither key
-    nor address (someone added without one, or erased) is a person of its own."""
+    nor address (someone added without one, or erased) is a person of its own. Each
+    address is hashed once, however many rows have it."""
     secret = person_key_secret()
     everyone: set[str] = set()
     by_organisation: dict[str, set[str]] = {}
     folded: dict[str, str] = {}
+    hashed: dict[str, str] = {}
     for id_, kept, address, organisation in rows:
-        key = kept or person_key(address, secret) or f"#{id_}"
+        key = kept or hashed.get(address)
+        if not key:
+            key = hashed[address] = person_key(address, secret)
+        if not key:  # no address: not cached, "" is everyone's without one
+            key = f"#{id_}"
         everyone.add(key)
         if (name := folded.get(organisation)) is None:
             name = folded[organisation] = fold(organisation)

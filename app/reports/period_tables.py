@@ -22,7 +22,8 @@ Cell = str | Shown | int | Decimal | Share | date | None
 
 @dataclass
 class Table:
-    name: str  # the XLSX sheet's name, and the page's id for it
+    id: str  # on the page
+    name: str  # the XLSX sheet's, in the organiser's language
     caption: str
     headers: list[str]
     rows: list[list[Cell]]
@@ -63,7 +64,7 @@ def summary_table(
         [_("Theme"), filters.theme or _("Any theme")],
         *key_figures(report),
     ]
-    return Table("Summary", _("Summary"), [_("Figure"), _("Value")], rows, [44, 36])
+    return Table("summary", _("Summary"), _("Summary"), [_("Figure"), _("Value")], rows, [44, 36])
 
 
 def key_figures(report: PeriodReport) -> list[list[Cell]]:
@@ -116,7 +117,9 @@ def events_table(report: PeriodReport, locale: str) -> Table:
         _("Feedback responses"),
         _("Average score"),
     ]
-    return Table("Events", _("Events"), headers, rows, [12, 48, 24, 10, 14, 10, 14, 12, 12])
+    return Table(
+        "events", _("Events"), _("Events"), headers, rows, [12, 48, 24, 10, 14, 10, 14, 12, 12]
+    )
 
 
 def organisations_table(report: PeriodReport) -> Table:
@@ -137,7 +140,14 @@ def organisations_table(report: PeriodReport) -> Table:
         _("Attended"),
         _("New or returning"),
     ]
-    return Table("Organisations", _("By organisation"), headers, rows, [48, 14, 14, 10, 18])
+    return Table(
+        "organisations",
+        _("Organisations"),
+        _("By organisation"),
+        headers,
+        rows,
+        [48, 14, 14, 10, 18],
+    )
 
 
 def regions_table(report: PeriodReport, locale: str) -> Table:
@@ -150,7 +160,7 @@ def regions_table(report: PeriodReport, locale: str) -> Table:
         for line in report.regions
     ]
     headers = [_("Wellbeing services county"), _("Registrations"), _("Attended")]
-    return Table("Regions", _("By region"), headers, rows, [36, 14, 10])
+    return Table("regions", _("Regions"), _("By region"), headers, rows, [36, 14, 10])
 
 
 def formats_table(report: PeriodReport) -> Table:
@@ -169,11 +179,18 @@ def formats_table(report: PeriodReport) -> Table:
         for line in report.modes
     ]
     headers = [_("Format"), _("Events"), _("Registrations"), _("Attended")]
-    return Table("Formats", _("By format and way of taking part"), headers, rows, [40, 10, 14, 10])
+    return Table(
+        "formats",
+        _("Formats"),
+        _("By format and way of taking part"),
+        headers,
+        rows,
+        [40, 10, 14, 10],
+    )
 
 
 def feedback_table(report: PeriodReport) -> Table:
     scores = report.feedback.scores
     rows: list[list[Cell]] = [[score, scores[score]] for score in range(5, 0, -1)]
     headers = [_("Score"), _("Responses")]
-    return Table("Feedback", _("Feedback scores"), headers, rows, [12, 12])
+    return Table("feedback", _("Feedback"), _("Feedback scores"), headers, rows, [12, 12])
