@@ -283,7 +283,16 @@ def load_demo(*, force: bool = False) -> bool:
         events.append(event)
     demo_series(organiser, events[1])
     demo_seminar_people(events[2])
+    _add_more_demo(organiser)
     return True
+
+
+def _add_more_demo(organiser) -> None:
+    """The parts of the demo kept in modules of their own, which build on this one's
+    people and dates (so they are imported here, after it is loaded)."""
+    from app.demo.approval import demo_approval_event
+
+    demo_approval_event(organiser)
 
 
 # People of the sote group (by their place in SOTE_GROUP_MEMBERS, below) who signed up

@@ -53,6 +53,8 @@ def show(slug: str):
         series=series,
         occurrences=occurrences,
         shown_ids={event.id for event in shown},
+        # Open, but each sign-up waits for the organisers: signed up for on its own page.
+        approval_ids={event.id for event in offered if event.requires_approval},
         form=form,
         at=at,
     )

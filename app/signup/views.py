@@ -96,11 +96,11 @@ def _full(event) -> bool:
     return availability(event, clock.now()) == "full"
 
 
-# The form does not show the places left, so a sign-up (which counts a seat and touches
-# the event's updated_at) does not make it render again; a hybrid event's form shows the
-# places left for each mode, so there it does.
-_NOT_ON_FORM = ("confirmed_count", "updated_at")
-_NOT_ON_HYBRID_FORM = ("updated_at",)
+# The form does not show the places left, so a sign-up (which counts a seat) does not make
+# it render again; a hybrid event's form shows the places left for each mode, so there it
+# does. (A seat leaves the event's updated_at as it was: app.places.counts.UNCHANGED.)
+_NOT_ON_FORM = ("confirmed_count",)
+_NOT_ON_HYBRID_FORM = ()
 
 
 def _not_on_form(event) -> tuple[str, ...]:
