@@ -1687,6 +1687,7 @@ def test_period_report_pages_have_no_axe_violations(
     page.get_by_role("button", name=t(language, "Show")).click()
     expect(page).to_have_url(re.compile("region=Kanta-H"))
     audit.check("the report for a period, narrowed")
+    screenshot(page, f"period-report-{language}")
     assert reflows_to_320(page), "the period report scrolls sideways at 320 px"
     page.goto("/organiser/reports?first_day=31.2.2026&last_day=1.1.2026")
     expect_errors(page, language)

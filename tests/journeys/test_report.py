@@ -5,6 +5,7 @@ downloads the XLSX and the CSV, each checked cell by cell against the data."""
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -31,7 +32,8 @@ def sheet(data: bytes, name: str) -> list[tuple]:
 
 
 def table_rows(page, caption: str) -> list[list[str]]:
-    table = page.locator("table", has=page.locator("caption", has_text=caption))
+    exactly = page.locator("caption").filter(has_text=re.compile(f"^{re.escape(caption)}$"))
+    table = page.locator("table", has=exactly)
     return [row.locator("th, td").all_inner_texts() for row in table.locator("tbody tr").all()]
 
 
