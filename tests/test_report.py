@@ -221,3 +221,16 @@ def test_a_check_in_helper_account_has_no_reports(client, login, make_organiser)
     login(helper)
     assert client.get("/organiser/reports").status_code == 404
     assert "Reports" not in text_of(client.get("/organiser/"))
+
+
+def test_a_co_organiser_counts_the_events_they_organise_a_helper_none(scenario, make_organiser):
+    from app.accounts.services import add_co_organiser
+    from app.models import OrganiserRole
+
+    colleague = make_organiser(email="kaisa@example.fi", name="Kaisa Co")
+    helper = make_organiser(email="hannu@example.fi", name="Hannu Helper")
+    add_co_organiser(scenario.events["B"], colleague.email)
+    add_co_organiser(scenario.events["A"], helper.email, OrganiserRole.HELPER)
+    db.session.commit()
+    assert figures(colleague, period(scenario))["registrations"] == 2  # B's
+    assert figures(helper, period(scenario))["events"] == 0
