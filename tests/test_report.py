@@ -234,3 +234,24 @@ def test_a_co_organiser_counts_the_events_they_organise_a_helper_none(scenario, 
     db.session.commit()
     assert figures(colleague, period(scenario))["registrations"] == 2  # B's
     assert figures(helper, period(scenario))["events"] == 0
+
+
+def test_an_admin_filters_by_organiser_and_an_organiser_cannot(
+    client, login, scenario, olli, make_organiser
+):
+    days = {
+        "first_day": f"{scenario.first_day:%d.%m.%Y}",
+        "last_day": f"{scenario.last_day:%d.%m.%Y}",
+    }
+    admin = make_organiser(email="admin@example.fi", name="Aila Admin", admin=True)
+    login(admin)
+    text = text_of(client.get("/organiser/reports", query_string=days))
+    assert "Events held 4" in text and "Aila Admin (admin@example.fi)" in text
+    text = text_of(client.get("/organiser/reports", query_string={**days, "organiser": olli.id}))
+    assert "Events held 3" in text
+    client.post("/logout")
+    login(olli)
+    # Someone else's id in the address: no such filter for an organiser, no error.
+    page = client.get("/organiser/reports", query_string={**days, "organiser": admin.id})
+    assert "Events held 3" in text_of(page)
+    assert 'id="organiser"' not in page.get_data(as_text=True)

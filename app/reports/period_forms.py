@@ -8,7 +8,7 @@ from wtforms import Form, SelectChoice, SelectField, StringField, ValidationErro
 from app.bounds import database_id
 from app.calendar.forms import THEME_LENGTH, CalendarFilterForm
 from app.forms import YEARS, parse_date
-from app.models import EventFormat, Organiser
+from app.models import EventFormat
 from app.nominations.regions import region_choices
 from app.reports.period import PeriodFilters
 from app.text import has_control_characters
@@ -79,16 +79,22 @@ class PeriodForm(Form):
     def __init__(self, args, *, organisers: list, series: list, locale: str, today: date):
         super().__init__(args)
         self.today = today
-        self.organiser.choices = [
-            SelectChoice("", _l("All organisers")),
-            *(SelectChoice(str(row.id), f"{row.name} ({row.email})") for row in organisers),
-        ]
+        if not organisers:  # not an admin: no such filter, whatever the address says
+            del self.organiser
+        else:
+            self._offer_organisers(organisers)
         self.series.choices = [
             SelectChoice("", _l("Any series")),
             *(SelectChoice(str(row.id), row.title_in(locale).text) for row in series),
         ]
         self.theme.choices = [ANY_THEME, *self._asked_theme()]
         self.validate()
+
+    def _offer_organisers(self, organisers: list) -> None:
+        self.organiser.choices = [
+            SelectChoice("", _l("All organisers")),
+            *(SelectChoice(str(row.id), f"{row.name} ({row.email})") for row in organisers),
+        ]
 
     def validate_last_day(self, field):
         first, last = self.first_day.day, self.last_day.day
@@ -108,7 +114,7 @@ class PeriodForm(Form):
         asked = [choice for choice in self._asked_theme() if choice.value not in themes]
         self.theme.choices = [ANY_THEME, *(SelectChoice(theme) for theme in themes), *asked]
 
-    def filters(self, viewer: Organiser) -> PeriodFilters:
+    def filters(self) -> PeriodFilters:
         """What was asked for; an empty day is the start or end of this year (or of the
         other day's year)."""
         year = PeriodFilters.year_of(self.today)
@@ -118,7 +124,7 @@ class PeriodForm(Form):
         return PeriodFilters(
             first,
             max(first, last),
-            organiser_id=database_id(self.organiser.data) if viewer.is_admin else None,
+            organiser_id=database_id(self.organiser.data) if "organiser" in self else None,
             series_id=database_id(self.series.data),
             format=EventFormat(self.format.data) if self.format.data else None,
             region=self.region.data or None,

@@ -54,7 +54,7 @@ def _form() -> PeriodForm:
 def _report(form: PeriodForm) -> PeriodReport | None:
     if form.errors:
         return None
-    report, themes = period_report(current_user, form.filters(current_user))
+    report, themes = period_report(current_user, form.filters())
     form.offer_themes(themes)
     return report
 
