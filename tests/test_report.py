@@ -255,3 +255,17 @@ def test_an_admin_filters_by_organiser_and_an_organiser_cannot(
     page = client.get("/organiser/reports", query_string={**days, "organiser": admin.id})
     assert "Events held 3" in text_of(page)
     assert 'id="organiser"' not in page.get_data(as_text=True)
+
+
+def test_the_series_filter_takes_only_its_occurrences(scenario, olli):
+    from app.models import Series
+
+    series = Series(slug="verkosto", title="Verkoston tapaamiset", language="fi")
+    db.session.add(series)
+    db.session.flush()
+    scenario.events["C"].series_id = series.id
+    scenario.events["D"].series_id = series.id  # before the period: Mieli ry is new
+    db.session.commit()
+    found = figures(olli, period(scenario, series_id=series.id))
+    assert (found["events"], found["registrations"], found["participants"]) == (1, 2, 2)
+    assert (found["organisations"], found["new"], found["returning"]) == (2, 1, 1)
