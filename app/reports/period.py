@@ -190,9 +190,9 @@ def visible_to(viewer: Organiser):
     return sa.true() if viewer.is_admin else _organising(viewer.id)
 
 
-def _held(viewer: Organiser, filters: PeriodFilters, since: datetime | None, until: datetime):
+def _held_query(viewer: Organiser, filters: PeriodFilters, since: datetime | None, until):
     """The events held between the two moments that the viewer may see and the filters
-    (all but the theme, chosen after) take in."""
+    (all but the theme, chosen after: it is in a JSON list) take in."""
     query = sa.select(Event).where(
         visible_to(viewer),
         Event.status == EventStatus.PUBLISHED,
@@ -208,6 +208,11 @@ def _held(viewer: Organiser, filters: PeriodFilters, since: datetime | None, unt
         query = query.where(Event.format == filters.format)
     if filters.region is not None:
         query = query.where(Event.region == filters.region)
+    return query
+
+
+def _held(viewer: Organiser, filters: PeriodFilters, since: datetime | None, until: datetime):
+    query = _held_query(viewer, filters, since, until)
     columns = (Event.title, Event.translations, Event.language, Event.starts_at, Event.format)
     query = query.options(sa.orm.load_only(*columns, Event.themes, Event.series_id))
     return list(db.session.scalars(query.order_by(Event.starts_at, Event.id)))
@@ -350,13 +355,17 @@ def _count_people(report: PeriodReport, ids: list[int], viewer: Organiser) -> No
 
 
 def _earlier_organisations(viewer: Organiser, filters: PeriodFilters) -> set[str]:
-    """The organisations (folded) with people at the filters' events before the period."""
-    earlier = _with_theme(_held(viewer, filters, None, filters.starts_at), filters.theme)
-    if not earlier:
-        return set()
+    """The organisations (folded) with people at the filters' events before the period:
+    all of history, so the events are a subquery unless a theme must be looked for."""
+    earlier = _held_query(viewer, filters, None, filters.starts_at)
+    if filters.theme:
+        themed = db.session.execute(earlier.with_only_columns(Event.id, Event.themes))
+        ids = [id_ for id_, themes in themed if filters.theme in (themes or [])]
+    else:
+        ids = earlier.with_only_columns(Event.id)
     names = db.session.scalars(
         sa.select(Registration.organisation)
-        .where(Registration.event_id.in_([event.id for event in earlier]), CONFIRMED)
+        .where(Registration.event_id.in_(ids), CONFIRMED)
         .distinct()
     )
     return {organisation_key(name) for name in names} - {""}
