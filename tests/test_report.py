@@ -212,6 +212,10 @@ def test_a_download_with_a_wrong_date_goes_back_to_the_page(client, login, olli)
     response = client.get("/organiser/reports/report.xlsx?first_day=32.1.2026")
     assert response.status_code == 303
     assert "/organiser/reports?first_day=32.1.2026" in response.headers["Location"]
+    # Keys that would mean something to url_for stay plain text of the address.
+    sneaky = "first_day=x&_external=1&_scheme=javascript"
+    response = client.get(f"/organiser/reports/events.csv?{sneaky}")
+    assert response.headers["Location"] == f"/organiser/reports?{sneaky}"
 
 
 def test_a_check_in_helper_account_has_no_reports(client, login, make_organiser):

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from app import clock
 from app.downloads import attachment
+from app.exports.responses import XLSX_TYPE
 from app.exports.services import csv_chunks
 from app.exports.workbooks import Share, write_workbook
 from app.extensions import db
@@ -25,7 +26,6 @@ from app.reports.period_charts import period_charts
 from app.reports.period_forms import PeriodForm
 
 bp = Blueprint("reports", __name__, url_prefix="/organiser/reports")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @bp.before_request
@@ -93,7 +93,9 @@ def _download_or_back(kind: str):
     form = _form()
     report = _report(form)
     if report is None:
-        return None, redirect(url_for(".period", **request.args), 303)
+        # The address's own query, as it came: its keys are never url_for's arguments.
+        query = request.query_string.decode("latin-1")
+        return None, redirect(f"{url_for('.period')}?{query}", 303)
     stem = _("report")  # a file name: a word of the organiser's language
     name = f"{stem}-{report.filters.first_day:%Y%m%d}-{report.filters.last_day:%Y%m%d}"
     return report, attachment(f"{name}.{kind}")
