@@ -38,6 +38,8 @@ ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "adm
 HELPER_PAGES = {"attendees.check_in", "attendees.mark_arrived"}
 # Pages of the organiser's own, not of an event: every signed-in organiser has them.
 OWN_PAGES = {"home.dashboard", "organiser.new_event", "lists.index", "lists.new"}
+# The report for a period: every organiser's of their own events (an admin's: all).
+OWN_PAGES |= {"reports.period", "reports.workbook", "reports.events_csv"}
 # A contact list's pages: its owner, the co-organisers it is shared with, and admins;
 # deleting it and changing who may use it: its owner and admins only.
 LIST_OWNER_PAGES = {"lists.sharing", "lists.unshare", "lists.delete"}
