@@ -91,3 +91,9 @@ def test_charts_without_data_say_so(app):
     _c, line = drawn(app, lambda: line_chart("t", [], x_label="x", value_label="v"))
     for html in (bars, line):
         assert "No data." in html and "<rect" not in html and "<path" not in html
+
+
+def test_a_line_of_one_day_says_that_day_once(app):
+    day = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    c, _html = drawn(app, lambda: line_chart("t", [(day, 4)], x_label="x", value_label="Signed up"))
+    assert c.description == "Signed up: 4 on Mon 2 Mar 2026."

@@ -233,16 +233,26 @@ def _line_described(points, value_label: str, levels, marks) -> str:
     if not points:
         return _("No data.")
     (first, start), (last, end) = points[0], points[-1]
-    sentences = [
-        _(
-            "%(what)s: %(start)s on %(first)s, %(end)s on %(last)s.",
-            what=value_label,
-            start=number(start),
-            first=local_date(first),
-            end=number(end),
-            last=local_date(last),
-        )
-    ]
+    if len(points) == 1:
+        sentences = [
+            _(
+                "%(what)s: %(value)s on %(day)s.",
+                what=value_label,
+                value=number(start),
+                day=local_date(first),
+            )
+        ]
+    else:
+        sentences = [
+            _(
+                "%(what)s: %(start)s on %(first)s, %(end)s on %(last)s.",
+                what=value_label,
+                start=number(start),
+                first=local_date(first),
+                end=number(end),
+                last=local_date(last),
+            )
+        ]
     sentences += [f"{label}: {number(level)}." for level, label in levels]
     sentences += [f"{label}: {local_date(at)}." for at, label in marks]
     return " ".join(sentences)

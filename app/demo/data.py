@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.passwords import verify_password
 from app.auth.services import create_organiser, find_organiser
+from app.demo.overview import demo_overview
 from app.extensions import db
 from app.models import (
     Event,
@@ -284,6 +285,7 @@ def load_demo(*, force: bool = False) -> bool:
     demo_series(organiser, events[1])
     demo_seminar_people(events[2])
     _add_more_demo(organiser)
+    demo_overview(organiser, events)  # people's regions, and a past evening's sign-ups
     return True
 
 

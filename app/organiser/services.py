@@ -95,6 +95,8 @@ class EventDetails:
     requires_approval: bool = False
     # Timed offers from the waiting list (app.places.offers): hours; None: promote at once.
     offer_hours: int | None = None
+    # The sign-up form asks each person's wellbeing services county (app.reports).
+    asks_region: bool = False
 
 
 # Copied as they are from the details to the event.

@@ -361,6 +361,7 @@ def _registration(row: Registration) -> dict:
         "name": row.name,
         "email": row.email,
         "organisation": row.organisation,
+        "region": row.region,
         "language": row.locale,
         "status": row.status.value,
         "registered_at": _iso(row.created_at),
