@@ -143,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
     from app.operations.views import bp as operations_bp
     from app.organiser.views import bp as organiser_bp
     from app.pages.views import bp as pages_bp
+    from app.reports.views import bp as reports_bp
     from app.series.signup_views import bp as series_signup_bp
     from app.series.views import bp as organiser_series_bp
     from app.signup.group_views import bp as groups_bp
@@ -161,6 +162,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(series_signup_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(organiser_bp)
     app.register_blueprint(attendees_bp)
     app.register_blueprint(attendee_changes_bp)

@@ -38,6 +38,7 @@ PRIVATE_ENDPOINTS = {"signup.done", "series_signup.done"}
 PRIVATE_BLUEPRINTS = {
     "home",
     "organiser",
+    "reports",
     "attendees",
     "attendee_changes",
     "people",

@@ -78,7 +78,7 @@ def test_the_sign_up_form_asks_the_region_only_when_the_event_asks_it(client, ma
     assert f'<option value="{OTHER_REGION}">Other / not in Finland</option>' in asked
     assert asked.index('name="organisation"') < asked.index('name="region"')
     assert "Wellbeing services county" not in not_asked and 'name="region"' not in not_asked
-    kept = "The county alone is kept with the numbers"
+    kept = "The county is kept with the numbers"
     assert kept in text_of(client.get(f"/events/{asking.slug}/privacy"))
     assert kept not in text_of(client.get(f"/events/{silent.slug}/privacy"))
 

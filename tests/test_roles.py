@@ -19,6 +19,7 @@ from app.models import (
     Audience,
     ContactList,
     ListMember,
+    Material,
     MessageBatch,
     Organiser,
     OrganiserRole,
@@ -38,6 +39,8 @@ ROLES = ["anonymous", "other organiser", "helper", "co-organiser", "owner", "adm
 HELPER_PAGES = {"attendees.check_in", "attendees.mark_arrived"}
 # Pages of the organiser's own, not of an event: every signed-in organiser has them.
 OWN_PAGES = {"home.dashboard", "organiser.new_event", "lists.index", "lists.new"}
+# The report for a period: every organiser's of their own events (an admin's: all).
+OWN_PAGES |= {"reports.period", "reports.workbook", "reports.events_csv"}
 # A contact list's pages: its owner, the co-organisers it is shared with, and admins;
 # deleting it and changing who may use it: its owner and admins only.
 LIST_OWNER_PAGES = {"lists.sharing", "lists.unshare", "lists.delete"}
@@ -144,6 +147,18 @@ def workshop(make_event, make_organiser):
     # A series of it, for the series' pages: its rights are the event's.
     first = clock.to_local(event.starts_at).date()
     make_series(event, Rule(RuleKind.WEEKLY, until=first + timedelta(weeks=1)), people["owner"])
+    # A feedback question of the organisers' own, for the route that removes it.
+    from app.feedback.settings import add_question
+    from app.models import FeedbackQuestionKind
+
+    add_question(
+        event, kind=FeedbackQuestionKind.SHORT_TEXT, label="Mitä opit?", options=[], translations={}
+    )
+    # Two materials: one to delete, the other for the routes that move one.
+    from app.followup.materials import add_link
+
+    add_link(event, "Poistettava", "https://example.fi/poistettava")
+    add_link(event, "Tallenne", "https://example.fi/tallenne")
     db.session.commit()
     return event, nominee, participant, people
 
@@ -169,6 +184,13 @@ def fill(rule, event, nominee, participant) -> str:
         ),
         "member_id": db.session.scalar(
             sa.select(ListMember.id).join(ContactList).where(ContactList.name == "Sote-ryhmä")
+        ),
+        "question_id": 1,  # the event's first feedback question (app.feedback.settings)
+        "material_id": db.session.scalar(
+            sa.select(Material.id).where(
+                Material.title
+                == ("Poistettava" if rule.endpoint == "followup.delete_material" else "Tallenne")
+            )
         ),
         "batch_id": db.session.scalar(
             sa.select(MessageBatch.id).where(MessageBatch.event_id == event.id)

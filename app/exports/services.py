@@ -325,10 +325,9 @@ def csv_chunks(rows: Iterable[list[str]]) -> Iterator[bytes]:
     yield buffer.getvalue().encode()
 
 
-def write_xlsx(rows: Iterable[list[str]], target, *, sheet_name: str) -> int:
-    """Every cell a plain string: nothing becomes a formula, a link or a number. Returns
-    how many rows were written after the header."""
-    workbook = xlsxwriter.Workbook(
+def new_workbook(target) -> xlsxwriter.Workbook:
+    """Written row by row (constant memory); no text becomes a formula, link or number."""
+    return xlsxwriter.Workbook(
         target,
         {
             "constant_memory": True,
@@ -337,6 +336,12 @@ def write_xlsx(rows: Iterable[list[str]], target, *, sheet_name: str) -> int:
             "strings_to_numbers": False,
         },
     )
+
+
+def write_xlsx(rows: Iterable[list[str]], target, *, sheet_name: str) -> int:
+    """Every cell a plain string: nothing becomes a formula, a link or a number. Returns
+    how many rows were written after the header."""
+    workbook = new_workbook(target)
     sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True})
     row_number = 0

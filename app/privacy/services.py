@@ -1,9 +1,11 @@
 """Retention: some days after an event, the personal data of its people is erased.
 
 What is kept: the event, its questions and the organisers' messages, and per person only
-what counts need (status, way in, a hybrid event's mode, dates). Names, addresses,
-organisations, answers, notes, tokens and the emails sent are gone, for registrations,
-nominations and invitations alike.
+what counts need (status, way in, a hybrid event's mode, dates, attendance), and for the
+period report (app.reports.period_people) a registration's organisation, region and a
+keyed hash of its address. Names, addresses, answers, notes, tokens and the emails sent
+are gone, for registrations, nominations and invitations alike (the organisations of
+nominations and invitations too). A person's own erasure blanks those three as well.
 """
 
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ from app.models import (
 )
 from app.nominations.services import nominee_informed_key
 from app.places.services import cancel_registration
-from app.reports.person_region import forget_regions_of
+from app.reports.period_people import forget_report_traces, keep_person_keys
 from app.text import normalise_email
 
 
@@ -209,6 +211,7 @@ def _erase(event: Event, now: datetime) -> None:
         sa.select(Invitation.id).where(Invitation.event_id == event.id),
         OutboundEmail.event_id == event.id,
     )
+    keep_person_keys(event.id)
     for model in _PERSONAL_FIELDS:
         _anonymise(model, model.event_id == event.id)
     forget_follow_up_of(event.id)  # its materials and follow-up messages (app.followup)
@@ -218,7 +221,7 @@ def _erase(event: Event, now: datetime) -> None:
 
 
 _PERSONAL_FIELDS = {
-    Registration: ("name", "email", "organisation", "note"),
+    Registration: ("name", "email", "note"),  # the organisation stays (app.reports)
     Candidate: ("name", "email", "organisation", "role", "region", "notes"),
     Nomination: (
         "nominator_name",
@@ -480,7 +483,7 @@ def erase_person(email: str) -> HeldAbout:
     )
     _forget_nominator_in_mail(held.nominations_made)
     _anonymise(Registration, Registration.id.in_(registration_ids))
-    forget_regions_of(registration_ids)  # kept by the retention purge, for the counts
+    forget_report_traces(held.email, registration_ids)
     _anonymise(Candidate, Candidate.id.in_(candidate_ids))
     _anonymise(Nomination, Nomination.id.in_([row.id for row in held.nominations_made]))
     _anonymise(Invitation, Invitation.id.in_(invitation_ids))

@@ -5,14 +5,10 @@ app.nominations.regions in Finnish, OTHER_REGION, or "" when not given). It is w
 funder's counts by region are made of, so it stays through the retention purge (a county
 names no one); a person's own erasure clears it with the rest."""
 
-from collections.abc import Iterable
-
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectChoice, SelectField
 
-from app.extensions import db
-from app.models import Candidate, Registration
+from app.models import Candidate
 from app.nominations.regions import OTHER_REGION, REGIONS, lazy_region_name, region_choices
 from app.places.mode_settings import shown_after
 
@@ -86,13 +82,3 @@ def stored_region(value: str | None) -> str:
 def nominee_region(candidate: Candidate | None) -> str:
     """A nominee's region as their nominator gave it, when it is one of the counties."""
     return stored_region(candidate.region) if candidate is not None else ""
-
-
-def forget_regions_of(registration_ids: Iterable[int]) -> None:
-    """A person's erasure (app.privacy.services.erase_person): their counties go too."""
-    db.session.execute(
-        sa.update(Registration)
-        .where(Registration.id.in_(list(registration_ids)))
-        .values(region=""),
-        execution_options={"synchronize_session": False},
-    )

@@ -1729,6 +1729,33 @@ def test_follow_up_pages_have_no_axe_violations(page: Page, audit, language, org
     page.goto("/materials/" + "A" * 43)
     audit.check("a wrong materials link")
 
+
+def test_period_report_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event, make_organiser
+):
+    """The report for a period: this year's, narrowed by dates and region (it must reflow
+    at 320 px), and with an error in a date."""
+    from tests.report_scenario import build
+
+    scenario = build(make_event, organiser, make_organiser(email="eeva@example.fi"))
+    sign_in(page, organiser, language)
+    page.goto("/organiser/reports")
+    expect(h1(page)).to_have_text(t(language, "Report for a period"))
+    audit.check("the report for a period, this year")
+    page.get_by_label(t(language, "First day")).fill(f"{scenario.first_day:%-d.%-m.%Y}")
+    page.get_by_label(t(language, "Last day")).fill(f"{scenario.last_day:%-d.%-m.%Y}")
+    page.get_by_label(t(language, "Wellbeing services county of the event")).select_option(
+        "Kanta-Häme"
+    )
+    page.get_by_role("button", name=t(language, "Show")).click()
+    expect(page).to_have_url(re.compile("region=Kanta-H"))
+    audit.check("the report for a period, narrowed")
+    screenshot(page, f"period-report-{language}")
+    assert reflows_to_320(page), "the period report scrolls sideways at 320 px"
+    page.goto("/organiser/reports?first_day=31.2.2026&last_day=1.1.2026")
+    expect_errors(page, language)
+    audit.check("the report for a period with an error in a date")
+
     audit.assert_clean()
 
 
@@ -1896,6 +1923,8 @@ NOT_PAGES = {
     "workshops.nominations_xlsx": "an Excel download of the nominations",
     "feedback.export_csv": "a CSV download of an event's feedback",
     "feedback.export_xlsx": "an Excel download of an event's feedback",
+    "reports.workbook": "the period report as an Excel download (tests/test_report.py)",
+    "reports.events_csv": "the period report's events as a CSV download",
     "signup.calendar": "a calendar file (.ics) of a person's place, behind their manage token",
     "signup.done_calendar": "a calendar file (.ics) for the browser that just signed up",
     "devmail.index": "the caught-mail page for developers: 404 unless debug or DEV_MAIL_PAGE",
