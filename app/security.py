@@ -54,6 +54,7 @@ PRIVATE_BLUEPRINTS = {
     "lists",
     "approvals",
     "waiting_list",
+    "attendance",
 }
 
 

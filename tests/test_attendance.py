@@ -1,0 +1,595 @@
+"""Attendance after an event, as the organisers meet it: marked by check-in, per person and
+in bulk on the Attendance page, or from a Teams attendance report (matched by address,
+never by name); counted per event for the reports, also after the retention purge."""
+
+import codecs
+import io
+import re
+import time
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+import xlsxwriter
+
+from app import clock
+from app.attendance import services
+from app.attendance.forms import carry_report
+from app.attendance.teams import MAX_REPORT_ROWS, read_report
+from app.attendees.services import mark_arrival
+from app.extensions import db
+from app.models import (
+    AttendanceSource,
+    AuditAction,
+    AuditEntry,
+    EventFormat,
+    OrganiserRole,
+    ParticipationMode,
+    Registration,
+    RegistrationStatus,
+)
+from app.privacy.services import run_retention
+from app.signup.services import register_for_event
+from app.uploads import UploadRefused
+from tests import bombs
+from tests.conftest import csrf_token_in, submit, text_of
+
+BOTH = pytest.mark.both_databases
+
+PEOPLE = [
+    ("Aino Aaltonen", "aino.aaltonen@example.fi"),
+    ("Bertil Berg", "bertil@example.fi"),
+    ("Celia Cederlöf", "celia@example.fi"),
+    ("Dani Dahl", "dani@example.fi"),
+]
+
+
+def register(event, name, email, mode=None):
+    return register_for_event(
+        event,
+        name=name,
+        email=email,
+        organisation="Hämeen Setlementti ry",
+        answers={},
+        locale="fi",
+        mode=mode,
+    ).registration
+
+
+@pytest.fixture
+def held(make_event, make_organiser):
+    """An event with four people with a place, begun an hour ago (the clock moved)."""
+    owner = make_organiser(email="olli@example.fi")
+    event = make_event(owner, title="Järjestöjen sote-ryhmän kuukausitapaaminen")
+    people = [register(event, name, email) for name, email in PEOPLE]
+    db.session.commit()
+    clock.travel(event.starts_at + timedelta(hours=1))
+    return event, owner, people
+
+
+def marks(event) -> dict[str, tuple]:
+    db.session.expire_all()
+    rows = db.session.scalars(sa.select(Registration).where(Registration.event_id == event.id))
+    return {row.email: (row.attended, row.attendance_source) for row in rows}
+
+
+# --- the rules, on both databases ---------------------------------------------------------
+
+
+@BOTH
+def test_counts_come_from_one_query_per_event_and_only_people_with_a_place(held, make_event):
+    event, owner, people = held
+    other = make_event(owner, title="Keskusteluilta")
+    register(other, "Eero Esimerkki", "eero@example.fi")
+    services.mark_by_hand(event, {people[0].id: True, people[1].id: False}, at=clock.now())
+    people[3].status = RegistrationStatus.CANCELLED  # cancelled, yet somehow marked
+    people[3].attended = True
+    db.session.commit()
+
+    counts = services.attendance_counts([event.id, other.id, 999_999])
+
+    assert counts[event.id] == services.Counts(attended=1, no_show=1, unmarked=1)
+    assert counts[event.id].no_show_rate == 0.5
+    assert counts[other.id] == services.Counts(unmarked=1)
+    assert counts[999_999] == services.Counts()
+    assert counts[other.id].no_show_rate is None
+
+
+@BOTH
+def test_arriving_at_the_door_is_attending_and_an_undone_check_in_unmarks(held):
+    event, _, people = held
+    mark_arrival(event, people[0].id, arrived=True, at=clock.now())
+    mark_arrival(event, people[1].id, arrived=True, at=clock.now())
+    services.mark_by_hand(event, {people[1].id: False}, at=clock.now())
+    db.session.commit()
+    mark_arrival(event, people[0].id, arrived=False, at=clock.now())
+    mark_arrival(event, people[1].id, arrived=False, at=clock.now())  # marked by hand since
+    db.session.commit()
+
+    assert marks(event)[PEOPLE[0][1]] == (None, None)
+    assert marks(event)[PEOPLE[1][1]] == (False, AttendanceSource.BY_HAND)
+
+
+@BOTH
+def test_checked_in_people_and_the_rest_are_marked_in_one_step_each(held):
+    event, _, people = held
+    for person in people[:2]:
+        person.checked_in_at = clock.now()  # checked in before check-in marked attendance
+    services.mark_by_hand(event, {people[1].id: False}, at=clock.now())
+    db.session.commit()
+
+    assert services.checked_in_not_attended(event) == 2
+    assert services.mark_checked_in_as_attended(event, at=clock.now()) == 2
+    assert services.mark_unmarked_as_no_show(event, at=clock.now()) == 2
+    db.session.commit()
+
+    assert marks(event) == {
+        PEOPLE[0][1]: (True, AttendanceSource.CHECK_IN),
+        PEOPLE[1][1]: (True, AttendanceSource.CHECK_IN),
+        PEOPLE[2][1]: (False, AttendanceSource.BY_HAND),
+        PEOPLE[3][1]: (False, AttendanceSource.BY_HAND),
+    }
+
+
+@BOTH
+def test_marking_by_hand_leaves_those_already_so_as_they_were_marked(held):
+    event, _, people = held
+    mark_arrival(event, people[0].id, arrived=True, at=clock.now())
+    changes = {people[0].id: True, people[1].id: True, people[2].id: False, people[3].id: None}
+
+    marked = services.mark_by_hand(event, changes, at=clock.now())
+    db.session.commit()
+
+    assert marked == {True: 1, False: 1, None: 0}
+    assert marks(event)[PEOPLE[0][1]] == (True, AttendanceSource.CHECK_IN)
+    assert marks(event)[PEOPLE[1][1]] == (True, AttendanceSource.BY_HAND)
+
+
+@BOTH
+def test_attendance_survives_the_retention_purge(held):
+    event, _, people = held
+    services.mark_by_hand(
+        event, {people[0].id: True, people[1].id: True, people[2].id: False}, at=clock.now()
+    )
+    db.session.commit()
+    clock.travel(event.ends_at + timedelta(days=event.retention_days + 1))
+    run_retention(clock.now())
+    db.session.commit()
+    db.session.expire_all()
+
+    assert db.session.get(type(event), event.id).purged_at is not None
+    assert all(email.startswith("") for email in marks(event))
+    assert services.counts_of(event) == services.Counts(attended=2, no_show=1, unmarked=1)
+
+
+@BOTH
+def test_a_report_is_matched_by_address_only_and_applied(held):
+    event, _, people = held
+    services.mark_by_hand(event, {people[3].id: True}, at=clock.now())
+    participants = read_report("report.csv", teams_csv(PARTICIPANTS_EN))
+
+    matching = services.match_report(event, participants)
+
+    assert [person.email for person in matching.matched] == [
+        "aino.aaltonen@example.fi",
+        "bertil@example.fi",
+    ]
+    assert [(row.name, row.email) for row in matching.unmatched] == [
+        ("Olli Organiser", "olli.organiser@kutsu-test.onmicrosoft.com"),
+        ("Celia C", "celia.c@gmail.com"),  # Celia's name is near, her address is not
+        ("Puhelinsoittaja", ""),
+    ]
+    # Dani was marked as attended already: not offered as absent.
+    assert [person.email for person in matching.absent] == ["celia@example.fi"]
+
+    ids = [person.id for person in matching.matched]
+    assert services.apply_report(event, ids, [people[2].id], at=clock.now()) == (2, 1)
+    db.session.commit()
+    assert marks(event) == {
+        PEOPLE[0][1]: (True, AttendanceSource.TEAMS_REPORT),
+        PEOPLE[1][1]: (True, AttendanceSource.TEAMS_REPORT),
+        PEOPLE[2][1]: (False, AttendanceSource.TEAMS_REPORT),
+        PEOPLE[3][1]: (True, AttendanceSource.BY_HAND),
+    }
+
+
+@BOTH
+def test_at_a_hybrid_event_only_those_online_are_expected_in_the_report(make_event, make_organiser):
+    owner = make_organiser(email="olli@example.fi")
+    event = make_event(owner, format=EventFormat.HYBRID, join_link="https://teams.example/x")
+    register(event, "Aino Aaltonen", "aino@example.fi", ParticipationMode.IN_PERSON)
+    register(event, "Bertil Berg", "bertil@example.fi", ParticipationMode.ONLINE)
+    db.session.commit()
+
+    matching = services.match_report(event, [])
+
+    assert [person.email for person in matching.absent] == ["bertil@example.fi"]
+
+
+# --- the Teams report, read -------------------------------------------------------------
+
+PARTICIPANTS_EN = [
+    [
+        "Name",
+        "First Join",
+        "Last Leave",
+        "In-Meeting Duration",
+        "Email",
+        "Participant ID (UPN)",
+        "Role",
+    ],
+    [
+        "Olli Organiser",
+        "12/7/26, 9:58:02 AM",
+        "12/7/26, 11:31:40 AM",
+        "1h 33m 38s",
+        "",
+        "olli.organiser@kutsu-test.onmicrosoft.com",
+        "Organizer",
+    ],
+    [
+        "Aino Aaltonen",
+        "12/7/26, 10:00:15 AM",
+        "12/7/26, 11:30:02 AM",
+        "1h 29m 47s",
+        "Aino.Aaltonen@Example.FI",
+        "aino.aaltonen@example.fi",
+        "Attendee",
+    ],
+    [
+        "Bertil Berg (Guest)",
+        "12/7/26, 10:02:00 AM",
+        "12/7/26, 11:00:00 AM",
+        "58m",
+        "",
+        "bertil@example.fi",
+        "Attendee",
+    ],
+    [
+        "Celia C",
+        "12/7/26, 10:05:00 AM",
+        "12/7/26, 11:30:00 AM",
+        "1h 25m",
+        "celia.c@gmail.com",
+        "celia.c_gmail.com#EXT#@kutsu-test.onmicrosoft.com",
+        "Attendee",
+    ],
+    [
+        "Aino Aaltonen",
+        "12/7/26, 10:40:00 AM",
+        "12/7/26, 11:30:02 AM",
+        "50m",
+        "aino.aaltonen@example.fi",
+        "",
+        "Attendee",
+    ],
+    ["Puhelinsoittaja", "12/7/26, 10:10:00 AM", "12/7/26, 10:50:00 AM", "40m", "", "", "Attendee"],
+]
+
+
+def teams_sections(
+    participants,
+    *,
+    summary_title="1. Summary",
+    participants_title="2. Participants",
+    activities_title="3. In-Meeting Activities",
+):
+    """The rows of a Teams attendance report in its three sections."""
+    return [
+        [summary_title],
+        ["Meeting title", "Järjestöjen sote-ryhmä"],
+        ["Attended participants", str(len(participants) - 1)],
+        ["Start time", "12/7/26, 9:58:02 AM"],
+        [],
+        [participants_title],
+        *participants,
+        [],
+        [activities_title],
+        ["Name", "Join Time", "Leave Time", "Duration", "Email", "Role"],
+        *[[row[0], row[1], row[2], row[3], row[4], row[-1]] for row in participants[1:]],
+    ]
+
+
+def teams_csv(participants, *, sections=True, encoding="utf-16") -> bytes:
+    """As Teams writes it: UTF-16 LE with BOM, tab-separated, CRLF."""
+    rows = teams_sections(participants) if sections else participants
+    text = "\r\n".join("\t".join(row) for row in rows) + "\r\n"
+    if encoding == "utf-16":
+        return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+    return text.encode(encoding)
+
+
+def teams_xlsx(rows) -> bytes:
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True})
+    workbook.add_worksheet("Summary").write_row(0, 0, ["Meeting summary"])
+    sheet = workbook.add_worksheet("Participants")
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+    return out.getvalue()
+
+
+@pytest.fixture
+def english(app):
+    """Messages of refused files read in English."""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        yield
+
+
+def as_read(participants):
+    return [(row.name, row.email) for row in participants]
+
+
+EXPECTED_EN = [
+    ("Olli Organiser", "olli.organiser@kutsu-test.onmicrosoft.com"),
+    ("Aino Aaltonen", "Aino.Aaltonen@Example.FI"),
+    ("Bertil Berg (Guest)", "bertil@example.fi"),
+    ("Celia C", "celia.c@gmail.com"),
+    ("Puhelinsoittaja", ""),
+]
+
+
+def test_the_participants_section_is_found_in_a_utf16_report_and_each_person_read_once(english):
+    # Aino twice (she rejoined), in different case: one person, as first seen.
+    assert as_read(read_report("attendance.csv", teams_csv(PARTICIPANTS_EN))) == EXPECTED_EN
+
+
+def test_finnish_and_swedish_reports_are_read_by_their_headers(english):
+    finnish = [
+        [
+            "Nimi",
+            "Ensimmäinen liittyminen",
+            "Viimeinen poistuminen",
+            "Kokouksen kesto",
+            "Sähköposti",
+            "Osallistujan tunnus (UPN)",
+            "Rooli",
+        ],
+        *PARTICIPANTS_EN[1:],
+    ]
+    swedish = [
+        [
+            "Namn",
+            "Första anslutning",
+            "Senaste lämnande",
+            "Varaktighet i mötet",
+            "E-post",
+            "Deltagar-ID (UPN)",
+            "Roll",
+        ],
+        *PARTICIPANTS_EN[1:],
+    ]
+    sections = {
+        "summary_title": "1. Yhteenveto",
+        "participants_title": "2. Osallistujat",
+        "activities_title": "3. Kokouksen aikaiset toiminnot",
+    }
+    data = "\r\n".join("\t".join(row) for row in teams_sections(finnish, **sections))
+
+    assert (
+        as_read(read_report("osallistujat.csv", codecs.BOM_UTF16_LE + data.encode("utf-16-le")))
+        == EXPECTED_EN
+    )
+    assert as_read(read_report("deltagare.csv", teams_csv(swedish))) == EXPECTED_EN
+
+
+def test_an_older_report_of_joins_and_leaves_gives_each_person_once(english):
+    rows = [
+        ["Full Name", "User Action", "Timestamp", "Participant ID (UPN)"],
+        ["Aino Aaltonen", "Joined", "12/7/2026, 10:00:15 AM", "aino.aaltonen@example.fi"],
+        ["Bertil Berg", "Joined", "12/7/2026, 10:02:00 AM", "bertil@example.fi"],
+        ["Aino Aaltonen", "Left", "12/7/2026, 10:30:00 AM", "aino.aaltonen@example.fi"],
+        ["Aino Aaltonen", "Joined", "12/7/2026, 10:31:00 AM", "AINO.AALTONEN@example.fi"],
+    ]
+    participants = read_report("meetingAttendanceList.csv", teams_csv(rows, sections=False))
+    assert as_read(participants) == [
+        ("Aino Aaltonen", "aino.aaltonen@example.fi"),
+        ("Bertil Berg", "bertil@example.fi"),
+    ]
+
+
+def test_a_report_saved_again_as_utf8_csv_or_as_xlsx_reads_the_same(english):
+    comma = "\r\n".join(",".join(row) for row in PARTICIPANTS_EN).replace("9:58:02 AM", "9.58")
+    semicolons = teams_csv(PARTICIPANTS_EN, encoding="utf-8-sig").replace(b"\t", b";")
+
+    assert (
+        as_read(read_report("a.xlsx", teams_xlsx(teams_sections(PARTICIPANTS_EN)))) == EXPECTED_EN
+    )
+    assert as_read(read_report("a.csv", semicolons)) == EXPECTED_EN
+    assert len(read_report("a.csv", comma.encode())) == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("big.csv", codecs.BOM_UTF16_LE + b"a\x00" * 600_000, "1 MB or smaller"),
+        (
+            "odd.csv",
+            codecs.BOM_UTF16_LE + "Name\tEmail\r\n".encode("utf-16-le") + b"x",
+            "cannot be read as text",
+        ),
+        (
+            "none.csv",
+            teams_csv([["Meeting", "Title"], ["x", "y"]], sections=False),
+            "no table of participants",
+        ),
+        (
+            "names.csv",
+            teams_csv([["Full Name", "User Action"], ["Aino", "Joined"]], sections=False),
+            "no email column",
+        ),
+        ("report.xlsx", b"PK\x03\x04 not really", "cannot be read as an Excel workbook"),
+        ("image.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 100, "cannot be read as text"),
+    ],
+)
+def test_a_file_that_is_no_report_is_refused_with_a_message(english, name, data, message):
+    with pytest.raises(UploadRefused, match=message):
+        read_report(name, data)
+
+
+def test_a_report_of_100000_rows_is_refused_quickly(english):
+    rows = [PARTICIPANTS_EN[0]] + [[f"P{n}", f"p{n}@x.fi"] for n in range(100_000)]
+    data = teams_csv(rows, sections=False, encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(UploadRefused, match=f"more than {MAX_REPORT_ROWS:,}".replace(",", "")):
+        read_report("many.csv", data[: 1024 * 1024])
+    assert time.monotonic() - started < 2
+
+
+def test_a_workbook_bomb_is_refused(english, tmp_path):
+    path = bombs.build(tmp_path, "gigabyte_string")
+    with pytest.raises(UploadRefused, match="workbook"):
+        read_report("report.xlsx", path.read_bytes())
+
+
+# --- the pages ------------------------------------------------------------------------
+
+
+def test_the_page_marks_each_person_and_those_ticked_and_audits_counts_only(held, client, login):
+    event, owner, people = held
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendance"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Not marked 4" in text_of(page)
+
+    data = {
+        "shown": [str(person.id) for person in people],
+        **{f"was-{person.id}": "unmarked" for person in people},
+        **{f"attended-{person.id}": "unmarked" for person in people},
+        f"attended-{people[0].id}": "yes",
+        f"attended-{people[1].id}": "no",
+        "person": [str(people[2].id), str(people[3].id)],
+        "action": "attended",
+    }
+    response = submit(client, url, data)
+    assert response.status_code == 303
+    page = client.get(response.location)
+    assert "Saved: 4 people marked." in text_of(page)
+    assert "Attended 3 Did not attend 1 Not marked 0 No-show rate 25 %" in text_of(page)
+
+    entry = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == AuditAction.MARKED_ATTENDANCE)
+    ).one()
+    assert entry.detail == "attended 3, did not attend 1, not marked 0"
+    assert "Aino" not in entry.detail
+
+
+def test_a_ticked_action_with_no_one_ticked_is_an_error_at_the_list(held, client, login):
+    event, owner, people = held
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendance"
+    response = submit(client, url, {"action": "no_show", "person": ["x", "99999999999999"]})
+    assert response.status_code == 200
+    assert "Error: Attendance" in text_of(response)
+    assert 'href="#person-0"' in response.get_data(as_text=True)
+    assert services.counts_of(event).unmarked == 4
+
+
+def test_the_page_waits_for_the_event_and_is_not_for_check_in_helpers(
+    make_event, make_organiser, client, login
+):
+    from app.accounts.services import add_co_organiser
+
+    owner = make_organiser(email="olli@example.fi")
+    event = make_event(owner)
+    helper = make_organiser(email="helper@example.fi")
+    add_co_organiser(event, helper.email, OrganiserRole.HELPER)
+    db.session.commit()
+    login(owner)
+    overview = client.get(f"/organiser/events/{event.id}")
+    assert "/attendance" not in overview.get_data(as_text=True)
+    assert "once the event has begun" in text_of(
+        client.get(f"/organiser/events/{event.id}/attendance")
+    )
+
+    clock.travel(event.starts_at)
+    overview = client.get(f"/organiser/events/{event.id}")
+    assert f"/organiser/events/{event.id}/attendance" in overview.get_data(as_text=True)
+    assert "Attendance Attended 0 Did not attend 0 Not marked 0" in text_of(overview)
+    client.post("/logout")
+    login(helper)
+    assert client.get(f"/organiser/events/{event.id}/attendance").status_code == 404
+
+
+def test_a_report_is_confirmed_then_applied(held, client, login):
+    event, owner, people = held
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendance/teams"
+    page = client.get(url)
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token_in(page.get_data(as_text=True)),
+            "report": (io.BytesIO(teams_csv(PARTICIPANTS_EN)), "Attendance report.csv"),
+        },
+    )
+    text = text_of(response)
+    assert response.status_code == 200
+    assert "2 people matched: will be marked as attended" in text
+    assert "3 rows of the report not matched" in text
+    assert "Celia C celia.c@gmail.com" in text
+    assert "Puhelinsoittaja (no address)" in text
+    assert "2 people with a place are not in the report" in text
+    assert services.counts_of(event).attended == 0  # nothing saved yet
+
+    html = response.get_data(as_text=True)
+    carried = re.search(r'name="report" value="([^"]+)"', html).group(1)
+    apply = {"csrf_token": csrf_token_in(html), "report": carried, "absent": [str(people[3].id)]}
+    done = client.post(f"{url}/apply", data=apply, follow_redirects=True)
+    assert "Marked from the Teams report: attended 2, did not attend 1." in text_of(done)
+    assert services.counts_of(event) == services.Counts(attended=2, no_show=1, unmarked=1)
+
+
+def test_a_carried_report_of_another_event_or_tampered_is_refused(held, client, login, make_event):
+    event, owner, people = held
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendance/teams/apply"
+    for carried in (carry_report(event.id + 1, [people[0].id]), carry_report(event.id, [1])[:-2]):
+        done = submit(
+            client,
+            url,
+            {"report": carried},
+            form_page=f"/organiser/events/{event.id}/attendance",
+            follow_redirects=True,
+        )
+        assert "too old or damaged" in text_of(done)
+    assert services.counts_of(event).attended == 0
+
+
+def test_a_hostile_upload_gets_its_message_at_the_field(held, client, login):
+    event, owner, _ = held
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendance/teams"
+    page = client.get(url)
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token_in(page.get_data(as_text=True)),
+            "report": (io.BytesIO(b"\xff\xfeN\x00a"), "report.csv"),
+        },
+    )
+    assert response.status_code == 200
+    assert "Error: Upload a Teams attendance report" in text_of(response)
+    assert 'id="report-error"' in response.get_data(as_text=True)
+
+
+def test_the_attendee_download_and_list_say_who_attended(held, client, login):
+    event, owner, people = held
+    services.mark_by_hand(event, {people[0].id: True, people[1].id: False}, at=clock.now())
+    db.session.commit()
+    login(owner)
+    csv = client.get(f"/organiser/events/{event.id}/attendees.csv").get_data(as_text=True)
+    rows = [line.split(";") for line in csv.lstrip("\ufeff").splitlines()]
+    assert rows[0][5:7] == ["Checked in", "Attended"]
+    assert {row[0]: row[6] for row in rows[1:]} == {
+        "Aino Aaltonen": "Yes",
+        "Bertil Berg": "No",
+        "Celia Cederlöf": "",
+        "Dani Dahl": "",
+    }
+    listed = text_of(client.get(f"/organiser/events/{event.id}/attendees"))
+    assert (
+        "Aino Aaltonen aino.aaltonen@example.fi Hämeen Setlementti ry Confirmed Attended" in listed
+    )
