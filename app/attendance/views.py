@@ -28,7 +28,6 @@ from app.attendance.teams import read_report
 from app.bounds import page_number, search_text
 from app.database import reading
 from app.extensions import db
-from app.forms import ConfirmForm
 from app.models import AuditAction, Event
 from app.organiser.access import event_or_404
 from app.uploads import MAX_FILE_BYTES, UploadRefused
@@ -97,31 +96,24 @@ def _page(event: Event, form: MarkForm, *, started: bool):
         state=state,
         counts=services.counts_of(event),
         checked_in_not_attended=services.checked_in_not_attended(event),
-        confirm=ConfirmForm(),
     )
 
 
-@bp.post("/events/<int:event_id>/attendance/checked-in")
-def checked_in(event_id: int):
-    """Everyone checked in at the door, as attended."""
+# Everyone at once: those checked in at the door as attended; those not marked yet as not.
+EVERYONE = {
+    "checked-in": (services.mark_checked_in_as_attended, True),
+    "not-marked": (services.mark_unmarked_as_no_show, False),
+}
+
+
+@bp.post("/events/<int:event_id>/attendance/everyone/<any('checked-in', 'not-marked'):which>")
+def mark_everyone(event_id: int, which: str):
     event = event_or_404(event_id)
     if not services.has_started(event, clock.now()):
         return _back(event)
-    changed = services.mark_checked_in_as_attended(event, at=clock.now())
-    _record_marks(event, {True: changed})
-    db.session.commit()
-    _say_marked(changed)
-    return _back(event)
-
-
-@bp.post("/events/<int:event_id>/attendance/not-marked")
-def rest_not_attended(event_id: int):
-    """Everyone not marked yet, as did not attend."""
-    event = event_or_404(event_id)
-    if not services.has_started(event, clock.now()):
-        return _back(event)
-    changed = services.mark_unmarked_as_no_show(event, at=clock.now())
-    _record_marks(event, {False: changed})
+    mark, attended = EVERYONE[which]
+    changed = mark(event, at=clock.now())
+    _record_marks(event, {attended: changed})
     db.session.commit()
     _say_marked(changed)
     return _back(event)
