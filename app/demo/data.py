@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.passwords import verify_password
 from app.auth.services import create_organiser, find_organiser
+from app.demo.attendance import add_past_events_with_attendance
 from app.extensions import db
 from app.models import (
     Event,
@@ -283,6 +284,7 @@ def load_demo(*, force: bool = False) -> bool:
         events.append(event)
     demo_series(organiser, events[1])
     demo_seminar_people(events[2])
+    add_past_events_with_attendance(organiser)
     return True
 
 
