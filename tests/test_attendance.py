@@ -593,3 +593,21 @@ def test_the_attendee_download_and_list_say_who_attended(held, client, login):
     assert (
         "Aino Aaltonen aino.aaltonen@example.fi Hämeen Setlementti ry Confirmed Attended" in listed
     )
+
+
+def test_the_demo_has_two_past_events_with_attendance_for_the_reports(app):
+    from app.auth.services import create_organiser
+    from app.demo.attendance import add_past_events_with_attendance
+    from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD
+
+    owner = create_organiser(DEMO_EMAIL, "Sara Demo", DEMO_PASSWORD)
+    meeting, evening = add_past_events_with_attendance(owner)
+    db.session.commit()
+
+    assert meeting.ends_at < evening.starts_at < evening.ends_at < clock.now()
+    counts = services.attendance_counts([meeting.id, evening.id])
+    assert counts[meeting.id] == services.Counts(attended=16, no_show=4, unmarked=0)
+    assert counts[evening.id] == services.Counts(attended=25, no_show=5, unmarked=0)
+    sources = set(marks(meeting).values()) | set(marks(evening).values())
+    assert (True, AttendanceSource.CHECK_IN) in sources
+    assert (True, AttendanceSource.TEAMS_REPORT) in sources
