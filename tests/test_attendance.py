@@ -631,3 +631,38 @@ def test_the_demo_has_two_past_events_with_attendance_for_the_reports(app):
     sources = set(marks(meeting).values()) | set(marks(evening).values())
     assert (True, AttendanceSource.CHECK_IN) in sources
     assert (True, AttendanceSource.TEAMS_REPORT) in sources
+
+
+def test_check_ins_from_before_are_marked_as_attended_by_the_migration(tmp_path):
+    """Check-ins made before checking in marked attendance (d6f8f8e0036b): attended, by
+    check-in, when they arrived; downgrading takes those marks away again."""
+    from flask_migrate import downgrade, upgrade
+
+    from app import create_app
+    from app.auth.services import create_organiser
+    from app.organiser.services import EventDetails, create_event, publish_event
+
+    url = f"sqlite:///{tmp_path / 'before.sqlite3'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "t"})
+    with app.app_context():
+        upgrade(revision="0775d4838b48")  # the same columns as now: the models can write
+        starts = clock.now() + timedelta(days=1)
+        event = create_event(
+            create_organiser("o@example.fi", "Olli Organiser", "kaksi kuppia kahvia ja pulla"),
+            EventDetails("Ilta", starts, starts + timedelta(hours=2), EventFormat.IN_PERSON),
+        )
+        publish_event(event)
+        arrived, not_yet = (register(event, name, email) for name, email in PEOPLE[:2])
+        arrived.checked_in_at = starts
+        db.session.commit()
+        upgrade()
+        db.session.expire_all()
+        assert (arrived.attended, arrived.attendance_source) == (True, AttendanceSource.CHECK_IN)
+        assert arrived.attendance_marked_at == starts
+        assert (not_yet.attended, not_yet.attendance_source) == (None, None)
+        db.session.commit()
+        downgrade(revision="0775d4838b48")
+        db.session.expire_all()
+        assert (arrived.attended, arrived.attendance_source) == (None, None)
+        db.session.remove()
+        db.engine.dispose()
