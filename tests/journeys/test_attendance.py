@@ -4,7 +4,6 @@ attended on the Attendance page, uploads the Teams report (UTF-16, in sections, 
 writes it), which matches one more person and lists a stranger it does not know, applies
 it, marks the rest as not attended, and the attendee download says who came, row by row."""
 
-import codecs
 import re
 from datetime import timedelta
 
@@ -16,6 +15,7 @@ from app.models import EventFormat, ParticipationMode
 from app.signup.services import register_for_event
 from tests.journeys.conftest import Kutsu, download, sign_in
 from tests.journeys.test_organiser import rows_of_csv
+from tests.test_attendance import PARTICIPANTS_EN, teams_csv
 
 pytestmark = pytest.mark.both_databases
 
@@ -36,55 +36,32 @@ def address(name: str) -> str:
 
 
 def teams_report() -> bytes:
-    """The attendance list as Teams gives it: UTF-16 with BOM, tabs, three sections."""
-    rows = [
-        ["1. Summary"],
-        ["Meeting title", "Järjestöjen sote-ryhmä"],
-        ["Attended participants", "3"],
-        [],
-        ["2. Participants"],
+    """The attendance list as Teams gives it (UTF-16 with BOM, tabs, three sections)."""
+    header, organiser = PARTICIPANTS_EN[:2]
+    return teams_csv(
         [
-            "Name",
-            "First Join",
-            "Last Leave",
-            "In-Meeting Duration",
-            "Email",
-            "Participant ID (UPN)",
-            "Role",
-        ],  # fmt: skip
-        [
-            "Olli Organiser",
-            "12/7/26, 9:58 AM",
-            "12/7/26, 11:31 AM",
-            "1h 33m",
-            "",
-            ORGANISER,
-            "Organizer",
-        ],  # fmt: skip
-        [
-            "Celia Cederlöf",
-            "12/7/26, 10:00 AM",
-            "12/7/26, 11:30 AM",
-            "1h 30m",
-            "Celia@Example.FI",
-            "",
-            "Attendee",
-        ],  # fmt: skip
-        [
-            "Tuntematon Vieras",
-            "12/7/26, 10:05 AM",
-            "12/7/26, 10:35 AM",
-            "30m",
-            "vieras@muualla.example",
-            "",
-            "Attendee",
-        ],  # fmt: skip
-        [],
-        ["3. In-Meeting Activities"],
-        ["Name", "Join Time", "Leave Time", "Duration", "Email", "Role"],
-    ]
-    text = "\r\n".join("\t".join(row) for row in rows) + "\r\n"
-    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+            header,
+            organiser[:5] + [ORGANISER, organiser[6]],
+            [
+                "Celia Cederlöf",
+                "12/7/26, 10:00 AM",
+                "12/7/26, 11:30 AM",
+                "1h 30m",
+                "Celia@Example.FI",
+                "",
+                "Attendee",
+            ],
+            [
+                "Tuntematon Vieras",
+                "12/7/26, 10:05 AM",
+                "12/7/26, 10:35 AM",
+                "30m",
+                "vieras@muualla.example",
+                "",
+                "Attendee",
+            ],
+        ]
+    )
 
 
 def test_check_ins_and_a_teams_report_mark_who_came_and_the_download_says_so(
@@ -100,9 +77,14 @@ def test_check_ins_and_a_teams_report_mark_who_came_and_the_download_says_so(
     )
     for name, mode in PEOPLE:
         register_for_event(
-            event, name=name, email=address(name), organisation="", answers={}, locale="en",
+            event,
+            name=name,
+            email=address(name),
+            organisation="",
+            answers={},
+            locale="en",
             mode=mode,
-        )  # fmt: skip
+        )
     event_id, ends_at = event.id, event.ends_at
     db.session.commit()
 
