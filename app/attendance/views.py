@@ -106,10 +106,12 @@ EVERYONE = {
 }
 
 
-@bp.post("/events/<int:event_id>/attendance/everyone/<any('checked-in', 'not-marked'):which>")
-def mark_everyone(event_id: int, which: str):
+@bp.post("/events/<int:event_id>/attendance/everyone")
+def mark_everyone(event_id: int):
+    """The button's `which`: a key of EVERYONE."""
     event = event_or_404(event_id)
-    if not services.has_started(event, clock.now()):
+    which = request.form.get("which")
+    if which not in EVERYONE or not services.has_started(event, clock.now()):
         return _back(event)
     mark, attended = EVERYONE[which]
     changed = mark(event, at=clock.now())
