@@ -496,6 +496,27 @@ def test_posted_ids_are_bounded_and_only_this_events_people_change(held, client,
     assert client.get(url).headers["Cache-Control"] == "no-store"
 
 
+def test_everyone_checked_in_then_everyone_else_in_two_presses(held, client, login):
+    event, owner, people = held
+    people[0].checked_in_at = clock.now()  # checked in before check-in marked attendance
+    db.session.commit()
+    login(owner)
+    url = f"/organiser/events/{event.id}/attendance"
+    assert "Mark everyone checked in as attended (1 person)" in text_of(client.get(url))
+
+    def press(which: str) -> str:
+        response = submit(client, f"{url}/everyone", {"which": which}, form_page=url)
+        assert response.status_code == 303
+        return text_of(client.get(response.location))
+
+    assert "Saved" not in press("everyone")  # no such button
+    assert "Saved: 1 person marked." in press("checked-in")
+    assert "Nothing to change: everyone was marked so already." in press("checked-in")
+    assert "Saved: 3 people marked." in press("not-marked")
+    assert services.counts_of(event) == services.Counts(attended=1, no_show=3, unmarked=0)
+    assert marks(event)[PEOPLE[0][1]] == (True, AttendanceSource.CHECK_IN)
+
+
 def test_a_ticked_action_with_no_one_ticked_is_an_error_at_the_list(held, client, login):
     event, owner, people = held
     login(owner)
