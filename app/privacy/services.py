@@ -1,7 +1,7 @@
 """Retention: some days after an event, the personal data of its people is erased.
 
 What is kept: the event, its questions and the organisers' messages, and per person only
-what counts need (status, way in, a hybrid event's mode, dates). Names, addresses,
+what counts need (status, way in, a hybrid event's mode, attendance, dates). Names, addresses,
 organisations, answers, notes, tokens and the emails sent are gone, for registrations,
 nominations and invitations alike.
 """
