@@ -25,6 +25,11 @@ def _locale() -> str:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def current_locale() -> str:
+    """The language of the page being made (the default outside a request)."""
+    return _locale()
+
+
 def local_date(moment: datetime, locale: str | None = None) -> str:
     locale = locale or _locale()
     pattern = "EEE d.M.yyyy" if locale in ("fi", "sv") else "EEE d MMM yyyy"

@@ -157,6 +157,31 @@ def test_cancelling_sends_a_calendar_cancel_with_the_same_uid_and_a_higher_seque
     assert cancelled["STATUS"] == "CANCELLED"
 
 
+def test_no_calendar_cancel_goes_to_people_who_never_had_a_place(
+    client, app, login, make_organiser, make_event, mailbox
+):
+    owner = make_organiser()
+    event = make_event(owner, capacity=1)
+    sign_up(client, event, email="first@example.fi")
+    sign_up(client, event, email="second@example.fi")
+    sign_up(client, event, email="third@example.fi")
+    deliver_mail(app)
+    [waiting] = mailbox.to("second@example.fi")
+    mailbox.clear()
+
+    submit(client, link_in(waiting, "/manage/") + "/cancel", {})
+    login(owner)
+    submit(client, f"/organiser/events/{event.id}/cancel", {})
+    deliver_mail(app)
+
+    [cancelled_own] = mailbox.to("second@example.fi")
+    [event_cancelled_waiting] = mailbox.to("third@example.fi")
+    [event_cancelled_confirmed] = mailbox.to("first@example.fi")
+    for message in (cancelled_own, event_cancelled_waiting):
+        assert not [p for p in message.iter_attachments() if p.get_filename() == "invite.ics"]
+    assert calendar_in(event_cancelled_confirmed)["METHOD"] == "CANCEL"
+
+
 @pytest.mark.both_databases
 def test_changing_the_time_tells_everyone_with_a_new_calendar_and_moves_reminders(
     client, app, login, make_organiser, make_event, mailbox

@@ -14,7 +14,7 @@ from app import clock
 from app.demo.data import DEMO_EMAIL, DEMO_PASSWORD
 from app.extensions import db
 from app.home.services import PAGE_SIZE
-from app.models import Event, EventStatus, Organiser, Series
+from app.models import Event, EventStatus, Organiser, Registration, RegistrationStatus, Series
 from tests.conftest import PASSWORD, submit, text_of
 
 NEW_PASSWORD = "pitkä ja hyvä salasana"
@@ -115,6 +115,7 @@ DEMO_TITLES = [
     "Järjestöt sosiaali- ja terveydenhuollon sekä pelastustoimen uudistuksessa",
     "POPup-aamukahvit: järjestöyhteistyö sote-keskuksissa",
     "Tulevaisuuden sote-keskus: kansallinen sidosryhmätyöpaja",
+    "Vertaisryhmän ohjaajan koulutus järjestötoimijoille",
 ]
 
 
@@ -131,7 +132,7 @@ def event_cards(client) -> dict[str, str]:
     return found
 
 
-def test_demo_load_publishes_the_four_demo_events_once(runner, client):
+def test_demo_load_publishes_the_demo_events_once(runner, client):
     result = runner.invoke(args=["demo", "load"])
 
     assert result.exit_code == 0, result.output
@@ -139,7 +140,7 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
     assert DEMO_PASSWORD not in result.output, "the sign-in comes last, from demo sign-in"
     cards = event_cards(client)
     assert sorted(cards) == sorted(DEMO_TITLES)
-    evening, teams, seminar, coffee, workshop = (cards[title] for title in DEMO_TITLES)
+    evening, teams, seminar, coffee, workshop, training = (cards[title] for title in DEMO_TITLES)
     assert "Kumppanuustalo, auditorio, Hämeenlinna" in evening
     assert ", 17:00–19:00" in evening
     assert "60 places left" in evening
@@ -148,6 +149,13 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
     assert "Where Online" in coffee
     assert ", 09:00–09:30" in coffee
     assert "Participation by invitation" in workshop
+    assert "16 places left" in training  # three sign-ups wait for the organisers' approval
+    pending = db.session.scalar(
+        sa.select(sa.func.count(Registration.id)).where(
+            Registration.status == RegistrationStatus.PENDING
+        )
+    )
+    assert pending == 3
 
     again = runner.invoke(args=["demo", "load"])
 
@@ -159,7 +167,7 @@ def test_demo_load_publishes_the_four_demo_events_once(runner, client):
     assert series.title == DEMO_TITLES[1]
     later = len(series.occurrences) - 1
     assert 6 <= later <= 9  # monthly, spring and autumn, for up to a year
-    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 5 + later + 2  # 2 past
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 6 + later + 2  # 2 past
     assert organiser_count() == 1
 
 

@@ -17,7 +17,7 @@ from app.signup.conditions import Condition, applicable, without_inapplicable
 from tests.conftest import sign_up, submit, text_of
 from tests.test_event_form import error_summary
 from tests.test_exports import csv_rows, download
-from tests.test_organiser import NEW, event_form, form_values
+from tests.test_organiser import NEW, edit_event, event_form, form_values
 
 DIET = {"label": "Erityisruokavalio?", "kind": QuestionKind.YES_NO, "required": True}
 WHICH = {
@@ -331,6 +331,31 @@ def test_a_condition_that_does_not_fit_is_refused_at_its_field_and_nothing_saved
     assert any(message in shown for _target, shown in error_summary(page))
     assert message in text_of(page)
     assert db.session.scalar(db.select(db.func.count(Event.id))) == before
+
+
+def test_a_condition_added_later_empties_the_answers_it_rules_out(client, login, make_event):
+    unconditional = {key: value for key, value in WHICH.items() if not key.startswith("shown")}
+    event = make_event(capacity=10, questions=[DIET, unconditional])
+    sign_up(
+        client,
+        event,
+        email="kylla@example.fi",
+        **{field(event, 0): "yes", field(event, 1): "gluteeniton"},
+    )
+    sign_up(
+        client, event, email="ei@example.fi", **{field(event, 0): "no", field(event, 1): "vegaani"}
+    )
+    assert answers_of(event, "ei@example.fi")["Mikä ruokavalio?"] == "vegaani"
+
+    login(event.organiser_links[0].organiser)
+    saved = edit_event(client, event.id, **{"questions-1-shown_if": "1:yes"})
+    assert saved.status_code == 200, text_of(saved)
+
+    assert answers_of(event, "kylla@example.fi") == {
+        "Erityisruokavalio?": True,
+        "Mikä ruokavalio?": "gluteeniton",
+    }
+    assert answers_of(event, "ei@example.fi") == {"Erityisruokavalio?": False}
 
 
 def test_removing_the_question_a_condition_depends_on_is_refused(client, login, event):

@@ -118,6 +118,10 @@ def test_a_cancellation_offers_the_place_to_the_first_waiting_who_accepts_it(
 
     deliver_mail(client.application)
     (confirmed,) = mail_to(mailbox, "bertil", "You are registered")
+    assert "You accepted the place offered to you. Your place is confirmed." in Mailbox.text(
+        confirmed
+    )
+    assert "Thank you for signing up" not in Mailbox.text(confirmed)
     calendars = [p for p in confirmed.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert len(calendars) == 1
     reminders = db.session.scalars(
@@ -326,6 +330,44 @@ def test_the_organiser_reorders_the_waiting_list_and_the_next_offer_follows_it(
     assert "1 Bertil" in shown and "2 Cecilia" in shown
     listed = text_of(client.get(f"/organiser/events/{event.id}/attendees"))
     assert "Offered a place 1" in listed
+
+
+@pytest.mark.both_databases
+def test_the_organiser_confirms_an_offer_the_person_accepted_by_phone(
+    client, login, make_event, mailbox
+):
+    event = full_event_with_waiting(make_event)
+    cancel("aino")
+    login(event.organiser_links[0].organiser)
+    page = f"/organiser/events/{event.id}/waiting-list"
+    bertil = person("bertil").id
+    confirm = f"{page}/{bertil}/confirm"
+    assert "Confirm the place : Bertil" in text_of(client.get(page))
+
+    done = submit(client, confirm, {}, form_page=page)
+    assert done.status_code == 303
+    shown = text_of(client.get(page))
+    assert "Bertil has the place now and is told by email." in shown
+    assert "Offers waiting for an answer" not in shown
+    assert person("bertil").status == RegistrationStatus.CONFIRMED
+    assert seats_taken(event) == 1
+    deliver_mail(client.application)
+    assert len(mail_to(mailbox, "bertil", "You are registered")) == 1
+    [detail] = db.session.scalars(
+        sa.select(AuditEntry.detail).where(AuditEntry.action == AuditAction.MOVED_FROM_WAITING_LIST)
+    ).all()
+    assert detail == f"registration {bertil}: offer confirmed by an organiser"
+    # Pressed again (the page as it was): said, nothing more; for someone holding no
+    # offer: refused.
+    again = submit(client, confirm, {}, form_page=page)
+    assert again.status_code == 303
+    assert "Bertil has the place already." in text_of(client.get(page))
+    assert deliver_mail(client.application) == 0
+    cecilia = submit(client, f"{page}/{person('cecilia').id}/confirm", {}, form_page=page)
+    assert cecilia.status_code == 409
+    assert "The offer is no longer open" in text_of(cecilia)
+    assert person("cecilia").status == RegistrationStatus.WAITING
+    assert submit(client, f"{page}/999999/confirm", {}, form_page=page).status_code == 400
 
 
 def test_bad_moves_are_refused_with_a_message(client, login, make_event):

@@ -301,6 +301,17 @@ def test_an_occurrence_page_links_to_its_series(client, make_occurrences, make_e
     assert "part of a series" not in text_of(client.get(f"/events/{single.slug}"))
 
 
+def test_meetings_that_need_approval_send_people_to_their_own_pages(client, make_occurrences):
+    series, events = make_occurrences(2)
+    for event in events:
+        event.requires_approval = True
+    db.session.commit()
+    page = text_of(client.get(f"/series/{series.slug}"))
+    assert "Sign up for each meeting on its own page: the organisers approve each sign-up." in page
+    assert "None of the meetings takes sign-ups now." not in page
+    assert "Sign up for several meetings" not in page
+
+
 def test_a_persons_erasure_takes_their_bookings(client, make_occurrences):
     from app.privacy.services import erase_person
 

@@ -17,6 +17,7 @@ from app.forms import (
     StoredLength,
 )
 from app.models import NOTE_MAX, Event, EventFormat
+from app.reports.person_region import asking_region, chosen_region
 from app.signup.conditions import empty_answer
 from app.signup.forms import (
     AnswersForm,
@@ -88,6 +89,7 @@ class PersonForm(AnswersForm):
             "name": self.name.data,
             "email": (self.email.data or "").strip(),
             "organisation": self.organisation.data or "",
+            "region": chosen_region(self),
             "locale": self.locale.data,
             "answers": self.answers(),
             "sensitive_consent": self.gave_sensitive_answers(),
@@ -149,16 +151,20 @@ def add_person_form_for(event: Event, **kwargs) -> PersonForm:
     # A hybrid event's: in person or online (app.signup.mode_form).
     modes = {"mode": organiser_mode_field} if event.format == EventFormat.HYBRID else {}
     after = _fields_after(event, **modes, note=note_field, send_mail=send_confirmation_field)
-    return with_questions(PersonForm, event, **after)(**kwargs)
+    return with_questions(asking_region(PersonForm, event), event, **after)(**kwargs)
 
 
 def edit_person_form_for(event: Event, **kwargs) -> PersonForm:
     after = _fields_after(event, send_update=send_update_field)
-    return with_questions(PersonForm, event, **after)(**kwargs)
+    return with_questions(asking_region(PersonForm, event), event, **after)(**kwargs)
 
 
 def person_as_form_data(registration) -> dict[str, Any]:
     """The stored person in the shape the edit form expects."""
     data = stored_details_as_form_data(registration)
     data["sensitive_consent"] = registration.sensitive_consent_at is not None
-    return data | {"email": registration.email, "locale": registration.locale}
+    return data | {
+        "email": registration.email,
+        "locale": registration.locale,
+        "region": registration.region,
+    }

@@ -64,6 +64,8 @@ class PersonDetails:
     sensitive_consent: bool = False
     # A hybrid event's mode, when adding (app.places.modes); an edit leaves it as it is.
     mode: ParticipationMode | None = None
+    # Their wellbeing services county, when the event asks it (app.reports.person_region).
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def add_person(event: Event, person: PersonDetails, *, note: str, send_mail: boo
             send_mail=send_mail and bool(person.email),
             note=note,
             mode=person.mode,
+            region=person.region,
         )
     except EventFull:
         raise NoPlaces from None
@@ -122,6 +125,8 @@ def edit_person(registration: Registration, person: PersonDetails, *, tell: bool
         organisation=person.organisation,
         answers=person.answers,
         sensitive_consent=person.sensitive_consent,
+        # Without the question the form had no select: the county stays as it was.
+        region=person.region if registration.event.asks_region else None,
     )
     _flush_unless_taken(registration)
     _readdress_pending_mail(registration)

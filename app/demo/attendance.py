@@ -80,6 +80,7 @@ def _past_event(owner, details: EventDetails, people) -> Event:
     """Made and signed up for as if still to come, then moved to its past date: sign-ups
     over the three weeks before it, and no mail left to send about it."""
     from app.demo.data import _demo_address
+    from app.demo.overview import GIVEN_REGIONS
 
     starts, ends = details.starts_at, details.ends_at
     soon = clock.now() + timedelta(days=30)
@@ -96,19 +97,12 @@ def _past_event(owner, details: EventDetails, people) -> Event:
             locale=locale,
         ).registration
         registration.created_at = starts - timedelta(days=21) + timedelta(hours=11 * number)
-        registration.region = _region(number)
+        registration.region = GIVEN_REGIONS[number % len(GIVEN_REGIONS)]
     event.starts_at, event.ends_at = starts, ends
     event.asks_region = True
     db.session.execute(sa.delete(OutboundEmail).where(OutboundEmail.event_id == event.id))
     db.session.flush()
     return event
-
-
-def _region(number: int) -> str:
-    """Most from Kanta-Häme, some from the neighbouring counties (for the reports)."""
-    if number % 7 == 3:
-        return "Päijät-Häme"
-    return "Pirkanmaa" if number % 11 == 5 else "Kanta-Häme"
 
 
 def _mark(event: Event, sources: list[AttendanceSource], *, no_shows: int) -> None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app import clock
 from app.auth.passwords import verify_password
 from app.auth.services import create_organiser, find_organiser
-from app.demo.attendance import add_past_events_with_attendance
+from app.demo.overview import demo_overview
 from app.extensions import db
 from app.models import (
     Event,
@@ -284,8 +284,19 @@ def load_demo(*, force: bool = False) -> bool:
         events.append(event)
     demo_series(organiser, events[1])
     demo_seminar_people(events[2])
-    add_past_events_with_attendance(organiser)
+    _add_more_demo(organiser)
+    demo_overview(organiser, events)  # people's regions, and a past evening's sign-ups
     return True
+
+
+def _add_more_demo(organiser) -> None:
+    """The parts of the demo kept in modules of their own, which build on this one's
+    people and dates (so they are imported here, after it is loaded)."""
+    from app.demo.approval import demo_approval_event
+    from app.demo.attendance import add_past_events_with_attendance
+
+    demo_approval_event(organiser)
+    add_past_events_with_attendance(organiser)
 
 
 # People of the sote group (by their place in SOTE_GROUP_MEMBERS, below) who signed up

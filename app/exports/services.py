@@ -15,10 +15,12 @@ from typing import Any
 
 import sqlalchemy as sa
 import xlsxwriter
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from app import clock
 from app.models import Answer, Candidate, Event, Nomination, Registration, RegistrationStatus
+from app.nominations.regions import region_name
 from app.nominations.services import organisation_key
 from app.places.groups import group_contact_name, shows_groups
 from app.places.modes import is_hybrid, taking_part_words
@@ -53,10 +55,12 @@ def attendee_rows(
     way_in = shows_way_in(event)
     hybrid = is_hybrid(event)
     groups = shows_groups(event)
+    asks_region = event.asks_region
     yield [
         _("Name"),
         _("Email"),
         _("Organisation"),
+        *([_("Region")] if asks_region else []),
         _("Status"),
         _("Registered"),
         _("Checked in"),
@@ -79,6 +83,7 @@ def attendee_rows(
     }
     way_in_labels = {source.value: str(label) for source, label in WAY_IN_LABELS.items()}
     mode_words = taking_part_words()
+    regions = _region_words()
     shown = _AnswerWords(yes_no={True: _("Yes"), False: _("No")})
     attended = {True: _("Yes"), False: _("No"), None: ""}  # app.attendance; empty: not marked
     nominators = (
@@ -89,12 +94,13 @@ def attendee_rows(
     question_ids = [question.id for question in questions]
     rows = _registrations(connection, event.id, question_ids, notes=notes, groups=groups)
     for row in rows:
-        id_, name, email, organisation, status, source, created, checked_in, came, *answers = row
+        id_, name, email, organisation, region, status, source, *rest = row
+        created, checked_in, came, *answers = rest
         mode = (answers.pop(0), answers.pop(0))  # at a hybrid event: mode and waiting_for
         group = [answers.pop()] if groups else []
         note = [answers.pop()] if notes else []
-        cells = [name, email, organisation, statuses[status], _when(created), _when(checked_in)]
-        cells.append(attended[came])
+        cells = [name, email, organisation, *([regions(region)] if asks_region else [])]
+        cells += [statuses[status], _when(created), _when(checked_in), attended[came]]
         if hybrid:
             cells.append(mode_words[mode])
         if way_in:
@@ -126,6 +132,7 @@ def _registrations(
         Registration.name,
         Registration.email,
         Registration.organisation,
+        Registration.region,
         # As stored: the words for them are looked up by the stored value.
         sa.type_coerce(Registration.status, sa.String()),
         sa.type_coerce(Registration.source, sa.String()),
@@ -148,6 +155,12 @@ def _registrations(
         query = query.add_columns(group_contact_name())
     query = query.where(Registration.event_id == event_id).order_by(Registration.id)
     return _streamed(connection, query)
+
+
+def _region_words():
+    """A stored region in the language of the download, each looked up once."""
+    locale = str(get_locale())
+    return lru_cache(maxsize=64)(lambda stored: region_name(stored, locale).text if stored else "")
 
 
 class _AnswerWords:

@@ -25,6 +25,7 @@ from app.models import (
     RegistrationSource,
     TokenPurpose,
 )
+from app.reports.person_region import nominee_region
 from app.signup.services import RegistrationClosed, SignupResult, enrol
 from app.text import (
     LettersMailCannotCarry,
@@ -379,6 +380,7 @@ def accept_invitation(
             locale=locale,
             source=source,
             sensitive_consent=sensitive_consent,
+            region=nominee_region(invitation.candidate),  # as the nominator gave it
         )
     except RegistrationClosed:
         raise EventOver from None  # cancelled after the reply was checked

@@ -63,7 +63,7 @@ def queue_email(
 
 
 def queue_registration_email(
-    kind: str, registration: Registration, *, key: str | int = 0
+    kind: str, registration: Registration, *, key: str | int = 0, payload: dict | None = None
 ) -> OutboundEmail | None:
     """Mail about one registration, to its person, in their language."""
     return queue_email(
@@ -73,6 +73,7 @@ def queue_registration_email(
         dedupe_key=registration_email_key(kind, registration.id, key),
         event=registration.event,
         registration=registration,
+        payload=payload,
     )
 
 

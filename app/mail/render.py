@@ -393,6 +393,8 @@ def _attach_calendar(message: Message, email: OutboundEmail, context: dict) -> N
     if registration is None:
         return
     if email.kind in CALENDAR_CANCEL:
+        if not (email.payload or {}).get("had_place", True):
+            return  # waiting or awaiting approval: no calendar entry was ever sent
         method = "CANCEL"
     elif email.kind in CALENDAR_REQUEST and context["is_confirmed"]:
         method = "REQUEST"

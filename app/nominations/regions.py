@@ -39,12 +39,16 @@ REGION_NAMES = {
     "Varsinais-Suomi": ("Egentliga Finland", "Southwest Finland"),
 }
 REGIONS = list(REGION_NAMES)
+# A participant's answer "Other / not in Finland" to an event's region question
+# (app.reports.person_region), stored in Finnish too; never an event's or a nominee's.
+OTHER_REGION = "Muu / ei Suomessa"
+_NAMES = REGION_NAMES | {OTHER_REGION: ("Annat / inte i Finland", "Other / not in Finland")}
 
 
 def region_name(stored: str, locale: str) -> Shown:
     """A stored region in `locale`; a value not on the list (typed before it existed) as
     it is, in Finnish."""
-    names = REGION_NAMES.get(stored)
+    names = _NAMES.get(stored)
     if names is None or locale == "fi":
         return Shown(stored, "fi")
     return Shown(names[0] if locale == "sv" else names[1], locale)

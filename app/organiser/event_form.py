@@ -53,6 +53,7 @@ from app.organiser.workshop_settings import (
 )
 from app.places.group_settings import group_rule_field, group_size_field
 from app.places.settings import TakingPartSettings, taking_part_form_data
+from app.reports.person_region import RegionQuestionSetting, region_question_form_data
 from app.signup.condition_settings import (
     QuestionConditions,
     condition_form_data,
@@ -107,7 +108,14 @@ class EventTextForm(Form):
         return given if any(given.values()) else {}
 
 
-class EventForm(Translated, WorkshopSettings, TakingPartSettings, QuestionConditions, KutsuForm):
+class EventForm(
+    Translated,
+    WorkshopSettings,
+    TakingPartSettings,
+    RegionQuestionSetting,
+    QuestionConditions,
+    KutsuForm,
+):
     """The event form, its fields in the order of the page (the error summary's order)."""
 
     language = RadiosField(
@@ -410,6 +418,7 @@ class EventForm(Translated, WorkshopSettings, TakingPartSettings, QuestionCondit
             reminder_minutes=self._reminder_minutes(),
             **self.workshop_details(),
             **self.taking_part_details(),
+            **self.region_question_details(),
             questions=[
                 QuestionDetails(
                     id=database_id(entry.form.id.data),
@@ -468,6 +477,7 @@ def event_form_data(event) -> dict:
         "reply_by": local(event.reply_by),
         "invitation_reminder_days": event.invitation_reminder_days,
         **taking_part_form_data(event),
+        **region_question_form_data(event),
         "questions": [
             {
                 "id": str(question.id),

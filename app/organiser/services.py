@@ -29,7 +29,7 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import promote_from_waiting_list
-from app.signup.conditions import link_conditions
+from app.signup.conditions import forget_inapplicable_answers, link_conditions
 
 
 @dataclass
@@ -95,6 +95,8 @@ class EventDetails:
     requires_approval: bool = False
     # Timed offers from the waiting list (app.places.offers): hours; None: promote at once.
     offer_hours: int | None = None
+    # The sign-up form asks each person's wellbeing services county (app.reports).
+    asks_region: bool = False
 
 
 # Copied as they are from the details to the event.
@@ -226,6 +228,8 @@ def _link_conditions(event: Event, details: EventDetails) -> None:
     link_conditions(
         event, [(question.shown_if, question.shown_if_options) for question in details.questions]
     )
+    db.session.flush()
+    forget_inapplicable_answers(event)
 
 
 def unique_slug(title: str, model=Event) -> str:
@@ -267,7 +271,11 @@ def cancel_event(event: Event) -> int:
         )
     ).all()
     for registration in people:
-        queue_registration_email("event_cancelled", registration)
+        had_place = registration.status in (
+            RegistrationStatus.CONFIRMED,
+            RegistrationStatus.OFFERED,
+        )
+        queue_registration_email("event_cancelled", registration, payload={"had_place": had_place})
     return len(people)
 
 

@@ -23,6 +23,7 @@ from app.organiser import services
 from app.organiser.access import event_or_404
 from app.organiser.event_form import NEW_EVENT_REMINDERS, EventForm, event_form_data
 from app.organiser.preview import as_the_public_will_see
+from app.reports.event_charts import event_charts
 from app.series.forms import THIS_AND_LATER, OccurrenceForm
 from app.series.services import LaterCapacityBelowConfirmed, update_this_and_later
 from app.signup.forms import signup_form_for
@@ -128,6 +129,7 @@ def event(event_id: int):
         "organiser/event.html",
         event=event,
         counts=services.registration_counts(event),
+        charts=event_charts(event),
         form=ConfirmForm(),
         at=clock.now(),
     )

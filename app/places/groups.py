@@ -19,22 +19,16 @@ import sqlalchemy as sa
 from app.events.services import EventRow
 from app.extensions import db
 from app.models import Event, GroupRule, Registration, RegistrationStatus
-from app.places.counts import UNCHANGED
-from app.places.services import cancel_registration, forget_seat_count, lock_event
+from app.places.counts import count_step, forget_seat_count
+from app.places.services import cancel_registration, lock_event
 
 MAX_GROUP_SIZE = 50
 
 _EVENTS = Event.__table__
-_TAKE_SEATS = (
-    sa.update(_EVENTS)
-    .where(
-        _EVENTS.c.id == sa.bindparam("event_id"),
-        sa.or_(
-            _EVENTS.c.capacity.is_(None),
-            _EVENTS.c.confirmed_count + sa.bindparam("seats") <= _EVENTS.c.capacity,
-        ),
-    )
-    .values(confirmed_count=_EVENTS.c.confirmed_count + sa.bindparam("seats"), **UNCHANGED)
+_TAKE_SEATS = count_step(
+    "confirmed_count",
+    sa.bindparam("seats", type_=sa.Integer),
+    when="capacity IS NULL OR confirmed_count + :seats <= capacity",
 )
 _SEATS = sa.select(_EVENTS.c.capacity, _EVENTS.c.confirmed_count).where(
     _EVENTS.c.id == sa.bindparam("event_id")

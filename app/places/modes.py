@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import Event, EventFormat, ParticipationMode, Registration, RegistrationStatus
-from app.places.counts import QUEUE_KEY, count_step
+from app.places.counts import QUEUE_KEY, count_step, forget_seat_count
 
 IN_PERSON = ParticipationMode.IN_PERSON
 ONLINE = ParticipationMode.ONLINE
@@ -37,13 +37,13 @@ def other(mode: ParticipationMode) -> ParticipationMode:
 
 def take_online_seat(event: Event) -> bool:
     result = db.session.execute(TAKE_ONLINE_SEAT, {"event_id": event.id})
-    db.session.expire(event, ["online_confirmed_count"])
+    forget_seat_count(event)
     return result.rowcount == 1
 
 
 def release_online_seat(event: Event) -> None:
     db.session.execute(_RELEASE_ONLINE_SEAT, {"event_id": event.id})
-    db.session.expire(event, ["online_confirmed_count"])
+    forget_seat_count(event)
 
 
 def online_seats_left(event) -> int | None:

@@ -79,7 +79,7 @@ def accept_offer(registration: Registration) -> bool:
     registration.status = RegistrationStatus.CONFIRMED
     registration.offer_expires_at = None
     registration.sequence += 1
-    queue_registration_email(ACCEPTED_MAIL, registration, key="offer")
+    queue_registration_email(ACCEPTED_MAIL, registration, key="offer", payload={"offer": True})
     plan_reminders(registration)
     return True
 

@@ -11,13 +11,12 @@ in, unless an organiser changed it by hand (app.places.waiting_order)."""
 import sqlalchemy as sa
 
 from app import clock
-from app.events.services import EventRow
 from app.extensions import db
 from app.mail.outbox import queue_registration_email
 from app.mail.schedule import plan_reminders
 from app.models import Event, EventStatus, ParticipationMode, Registration, RegistrationStatus
 from app.places import modes, offers
-from app.places.counts import QUEUE_KEY, count_step
+from app.places.counts import QUEUE_KEY, count_step, forget_seat_count
 
 # A seat is free: the one rule, in TAKE_SEAT and in a PostgreSQL sign-up's one statement
 # (app.signup.storage).
@@ -47,12 +46,6 @@ def seat_beyond_capacity(event: Event) -> None:
 def release_seat(event: Event) -> None:
     db.session.execute(_RELEASE_SEAT, {"event_id": event.id})
     forget_seat_count(event)
-
-
-def forget_seat_count(event: Event | EventRow) -> None:
-    # The count changed in the database, not in the loaded event: read it again when used.
-    if isinstance(event, Event):
-        db.session.expire(event, ["confirmed_count", "online_confirmed_count"])
 
 
 def take_seat_in(event: Event, mode: ParticipationMode | None) -> bool:
@@ -102,7 +95,10 @@ def cancel_registration(registration: Registration, *, tell: bool = True) -> Non
     registration.cancelled_at = clock.now()
     registration.sequence += 1
     if tell:
-        queue_registration_email("registration_cancelled", registration)
+        # A calendar CANCEL only for an entry the person was sent (with a place).
+        queue_registration_email(
+            "registration_cancelled", registration, payload={"had_place": had_seat}
+        )
     if had_seat:
         release_seat_in(registration.event, registration.mode)
         promote_from_waiting_list(registration.event)

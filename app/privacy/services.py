@@ -36,6 +36,7 @@ from app.models import (
 )
 from app.nominations.services import nominee_informed_key
 from app.places.services import cancel_registration
+from app.reports.person_region import forget_regions_of
 from app.text import normalise_email
 
 
@@ -357,6 +358,7 @@ def _registration(row: Registration) -> dict:
         "name": row.name,
         "email": row.email,
         "organisation": row.organisation,
+        "region": row.region,
         "language": row.locale,
         "status": row.status.value,
         "registered_at": _iso(row.created_at),
@@ -475,6 +477,7 @@ def erase_person(email: str) -> HeldAbout:
     )
     _forget_nominator_in_mail(held.nominations_made)
     _anonymise(Registration, Registration.id.in_(registration_ids))
+    forget_regions_of(registration_ids)  # kept by the retention purge, for the counts
     _anonymise(Candidate, Candidate.id.in_(candidate_ids))
     _anonymise(Nomination, Nomination.id.in_([row.id for row in held.nominations_made]))
     _anonymise(Invitation, Invitation.id.in_(invitation_ids))

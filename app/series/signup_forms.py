@@ -7,6 +7,7 @@ from wtforms.validators import ValidationError
 
 from app.forms import CheckboxesField
 from app.models import Event
+from app.reports.person_region import asking_region
 from app.signup.forms import (
     AnswersForm,
     consent_field,
@@ -55,6 +56,7 @@ def series_signup_form_for(
 ) -> SeriesSignupForm:
     """first: the occurrence whose questions the form asks; choices: (id, label) of the
     occurrences offered."""
-    form = with_questions(SeriesSignupForm, first, consent=consent_field)(**kwargs)
+    base = asking_region(SeriesSignupForm, first)  # the person's county, when asked
+    form = with_questions(base, first, consent=consent_field)(**kwargs)
     form.meetings.choices = choices
     return form

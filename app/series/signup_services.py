@@ -138,6 +138,7 @@ def book_occurrences(
     answers: dict[int, Any],
     locale: str,
     sensitive_consent: bool = False,
+    region: str = "",
 ) -> BookingResult:
     """Sign the person up for each of `events` (occurrences of `series`), in the caller's
     transaction, which commits once. questions and answers: the form's, matched to each
@@ -150,6 +151,7 @@ def book_occurrences(
                 name=name,
                 email=email,
                 organisation=organisation,
+                region=region,
                 answers=answers_for(event, questions, answers),
                 locale=locale,
                 sensitive_consent=sensitive_consent,

@@ -12,6 +12,7 @@ from app.forms import ConfirmForm
 from app.models import Event
 from app.places.services import waiting_position
 from app.ratelimits import public_form
+from app.reports.person_region import chosen_region
 from app.series import signup_services as services
 from app.series.signup_forms import series_signup_form_for
 from app.signup.services import can_change
@@ -53,6 +54,8 @@ def show(slug: str):
         series=series,
         occurrences=occurrences,
         shown_ids={event.id for event in shown},
+        # Open, but each sign-up waits for the organisers: signed up for on its own page.
+        approval_ids={event.id for event in offered if event.requires_approval},
         form=form,
         at=at,
     )
@@ -67,6 +70,7 @@ def _sign_up(series, form, first: Event, chosen: list[Event]):
         name=form.name.data,
         email=form.email.data,
         organisation=form.organisation.data or "",
+        region=chosen_region(form),
         answers=form.answers(),
         locale=str(get_locale()),
         sensitive_consent=form.gave_sensitive_answers(),

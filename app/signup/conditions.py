@@ -7,15 +7,18 @@ required question is required only when it applies. Events without conditions ne
 this module on a sign-up: their forms carry no conditions to check."""
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+import sqlalchemy as sa
 from babel.lists import format_list
 from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from wtforms.validators import StopValidation
 
-from app.models import Event, Question, QuestionKind
+from app.extensions import db
+from app.models import Answer, Event, Question, QuestionKind
 
 # The answers a yes-or-no question gives in its form, and a condition names.
 YES_NO_VALUES = ("yes", "no")
@@ -175,6 +178,33 @@ def link_conditions(event: Event, shown_if: Sequence[tuple[int | None, list[str]
         kept = [value for value in values if parent and value in answer_values(parent)]
         question.shown_if_question_id = parent.id if kept else None
         question.shown_if_options = kept
+
+
+def forget_inapplicable_answers(event: Event) -> int:
+    """Answers kept from before a condition was added or changed that it now rules out
+    (a diet given by someone who, asked now, would not be asked it): deleted, as no form
+    would store them today. Returns how many."""
+    conditions = conditions_of(event.questions)
+    if not conditions:
+        return 0
+    involved = set(conditions) | {condition.parent for condition in conditions.values()}
+    people: dict[int, dict[int, Any]] = defaultdict(dict)
+    ids = {}
+    for answer_id, person, question, value in db.session.execute(
+        sa.select(Answer.id, Answer.registration_id, Answer.question_id, Answer.value).where(
+            Answer.question_id.in_(involved)
+        )
+    ):
+        people[person][question] = value
+        ids[person, question] = answer_id
+    gone = [
+        ids[person, question]
+        for person, answers in people.items()
+        for question in set(answers) - applicable(conditions, answers)
+    ]
+    for start in range(0, len(gone), 1000):  # within any database's limit of values
+        db.session.execute(sa.delete(Answer).where(Answer.id.in_(gone[start : start + 1000])))
+    return len(gone)
 
 
 def positions_of(questions: Sequence[Question]) -> list[tuple[int | None, list[str]]]:

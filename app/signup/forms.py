@@ -19,6 +19,7 @@ from app.forms import (
 )
 from app.models import Event, EventFormat, Question, QuestionKind
 from app.pagecache import PageCache
+from app.reports.person_region import asking_region
 from app.signup.conditions import (
     Condition,
     OnlyWhenShown,
@@ -341,16 +342,21 @@ def signup_form_for(
     event: Event | EventRow, question_rows: tuple | None = None, **kwargs
 ) -> SignupForm:
     base = HybridSignupForm if event.format == EventFormat.HYBRID else SignupForm
+    base = asking_region(base, event)  # the person's county, when the event asks it
     return with_questions(base, event, question_rows=question_rows, consent=consent_field)(**kwargs)
 
 
 def details_form_for(event: Event, **kwargs) -> DetailsForm:
-    return with_questions(DetailsForm, event)(**kwargs)
+    return with_questions(asking_region(DetailsForm, event), event)(**kwargs)
 
 
 def stored_details_as_form_data(registration) -> dict[str, Any]:
     """The registration's name, organisation and answers in the shape the form expects."""
-    data = {"name": registration.name, "organisation": registration.organisation}
+    data = {
+        "name": registration.name,
+        "organisation": registration.organisation,
+        "region": registration.region,
+    }
     for answer in registration.answers:
         value = answer.value
         if isinstance(value, bool):

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import EmailAddress, NoControlCharacters, SafeFieldList, StoredLength
 from app.models import Event
+from app.reports.person_region import GROUP_HINT, asking_region
 from app.signup.conditions import applicable, conditions_of, without_inapplicable
 from app.signup.forms import (
     SignupForm,
@@ -176,7 +177,8 @@ def group_form_for(event: Event, **kwargs) -> GroupSignupForm:
     )
     after["add_member"] = lambda: SubmitField(_l("Add a person"))
     after["consent"] = consent_field
-    return _make_form_class(GroupSignupForm, event, locale, after)(**kwargs)
+    base = asking_region(GroupSignupForm, event, hint=GROUP_HINT)  # for the whole group
+    return _make_form_class(base, event, locale, after)(**kwargs)
 
 
 def _answer_for_all_field() -> BooleanField:

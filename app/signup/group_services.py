@@ -25,6 +25,7 @@ from app.models import (
 )
 from app.places.groups import members_of, places_left, take_group_places
 from app.places.services import lock_event, waiting_position
+from app.reports.person_region import stored_region
 from app.signup.services import EventFull, RegistrationClosed, SignupRefused
 from app.text import clean_text, normalise_email
 
@@ -64,9 +65,11 @@ def register_group(
     *,
     locale: str,
     sensitive_consent: bool = False,
+    region: str = "",
 ) -> Registration:
     """The contact person's registration; the members' point to it. The caller commits,
-    or rolls back on SignupRefused."""
+    or rolls back on SignupRefused. region: the whole group's wellbeing services county
+    (app.reports.person_region), as the contact person chose it."""
     if not event.registration_is_open(clock.now()):
         raise RegistrationClosed
     lock_event(event)  # the event first, then people (app.places.services)
@@ -79,7 +82,7 @@ def register_group(
     if seats < len(people) and not event.waiting_list:
         left = places_left(event) if seats == 0 else seats
         raise EventFull if not left else GroupDoesNotFit(left)
-    registrations = _write(event, people, seats, locale, sensitive_consent)
+    registrations = _write(event, people, seats, locale, sensitive_consent, region)
     _queue_mail(registrations)
     return registrations[0]
 
@@ -99,7 +102,7 @@ def _refuse_registered(event: Event, people: list[GroupPerson]) -> None:
         raise AlreadyRegistered(set(taken))
 
 
-def _write(event, people, seats, locale, sensitive_consent) -> list[Registration]:
+def _write(event, people, seats, locale, sensitive_consent, region) -> list[Registration]:
     now = clock.now()
     registrations = []
     for number, person in enumerate(people):
@@ -109,6 +112,7 @@ def _write(event, people, seats, locale, sensitive_consent) -> list[Registration
             email=clean_text(person.email),
             email_normalised=normalise_email(person.email),
             organisation=clean_text(person.organisation),
+            region=stored_region(region),
             locale=locale,
             status=RegistrationStatus.CONFIRMED if number < seats else RegistrationStatus.WAITING,
             source=RegistrationSource.SIGNUP,

@@ -14,6 +14,7 @@ from app.forms import ConfirmForm
 from app.models import Event, Registration
 from app.places import groups as places
 from app.ratelimits import public_form
+from app.reports.person_region import chosen_region
 from app.signup import group_services as services
 from app.signup import views as signup
 from app.signup.group_forms import GroupSignupForm, group_form_for
@@ -56,6 +57,7 @@ def _sign_up(event: Event, form: GroupSignupForm):
             form.group_members(),
             locale=str(get_locale()),
             sensitive_consent=form.gave_sensitive_answers(),
+            region=chosen_region(form),
         )
     except SignupRefused as refusal:
         db.session.rollback()

@@ -35,6 +35,7 @@ from app.places.services import (
     forget_seat_count,
     has_a_place,
 )
+from app.reports.person_region import stored_region
 from app.signup.modes import writer_for
 from app.signup.storage import (
     NEW_REGISTRATION,
@@ -79,6 +80,7 @@ def register_for_event(
     locale: str,
     sensitive_consent: bool = False,
     mode: ParticipationMode | None = None,
+    region: str = "",
 ) -> SignupResult:
     """Sign up for an open event: a seat if one is free, else the waiting list; at an
     event that requires approval, a sign-up awaiting the organisers' decision."""
@@ -91,6 +93,7 @@ def register_for_event(
         "answers": answers,
         "locale": locale,
         "sensitive_consent": sensitive_consent,
+        "region": region,
     }
     if event.requires_approval:  # a column of the row: a plain event pays nothing for it
         return _ask_for_approval(event, **person, mode=mode)
@@ -111,6 +114,7 @@ def enrol(
     note: str = "",
     booked_together: bool = False,
     mode: ParticipationMode | None = None,
+    region: str = "",
 ) -> SignupResult:
     """Take a seat if one is free, else a place on the waiting list; queue the email.
 
@@ -124,11 +128,14 @@ def enrol(
     here; the reminders of a seat are.
     mode: at a hybrid event, the place the person chose (app.signup.modes; in person if
     None); the seat and the waiting list are that mode's.
+    region: the person's wellbeing services county (app.reports.person_region), or "".
 
     Shared by sign-ups and accepted invitations; the caller has checked it may happen, and
     rolls back on SignupRefused. The new rows are written without the ORM's unit of work,
     which cost a third of a sign-up (app.signup.storage)."""
-    person = _new_person(event, name, email, organisation, locale, source, sensitive_consent)
+    person = _new_person(
+        event, name, email, organisation, locale, source, sensitive_consent, region
+    )
     person["note"] = clean_text(note)
     mail = _new_registration_mail if send_mail else _no_mail
     if booked_together:
@@ -192,7 +199,9 @@ def _ask_for_approval(event, *, answers, mode=None, **given) -> SignupResult:
     return SignupResult(registration_id, already_registered=False)
 
 
-def _new_person(event, name, email, organisation, locale, source, sensitive_consent) -> dict:
+def _new_person(
+    event, name, email, organisation, locale, source, sensitive_consent, region=""
+) -> dict:
     """A new registration's values, all of them: they are written without the ORM."""
     now = clock.now()
     return {
@@ -201,6 +210,7 @@ def _new_person(event, name, email, organisation, locale, source, sensitive_cons
         "email": clean_text(email),
         "email_normalised": normalise_email(email),
         "organisation": clean_text(organisation),
+        "region": stored_region(region),
         "locale": locale,
         "source": source,
         "consent_at": now,
@@ -309,13 +319,17 @@ def update_registration(
     organisation: str,
     answers: dict[int, Any],
     sensitive_consent: bool = False,
+    region: str | None = None,
 ) -> None:
     """The person's corrections through the manage link (the email address stays).
 
     sensitive_consent: sensitive answers remain, under explicit consent. The moment it
-    was first given is kept while they do; without them there is none to keep."""
+    was first given is kept while they do; without them there is none to keep.
+    region: their county (app.reports.person_region); None when the form did not ask it."""
     registration.name = clean_text(name)
     registration.organisation = clean_text(organisation)
+    if region is not None:
+        registration.region = stored_region(region)
     _store_answers(registration, answers)
     registration.updated_at = clock.now()
     if not sensitive_consent:

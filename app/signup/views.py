@@ -30,6 +30,7 @@ from app.pagecache import cached_page
 from app.places import services as places
 from app.places.groups import takes_groups
 from app.ratelimits import public_form
+from app.reports.person_region import chosen_region
 from app.signup import group_views, services
 from app.signup.forms import details_form_for, signup_form_for, stored_details_as_form_data
 from app.signup.mode_form import chosen_mode, mode_is_full
@@ -71,6 +72,7 @@ def register(slug: str):
             "name": form.name.data,
             "email": form.email.data,
             "organisation": form.organisation.data or "",
+            "region": chosen_region(form),
             "answers": form.answers(),
             "sensitive_consent": form.gave_sensitive_answers(),
             "mode": chosen_mode(form),
@@ -96,11 +98,11 @@ def _full(event) -> bool:
     return availability(event, clock.now()) == "full"
 
 
-# The form does not show the places left, so a sign-up (which counts a seat and touches
-# the event's updated_at) does not make it render again; a hybrid event's form shows the
-# places left for each mode, so there it does.
-_NOT_ON_FORM = ("confirmed_count", "updated_at")
-_NOT_ON_HYBRID_FORM = ("updated_at",)
+# The form does not show the places left, so a sign-up (which counts a seat) does not make
+# it render again; a hybrid event's form shows the places left for each mode, so there it
+# does. (A seat leaves the event's updated_at as it was: app.places.counts.UNCHANGED.)
+_NOT_ON_FORM = ("confirmed_count",)
+_NOT_ON_HYBRID_FORM = ()
 
 
 def _not_on_form(event) -> tuple[str, ...]:
@@ -218,6 +220,7 @@ def manage(token: str):
             organisation=form.organisation.data or "",
             answers=form.answers(),
             sensitive_consent=form.gave_sensitive_answers(),
+            region=chosen_region(form) if event.asks_region else None,
         )
         db.session.commit()
         flash(_("Your details have been saved."), "success")

@@ -8,9 +8,10 @@ from flask_login import login_required
 
 from app import audit
 from app.extensions import db
-from app.models import AuditAction
+from app.forms import ConfirmForm
+from app.models import AuditAction, Registration
 from app.organiser.access import event_or_404
-from app.places import waiting_order
+from app.places import offers, waiting_order
 from app.waiting_list.forms import MoveForm
 
 bp = Blueprint("waiting_list", __name__, url_prefix="/organiser")
@@ -49,6 +50,29 @@ def move(event_id: int):
         _("%(name)s is now number %(position)d on the waiting list.", **moved._asdict()),
         "success",
     )
+    return redirect(url_for("waiting_list.page", event_id=event.id), code=303)
+
+
+@bp.post("/events/<int:event_id>/waiting-list/<int:registration_id>/confirm")
+def confirm_offer(event_id: int, registration_id: int):
+    """The person said yes another way (by phone): their offer accepted for them, with the
+    confirmation mail and reminders they would have had."""
+    event = event_or_404(event_id)
+    person = db.session.get(Registration, registration_id)
+    if not ConfirmForm().validate_on_submit() or person is None or person.event_id != event.id:
+        return _problem(event, _("That offer could not be confirmed. Try again."), 400)
+    try:
+        accepted = offers.accept_offer(person)
+    except offers.OfferGone:
+        db.session.rollback()
+        return _problem(event, _("The offer is no longer open: it was answered or lapsed."), 409)
+    if not accepted:  # a second press, or they accepted it themselves meanwhile
+        flash(_("%(name)s has the place already.", name=person.name), "success")
+        return redirect(url_for("waiting_list.page", event_id=event.id), code=303)
+    detail = f"registration {person.id}: offer confirmed by an organiser"
+    audit.record(AuditAction.MOVED_FROM_WAITING_LIST, event=event, detail=detail)
+    db.session.commit()
+    flash(_("%(name)s has the place now and is told by email.", name=person.name), "success")
     return redirect(url_for("waiting_list.page", event_id=event.id), code=303)
 
 

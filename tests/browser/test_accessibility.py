@@ -1667,6 +1667,53 @@ def test_approval_pages_have_no_axe_violations(page: Page, audit, language, orga
     audit.assert_clean()
 
 
+def test_event_overview_charts_and_region_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """The sign-up form that asks the person's county (and with its errors), and the event
+    overview with its charts and their tables: a hybrid event's four; both at 320 px too."""
+    event = make_event(
+        organiser,
+        title="Hyvinvointi ja sote Kanta-Hämeessä",
+        capacity=40,
+        format=EventFormat.HYBRID,
+        online_capacity=100,
+        asks_region=True,
+    )
+    page.goto(f"/events/{event.slug}/register")
+    expect(
+        page.get_by_label(
+            t(language, "Wellbeing services county") + " " + t(language, "(optional)")
+        )
+    ).to_be_visible()
+    audit.check("sign-up form asking the county")
+    assert reflows_to_320(page)
+    page.get_by_role("button", name=t(language, "Send")).click()
+    expect_errors(page, language)
+    audit.check("sign-up form asking the county, with errors")
+
+    with write_beside_server():
+        for n, region in enumerate(["Kanta-Häme", "Pirkanmaa", "Kanta-Häme", ""]):
+            services.register_for_event(
+                event,
+                name=f"Osallistuja {n}",
+                email=f"osallistuja{n}@example.fi",
+                organisation=["Hämeen Setlementti ry", "Folkhälsan i Tavastland"][n % 2],
+                answers={},
+                locale=language,
+                mode=[ParticipationMode.IN_PERSON, ParticipationMode.ONLINE][n % 2],
+                region=region,
+            )
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}")
+    expect(page.get_by_role("img")).to_have_count(4)
+    audit.check("event overview with charts")
+    screenshot(page, f"event-charts-{language}")
+    assert reflows_to_320(page)
+
+    audit.assert_clean()
+
+
 def test_attendance_pages_have_no_axe_violations(
     page: Page, audit, language, organiser, make_event
 ):
