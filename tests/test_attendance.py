@@ -599,21 +599,46 @@ def test_a_carried_report_of_another_event_or_tampered_is_refused(held, client, 
     assert services.counts_of(event).attended == 0
 
 
-def test_a_hostile_upload_gets_its_message_at_the_field(held, client, login):
+HOSTILE_UPLOADS = {
+    "odd.csv": (lambda _: b"\xff\xfeN\x00a", "cannot be read as text"),
+    "big.csv": (lambda _: b"a;b\r\n" * 300_000, "1 MB or smaller"),
+    "rows.csv": (
+        lambda _: teams_csv(
+            [PARTICIPANTS_EN[0]] + [["P", f"p{n}@x.fi"] for n in range(100_000)], sections=False
+        )[: 1024 * 1024],
+        "more than 20000 rows",
+    ),
+    "bomb.xlsx": (lambda folder: bombs.build(folder, "gigabyte_string").read_bytes(), "workbook"),
+    "notes.txt": (lambda _: b"Name\tEmail", "Choose a .csv or .xlsx file"),
+}
+
+
+@pytest.mark.parametrize("filename", HOSTILE_UPLOADS)
+def test_a_hostile_upload_gets_its_message_at_the_field_quickly(
+    held, client, login, tmp_path, filename
+):
     event, owner, _ = held
+    make, message = HOSTILE_UPLOADS[filename]
+    data = make(tmp_path)
     login(owner)
     url = f"/organiser/events/{event.id}/attendance/teams"
     page = client.get(url)
+    started = time.monotonic()
     response = client.post(
         url,
         data={
             "csrf_token": csrf_token_in(page.get_data(as_text=True)),
-            "report": (io.BytesIO(b"\xff\xfeN\x00a"), "report.csv"),
+            "report": (io.BytesIO(data), filename),
         },
     )
+    # The test client's body of a large file is a temporary file of its own: closed here.
+    response.request.environ["wsgi.input"].close()
+    assert time.monotonic() - started < 5
     assert response.status_code == 200
     assert "Error: Upload a Teams attendance report" in text_of(response)
-    assert 'id="report-error"' in response.get_data(as_text=True)
+    error = re.search(r'id="report-error">(.*?)</p>', response.get_data(as_text=True), re.S)
+    assert message in error.group(1)
+    assert services.counts_of(event) == services.Counts(unmarked=4)
 
 
 def test_the_attendee_download_and_list_say_who_attended(held, client, login):
