@@ -377,6 +377,12 @@ def test_finnish_and_swedish_reports_are_read_by_their_headers(english):
     assert as_read(read_report("deltagare.csv", teams_csv(swedish))) == EXPECTED_EN
 
 
+def test_a_table_of_names_without_addresses_before_the_participants_is_passed_over(english):
+    rows = [["Organisers"], ["Name", "Role"], ["Olli Organiser", "Organizer"], [], ["Participants"]]
+    data = teams_csv(rows + PARTICIPANTS_EN, sections=False)
+    assert as_read(read_report("attendance.csv", data)) == EXPECTED_EN
+
+
 def test_an_older_report_of_joins_and_leaves_gives_each_person_once(english):
     rows = [
         ["Full Name", "User Action", "Timestamp", "Participant ID (UPN)"],

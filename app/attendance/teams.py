@@ -73,16 +73,26 @@ def read_report(filename: str, data: bytes) -> list[Participant]:
     if len(data) > MAX_FILE_BYTES:
         raise UploadRefused(_l("The file must be 1 MB or smaller"))
     if filename.lower().endswith(".xlsx"):
-        found = _found(workbooks.read_sheets(data, max_rows=MAX_REPORT_ROWS))
+        read = workbooks.read_sheets(data, max_rows=MAX_REPORT_ROWS)
+        found = _found(read)
     else:
         # Teams' own file is tab-separated; saved again from Excel, ";" or ",".
+        read = []
         for delimiter in ("\t", ";", ","):
-            rows = delimited.read_rows(data, max_rows=MAX_REPORT_ROWS, delimiter=delimiter)
-            if found := _found([rows]):
+            sheet = delimited.read_rows(data, max_rows=MAX_REPORT_ROWS, delimiter=delimiter)
+            read.append(sheet)
+            if found := _found([sheet]):
                 break
-    if not found:
-        raise UploadRefused(NO_TABLE)
-    return _participants(*found)
+    if found:
+        return _participants(*found)
+    if any(_header(row) for rows in read for row in rows):  # names, but no addresses
+        raise UploadRefused(
+            _l(
+                "The report has no email column, and Kutsu matches people only by their "
+                "email address. Download the attendance list again in Teams."
+            )
+        )
+    raise UploadRefused(NO_TABLE)
 
 
 def _found(sheets: list[list[list[str]]]) -> tuple[_Columns, list[list[str]]] | None:
@@ -108,7 +118,7 @@ def _participants_table(rows: list[list[str]]) -> tuple[_Columns, list[list[str]
     whether that end was seen (not the end of what was read)."""
     for at, row in enumerate(rows):
         columns = _header(row)
-        if columns is None:
+        if columns is None or (columns.email is None and columns.upn is None):
             continue
         table = []
         for line in rows[at + 1 :]:
@@ -127,13 +137,6 @@ def _header(row: list[str]) -> _Columns | None:
         return None
     email = next((i for i, word in enumerate(words) if word in EMAIL_HEADERS), None)
     upn = next((i for i, word in enumerate(words) if UPN.search(word)), None)
-    if email is None and upn is None:
-        raise UploadRefused(
-            _l(
-                "The report has no email column, and Kutsu matches people only by their "
-                "email address. Download the attendance list again in Teams."
-            )
-        )
     return _Columns(name, email, upn)
 
 
