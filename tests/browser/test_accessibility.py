@@ -1721,7 +1721,7 @@ def test_attendance_pages_have_no_axe_violations(
     error), a Teams report's upload (and a refused file) and its confirmation, the page
     after it, and the person and attendee list saying who came; the page at 320 px."""
     from app.attendees.services import mark_arrival
-    from tests.test_attendance import PARTICIPANTS_EN, teams_csv
+    from tests.test_attendance_teams import PARTICIPANTS_EN, teams_csv
 
     event = make_event(
         organiser,

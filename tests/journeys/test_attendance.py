@@ -15,7 +15,7 @@ from app.models import EventFormat, ParticipationMode
 from app.signup.services import register_for_event
 from tests.journeys.conftest import Kutsu, download, sign_in
 from tests.journeys.test_organiser import rows_of_csv
-from tests.test_attendance import PARTICIPANTS_EN, teams_csv
+from tests.test_attendance_teams import PARTICIPANTS_EN, teams_csv
 
 pytestmark = pytest.mark.both_databases
 
