@@ -123,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.approvals.views import bp as approvals_bp
+    from app.attendance.views import bp as attendance_bp
     from app.attendees.changes import bp as attendee_changes_bp
     from app.attendees.people import bp as people_bp
     from app.attendees.views import bp as attendees_bp
@@ -167,6 +168,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(attendees_bp)
     app.register_blueprint(attendee_changes_bp)
     app.register_blueprint(approvals_bp)
+    app.register_blueprint(attendance_bp)
     app.register_blueprint(people_bp)
     app.register_blueprint(waiting_list_bp)
     app.register_blueprint(offer_bp)

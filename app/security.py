@@ -57,6 +57,7 @@ PRIVATE_BLUEPRINTS = {
     "waiting_list",
     "feedback",
     "followup",
+    "attendance",
 }
 
 

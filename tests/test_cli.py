@@ -168,10 +168,10 @@ def test_demo_load_publishes_the_demo_events_once(runner, client):
     later = len(series.occurrences) - 1
     assert 6 <= later <= 9  # monthly, spring and autumn, for up to a year
     # Held already (not on the calendar): an evening for the overview's charts
-    # (app.demo.overview), two with feedback (app.demo.feedback), one followed up
-    # (app.demo.followup).
+    # (app.demo.overview), two with attendance (app.demo.attendance), two with feedback
+    # (app.demo.feedback), one followed up (app.demo.followup).
     past = db.session.scalar(sa.select(sa.func.count(Event.id)).where(Event.ends_at < clock.now()))
-    assert past == 4
+    assert past == 6
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 6 + later + past
     assert organiser_count() == 1
 

@@ -92,7 +92,8 @@ def parsed_csv(data: bytes) -> list[list[str]]:
 
 
 def without_times(row: list[str]) -> list[str]:
-    return row[:4] + row[6:]  # Registered and Checked in are checked by tests/test_exports.py
+    # Registered, Checked in and Attended are checked by tests/test_exports.py
+    return row[:4] + row[7:]
 
 
 @pytest.mark.both_databases
@@ -110,7 +111,15 @@ def test_attendee_downloads_through_gunicorn_have_every_row(event_with_people, d
         assert response.status_code == 200
         assert "attachment" in response.headers["Content-Disposition"]
     rows = parsed_csv(plain.content)
-    assert rows[0] == ["Name", "Email", "Organisation", "Status", "Registered", "Checked in"] + [
+    assert rows[0] == [
+        "Name",
+        "Email",
+        "Organisation",
+        "Status",
+        "Registered",
+        "Checked in",
+        "Attended",
+    ] + [
         "Osallistun kahvitarjoiluun",
         "Minua kiinnostaa",
     ]
@@ -118,7 +127,7 @@ def test_attendee_downloads_through_gunicorn_have_every_row(event_with_people, d
         expected_row(number, sensitive=False) for number in range(1, PEOPLE + 1)
     ]
     rows = parsed_csv(sensitive.content)
-    assert rows[0][6] == "Erityisruokavalio"
+    assert rows[0][7] == "Erityisruokavalio"
     assert [without_times(row) for row in rows[1:]] == [
         expected_row(number, sensitive=True) for number in range(1, PEOPLE + 1)
     ]

@@ -44,6 +44,7 @@ HEADER = [
     "Status",
     "Registered",
     "Checked in",
+    "Attended",
     "Erityisruokavalio",
     "Osallistun kahvitarjoiluun",
     "Minua kiinnostaa",
@@ -166,6 +167,7 @@ def test_csv_export_opens_in_finnish_excel_with_every_registration(
             "Hämeen Setlementti ry",
             "Confirmed",
             "",
+            "",
             "gluteeniton",
             "Yes",
             "Palvelupolut, Järjestöavustukset",
@@ -175,6 +177,7 @@ def test_csv_export_opens_in_finnish_excel_with_every_registration(
             "Aija.Ohman@Example.fi",
             "KANTA-HÄMEEN JÄRJESTÖAREENA",
             "Confirmed",
+            "",
             "",
             "vegaaninen",
             "No",
@@ -186,11 +189,12 @@ def test_csv_export_opens_in_finnish_excel_with_every_registration(
             "Lahden Diakonialaitos",
             "Waiting list",
             "",
+            "",
             "laktoositon",
             "Yes",
             "Hyvinvointialueiden strategiat",
         ],
-        ["Greta Peruja", "greta@example.fi", "", "Cancelled", "", "kananmunaton", "Yes", ""],
+        ["Greta Peruja", "greta@example.fi", "", "Cancelled", "", "", "kananmunaton", "Yes", ""],
     ]
 
 
@@ -273,7 +277,7 @@ def test_formulas_and_links_in_what_people_typed_stay_plain_text(
     _, xlsx_data = download(client, f"/organiser/events/{event.id}/attendees.xlsx?sensitive=1")
 
     sheet = xlsx_sheet(xlsx_data)
-    for rows in (csv_rows(csv_data), xlsx_rows(sheet, 7)):
+    for rows in (csv_rows(csv_data), xlsx_rows(sheet, 8)):
         cells = [cell for row in rows for cell in row]
         for value in dangerous:
             assert "'" + value in cells, repr(value)
@@ -454,15 +458,15 @@ def test_export_of_five_thousand_registrations_streams_in_chunks_and_is_complete
     names = [row[0] for row in rows[1:]]
     assert names == [f"Osallistuja {number:04d} Ähtäri" for number in range(1, 5001)]
     first, second, *_, last = rows[1:]
-    assert (first[3], first[6:]) == ("Waiting list", ["", "", ""])
-    assert (second[3], second[6:]) == ("Confirmed", ["dieetti 2", "No", ""])
-    assert (last[3], last[6:]) == (
+    assert (first[3], first[7:]) == ("Waiting list", ["", "", ""])
+    assert (second[3], second[7:]) == ("Confirmed", ["dieetti 2", "No", ""])
+    assert (last[3], last[7:]) == (
         "Confirmed",
         ["dieetti 5000", "Yes", INTERESTS[0] + ", " + INTERESTS[1]],
     )
-    answered = [row for row in rows[1:] if row[6]]
+    answered = [row for row in rows[1:] if row[7]]
     assert len(answered) == 2500
-    assert all(row[6] == f"dieetti {int(row[0].split()[1])}" for row in answered)
+    assert all(row[7] == f"dieetti {int(row[0].split()[1])}" for row in answered)
 
 
 def test_the_door_list_has_everyone_with_a_place_by_name_with_a_box_to_tick(

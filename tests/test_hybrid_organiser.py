@@ -97,23 +97,24 @@ def test_downloads_show_the_mode_of_each_person(client, seminar):
             io.StringIO(client.get(url + ".csv").get_data().decode("utf-8-sig")), delimiter=";"
         )
     )
-    assert rows[0][:7] == [
+    assert rows[0][:8] == [
         "Name",
         "Email",
         "Organisation",
         "Status",
         "Registered",
         "Checked in",
+        "Attended",
         "Taking part",
     ]
-    assert [(row[0], row[3], row[6]) for row in rows[1:]] == [
+    assert [(row[0], row[3], row[7]) for row in rows[1:]] == [
         ("Anna Salinen", "Confirmed", "In person"),
         ("Olli Ruutu", "Confirmed", "Online"),
         ("Outi Verkko", "Confirmed", "Online"),
         ("Veikko Jonottaja", "Waiting list", "In person"),
     ]
     sheet = openpyxl.load_workbook(io.BytesIO(client.get(url + ".xlsx").get_data())).active
-    assert [row[6] for row in sheet.iter_rows(values_only=True)] == [r[6] for r in rows]
+    assert [row[7] for row in sheet.iter_rows(values_only=True)] == [r[7] for r in rows]
 
 
 def test_a_person_added_by_an_organiser_takes_part_in_the_mode_chosen(client, seminar):

@@ -830,19 +830,20 @@ def test_the_attendee_list_and_csv_show_the_way_in_and_who_nominated(
     )
     assert "Ville V ville@example.fi Oma ry Confirmed Invitation" in attendees
     rows = csv_rows(csv_data)
-    assert rows[0][:8] == [
+    assert rows[0][:9] == [
         "Name",
         "Email",
         "Organisation",
         "Status",
         "Registered",
         "Checked in",
+        "Attended",
         "Way in",
         "Nominated by",
     ]
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["Aino Aalto"][6:8] == ["Nomination", "Hämeen Setlementti ry, SOSTE ry"]
-    assert by_name["Ville V"][6:8] == ["Invitation", ""]
+    assert by_name["Aino Aalto"][7:9] == ["Nomination", "Hämeen Setlementti ry, SOSTE ry"]
+    assert by_name["Ville V"][7:9] == ["Invitation", ""]
 
     # An open event where everyone signed up has no such columns.
     open_event = make_event(owner, title="Avoin tilaisuus")

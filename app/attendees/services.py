@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app.attendance.services import note_arrival
 from app.collation import surname_first_key
 from app.database import contains
 from app.extensions import db
@@ -95,6 +96,7 @@ def mark_arrival(event: Event, registration_id: int, *, arrived: bool, at) -> Re
     )
     if registration is not None:
         registration.checked_in_at = at if arrived else None
+        note_arrival(registration, arrived=arrived, at=at)
     return registration
 
 

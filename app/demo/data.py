@@ -295,9 +295,11 @@ def _add_more_demo(organiser) -> None:
     """The parts of the demo kept in modules of their own, which build on this one's
     people and dates (so they are imported here, after it is loaded)."""
     from app.demo.approval import demo_approval_event
+    from app.demo.attendance import add_past_events_with_attendance
     from app.demo.feedback import demo_feedback
 
     demo_approval_event(organiser)
+    add_past_events_with_attendance(organiser)
     demo_feedback(organiser)
 
 

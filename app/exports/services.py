@@ -64,6 +64,7 @@ def attendee_rows(
         _("Status"),
         _("Registered"),
         _("Checked in"),
+        _("Attended"),
         *([_("Taking part")] if hybrid else []),
         *([_("Way in"), _("Nominated by")] if way_in else []),
         *([_("Group contact person")] if groups else []),
@@ -84,6 +85,7 @@ def attendee_rows(
     mode_words = taking_part_words()
     regions = _region_words()
     shown = _AnswerWords(yes_no={True: _("Yes"), False: _("No")})
+    attended = {True: _("Yes"), False: _("No"), None: ""}  # app.attendance; empty: not marked
     nominators = (
         _streamed(connection, nominating_organisations_query(event)) if way_in else iter(())
     )
@@ -92,12 +94,13 @@ def attendee_rows(
     question_ids = [question.id for question in questions]
     rows = _registrations(connection, event.id, question_ids, notes=notes, groups=groups)
     for row in rows:
-        id_, name, email, organisation, region, status, source, created, checked_in, *answers = row
+        id_, name, email, organisation, region, status, source, *rest = row
+        created, checked_in, came, *answers = rest
         mode = (answers.pop(0), answers.pop(0))  # at a hybrid event: mode and waiting_for
         group = [answers.pop()] if groups else []
         note = [answers.pop()] if notes else []
         cells = [name, email, organisation, *([regions(region)] if asks_region else [])]
-        cells += [statuses[status], _when(created), _when(checked_in)]
+        cells += [statuses[status], _when(created), _when(checked_in), attended[came]]
         if hybrid:
             cells.append(mode_words[mode])
         if way_in:
@@ -136,6 +139,7 @@ def _registrations(
         # As stored, in UTC without the time zone attached: _when needs none.
         sa.type_coerce(Registration.created_at, sa.DateTime()).label("created_at"),
         sa.type_coerce(Registration.checked_in_at, sa.DateTime()).label("checked_in_at"),
+        Registration.attended,
         sa.type_coerce(Registration.mode, sa.String()),
         sa.type_coerce(Registration.waiting_for, sa.String()),
     ).select_from(Registration)

@@ -375,6 +375,7 @@ def _registration(row: Registration) -> dict:
         # A timed offer of a place from the waiting list: until when it stood.
         "place_offered_until": _iso(row.offer_expires_at),
         "checked_in_at": _iso(row.checked_in_at),
+        "attended": row.attended,  # None: not marked (app.attendance)
         **_taking_part(row),
         "answers": {answer.question.label: answer.value for answer in row.answers},
         # What the organisers noted about them is theirs to see when they ask (art. 15).

@@ -1,6 +1,8 @@
-"""CSV files: comma, semicolon or tab, UTF-8 with or without BOM (else Windows-1252), every
-line and value bounded before the csv module sees it."""
+"""CSV files: comma, semicolon or tab, UTF-8 with or without BOM (else Windows-1252), or
+UTF-16 (as Teams writes its attendance reports), every line and value bounded before the
+csv module sees it."""
 
+import codecs
 import csv
 import io
 from collections.abc import Iterator
@@ -10,13 +12,14 @@ from flask_babel import lazy_gettext as _l
 from app.uploads import MAX_CELL_CHARACTERS, MAX_COLUMNS, MAX_LINE_CHARACTERS, UploadRefused
 
 
-def read_rows(data: bytes, *, max_rows: int) -> list[list[str]]:
+def read_rows(data: bytes, *, max_rows: int, delimiter: str | None = None) -> list[list[str]]:
+    """`delimiter` when the caller knows it (a file in sections, whose first lines would
+    mislead the guess); else it is guessed from them."""
     text = decode(data)
-    try:
-        dialect = csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
-    except csv.Error:  # one column, or nothing at all: nothing to split on
-        dialect = csv.excel
-    reader = csv.reader(_bounded_lines(text), dialect)
+    if delimiter:
+        reader = csv.reader(_bounded_lines(text), csv.excel, delimiter=delimiter)
+    else:
+        reader = csv.reader(_bounded_lines(text), _dialect(text))
     rows = []
     line = 1  # where the row being read starts: a quoted value may span lines
     try:
@@ -38,13 +41,40 @@ def read_rows(data: bytes, *, max_rows: int) -> list[list[str]]:
     return rows
 
 
+def _dialect(text: str):
+    try:
+        return csv.Sniffer().sniff(text[:2048], delimiters=",;\t")
+    except csv.Error:  # one column, or nothing at all: nothing to split on
+        return csv.excel
+
+
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode(data: bytes) -> str:
-    """UTF-8 (with or without BOM); else Windows-1252, which Excel's plain "CSV" writes
-    on Finnish and Swedish Windows."""
+    """UTF-16 with its BOM (Teams' reports, Excel's "Unicode text"), or without one when
+    NUL bytes give it away; UTF-8 (with or without BOM); else Windows-1252, which Excel's
+    plain "CSV" writes on Finnish and Swedish Windows."""
+    if data[:2] in UTF16_BOMS:
+        return _utf16(data, "utf-16")
+    if b"\x00" in data[:4096]:  # no text in any 8-bit encoding has NUL bytes
+        return _utf16(data, "utf-16-le")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
+
+
+def _utf16(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:  # an odd number of bytes, a lone surrogate
+        raise UploadRefused(
+            _l(
+                "The file cannot be read as text: it may be damaged, or not a CSV file. "
+                "Nothing was imported."
+            )
+        ) from error
 
 
 def _too_long_on_line(line: int):

@@ -48,6 +48,12 @@ KEEP_THE_LIST_ALONE = _l("Copy the list alone into a new workbook, or save it as
 
 
 def read_rows(data: bytes, *, max_rows: int) -> list[list[str]]:
+    """The first sheet's first max_rows rows."""
+    return read_sheets(data, max_rows=max_rows, first_only=True)[0]
+
+
+def read_sheets(data: bytes, *, max_rows: int, first_only: bool = False) -> list[list[list[str]]]:
+    """Each sheet's rows, at most max_rows in all: for a table that may be on any sheet."""
     check_workbook(data)
     from openpyxl import load_workbook
 
@@ -56,14 +62,23 @@ def read_rows(data: bytes, *, max_rows: int) -> list[list[str]]:
             warnings.simplefilter("ignore")  # "no default style", and the like
             workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
-                rows = workbook.worksheets[0].iter_rows(
-                    max_row=max_rows, max_col=MAX_COLUMNS, values_only=True
-                )
-                return [["" if value is None else str(value) for value in row] for row in rows]
+                sheets = workbook.worksheets[:1] if first_only else workbook.worksheets
+                if not sheets:
+                    raise UploadRefused(NOT_A_WORKBOOK)
+                read = []
+                for sheet in sheets:
+                    left = max_rows - sum(map(len, read))
+                    rows = sheet.iter_rows(max_row=left, max_col=MAX_COLUMNS, values_only=True)
+                    read.append([_texts(row) for row in rows] if left > 0 else [])
+                return read
             finally:
                 workbook.close()
     except Exception as error:  # openpyxl raises what its parts raise
         raise UploadRefused(NOT_A_WORKBOOK) from error
+
+
+def _texts(row) -> list[str]:
+    return ["" if value is None else str(value) for value in row]
 
 
 def check_workbook(data: bytes) -> None:

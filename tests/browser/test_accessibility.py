@@ -1911,6 +1911,78 @@ def feedback_settings_closes(event):
     return settings_of(event).closes_at
 
 
+def test_attendance_pages_have_no_axe_violations(
+    page: Page, audit, language, organiser, make_event
+):
+    """After a hybrid event: its overview with the counts, the Attendance page (and with an
+    error), a Teams report's upload (and a refused file) and its confirmation, the page
+    after it, and the person and attendee list saying who came; the page at 320 px."""
+    from app.attendees.services import mark_arrival
+    from tests.test_attendance_teams import PARTICIPANTS_EN, teams_csv
+
+    event = make_event(
+        organiser,
+        title="Järjestöjen sote-ryhmän tapaaminen",
+        format=EventFormat.HYBRID,
+        join_link="https://teams.example.invalid/l/x",
+        starts_in=timedelta(hours=2),
+    )
+    with write_beside_server():
+        people = [
+            services.register_for_event(
+                event,
+                name=name,
+                email=email,
+                organisation="Hämeen Setlementti ry",
+                answers={},
+                locale=language,
+                mode=mode,
+            ).registration
+            for name, email, mode in (
+                ("Aino Aaltonen", "aino.aaltonen@example.fi", ParticipationMode.ONLINE),
+                ("Bertil Berg", "bertil@example.fi", ParticipationMode.ONLINE),
+                ("Sara Löyttyjärvi", "sara@example.fi", ParticipationMode.IN_PERSON),
+            )
+        ]
+        mark_arrival(event, people[2].id, arrived=True, at=clock.now())
+    clock.travel(event.ends_at + timedelta(hours=1))
+    sign_in(page, organiser, language)
+    page.goto(f"/organiser/events/{event.id}")
+    audit.check("event overview after the event, with attendance")
+    page.get_by_role("link", name=t(language, "Attendance"), exact=True).click()
+    expect(h1(page)).to_have_text(t(language, "Attendance"))
+    audit.check("attendance")
+    assert reflows_to_320(page)
+    screenshot(page, f"attendance-{language}")
+    page.get_by_role("button", name=t(language, "Mark the ticked as attended")).click()
+    expect_errors(page, language)
+    audit.check("attendance with errors")
+
+    page.get_by_role("link", name=t(language, "Upload a Teams attendance report")).click()
+    audit.check("teams report upload")
+    report = page.get_by_label(t(language, "Teams attendance report"))
+    report.set_input_files(files=[{"name": "a.csv", "mimeType": "text/csv", "buffer": b"x,y"}])
+    page.get_by_role("button", name=t(language, "Read the report")).click()
+    expect_errors(page, language)
+    audit.check("teams report upload, refused")
+    file = {"name": "a.csv", "mimeType": "text/csv", "buffer": teams_csv(PARTICIPANTS_EN)}
+    page.get_by_label(t(language, "Teams attendance report")).set_input_files(files=[file])
+    page.get_by_role("button", name=t(language, "Read the report")).click()
+    expect(h1(page)).to_have_text(t(language, "Confirm the Teams attendance report"))
+    audit.check("teams report confirmation")
+    assert reflows_to_320(page)
+    page.get_by_role("button", name=t(language, "Save the attendance")).click()
+    expect(h1(page)).to_have_text(t(language, "Attendance"))
+    audit.check("attendance after a teams report")
+
+    page.goto(f"/organiser/events/{event.id}/attendees/{people[0].id}")
+    audit.check("a person who attended")
+    page.goto(f"/organiser/events/{event.id}/attendees")
+    audit.check("attendees after the event")
+
+    audit.assert_clean()
+
+
 NOT_PAGES = {
     "calendar.feed": "the calendar's iCalendar feed; tests/test_calendar.py",
     "calendar.series_feed": "a series' iCalendar feed; tests/test_calendar.py",

@@ -113,14 +113,15 @@ def rows_of_xlsx(data: bytes) -> list[list[str]]:
 
 
 def expected_rows(moments: list[datetime], *, sensitive: bool) -> list[list[str]]:
-    header = ["Name", "Email", "Organisation", "Status", "Registered", "Checked in", COFFEE]
+    header = ["Name", "Email", "Organisation", "Status", "Registered", "Checked in", "Attended"]
+    header.append(COFFEE)
     rows = [header + ([DIET] if sensitive else [])]
     for index, ((name, email, organisation, coffee, diet), moment) in enumerate(
         zip(PEOPLE, moments, strict=True)
     ):
         status = "Confirmed" if index < CAPACITY else "Waiting list"
         registered = f"{clock.to_local(moment):%Y-%m-%d %H:%M}"
-        row = [name, email, organisation, status, registered, "", coffee.title()]
+        row = [name, email, organisation, status, registered, "", "", coffee.title()]
         rows.append(row + ([diet] if sensitive else []))
     return rows
 

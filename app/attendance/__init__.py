@@ -1,0 +1,1 @@
+"""Who came to an event: marked by hand, from check-in, or from a Teams attendance report."""
