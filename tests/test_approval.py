@@ -432,7 +432,8 @@ def test_cancelling_the_event_tells_those_pending_but_not_those_declined(app, ap
 
 
 def test_the_organisers_message_is_in_the_persons_export_and_erased_with_them(app, make_event):
-    from app.privacy.services import erase_person, export_person
+    from app.privacy.export import export_person
+    from app.privacy.services import erase_person
 
     event = make_event(capacity=5, requires_approval=True)
     ville = pending(event, "Ville V")

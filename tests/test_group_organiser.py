@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from app import clock
 from app.extensions import db
 from app.models import Event, GroupRule, Participation
-from app.privacy.services import export_person
+from app.privacy.export import export_person
 from app.signup.group_services import GroupPerson, register_group
 from app.signup.services import register_for_event
 from tests.conftest import submit, text_of

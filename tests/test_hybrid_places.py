@@ -21,7 +21,8 @@ from app.models import (
     RegistrationStatus,
 )
 from app.places.services import cancel_registration
-from app.privacy.services import erase_person, export_person
+from app.privacy.export import export_person
+from app.privacy.services import erase_person
 from app.signup.services import enrol
 from tests.conftest import deliver_mail, link_in, sign_up, submit, text_of
 

@@ -26,7 +26,8 @@ from app.models import (
     Series,
     Token,
 )
-from app.privacy.services import erase_person, export_person, run_retention
+from app.privacy.export import export_person
+from app.privacy.services import erase_person, run_retention
 from tests import bombs
 from tests.conftest import csrf_token_in, deliver_mail, sign_up, submit, text_of
 from tests.test_rate_limits import limited_app

@@ -124,7 +124,8 @@ def test_retention_deletes_sessions_a_month_after_their_last_use(app, backend, m
 def test_a_persons_export_lists_their_sign_ins_and_erasure_ends_them(
     app, backend, client, login, make_organiser
 ):
-    from app.privacy.services import erase_person, export_person
+    from app.privacy.export import export_person
+    from app.privacy.services import erase_person
 
     organiser = make_organiser(email="olli@example.fi")
     login(organiser)

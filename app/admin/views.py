@@ -14,7 +14,7 @@ from app.bounds import page_number
 from app.downloads import attachment
 from app.extensions import db
 from app.models import AuditAction
-from app.privacy import services
+from app.privacy import export, services
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -43,7 +43,7 @@ def export_person():
     form = PersonForm()
     if not form.validate():
         abort(400)
-    data = services.export_person(form.email.data, clock.now())
+    data = export.export_person(form.email.data, clock.now())
     audit.record(AuditAction.EXPORTED_PERSON, detail=data["email"])
     db.session.commit()
     name = f"kutsu-{data['email'].replace('@', '-at-')}.json"
