@@ -497,6 +497,32 @@ def test_the_purge_unlinks_responses_and_removes_texts_but_keeps_scores(
     assert services.feedback_scores([event.id])[event.id].responses == 1
 
 
+def test_a_persons_data_export_holds_their_named_feedback_but_no_anonymous_one(
+    app, client, make_event, mailbox
+):
+    from app.privacy.export import export_person
+
+    named, anonymous = make_event(title="Nimellinen"), make_event(title="Nimetön")
+    for event, is_anonymous in ((named, False), (anonymous, True)):
+        sign_up(client, event)
+        turn_on(
+            event,
+            anonymous=is_anonymous,
+            questions=[(FeedbackQuestionKind.SHORT_TEXT, "Toive?", [])],
+        )
+        mark_attended(event, ("sara@example.fi",))
+        send_when_due(app, event)
+        answer(client, link_of(mailbox, "sara@example.fi"), score="5", comment="Hyvä", q_1="Lisää")
+        clock.reset()
+    exported = {
+        row["event"]["title"]: row["feedback"]
+        for row in export_person("sara@example.fi", clock.now())["registrations"]
+    }
+    assert exported["Nimetön"] is None
+    given = exported["Nimellinen"]
+    assert (given["score"], given["comment"], given["answers"]) == (5, "Hyvä", {"Toive?": "Lisää"})
+
+
 @BOTH
 def test_a_persons_erasure_removes_their_link_and_texts(app, client, event, mailbox):
     turn_on(event)

@@ -171,6 +171,25 @@ def feedback_scores(event_ids: list[int]) -> dict[int, Scores]:
     }
 
 
+def feedback_given(registration: Registration) -> dict | None:
+    """The person's own response, for their data export (GDPR art. 15): the organisers'
+    questions by their wording. An anonymous response is tied to no one, so never here."""
+    response = db.session.scalar(
+        sa.select(FeedbackResponse).where(FeedbackResponse.registration_id == registration.id)
+    )
+    if response is None:
+        return None
+    settings = db.session.get(FeedbackSettings, response.event_id)
+    labels = {str(q["id"]): q["label"] for q in (settings.questions if settings else [])}
+    return {
+        "score": response.score,
+        "would_recommend": response.would_recommend,
+        "comment": response.comment,
+        "answers": {labels.get(key, key): value for key, value in (response.answers or {}).items()},
+        "answered_at": response.updated_at.isoformat(),
+    }
+
+
 def forget_feedback_of(registrations) -> None:
     """The retention purge's and a person's erasure: their responses are no longer linked
     to them and lose their free text; scores and choices stay, for the counts. Anonymous

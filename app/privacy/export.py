@@ -5,6 +5,7 @@ app.privacy.services.held_about, the same search their erasure uses."""
 from datetime import datetime
 
 from app.extensions import db
+from app.feedback.services import feedback_given
 from app.models import Candidate, Event, Invitation, Nomination, Registration
 from app.privacy.services import held_about
 
@@ -89,6 +90,7 @@ def _registration(row: Registration) -> dict:
         "place_offered_until": _iso(row.offer_expires_at),
         "checked_in_at": _iso(row.checked_in_at),
         "attended": row.attended,  # None: not marked (app.attendance)
+        "feedback": feedback_given(row),  # None: none given, or given anonymously
         **_taking_part(row),
         "answers": {answer.question.label: answer.value for answer in row.answers},
         # What the organisers noted about them is theirs to see when they ask (art. 15).
