@@ -1,5 +1,8 @@
 """axe-core on every page, as a participant and as a signed-in organiser, in Finnish,
-Swedish and English: each test runs once per language (the `language` fixture).
+Swedish and English: here in Finnish, and the same walks in Swedish and in English in
+test_accessibility_sv.py and test_accessibility_en.py, so that make test runs the three
+languages in processes of their own at once (a language's walks and its checks of
+coverage stay in one process: one file).
 
 WCAG 2.0, 2.1 and 2.2 A and AA rules; any violation fails the test with the rule, what
 it means and the elements it found, for every page checked. The last tests prove the
@@ -39,12 +42,19 @@ from app.places import services as places
 from app.signup import services
 from tests.browser.axe import AUDITED, AxeAudit, ServedPages, screenshot
 from tests.browser.conftest import write_beside_server
-from tests.browser.language import LANGUAGES, t
+from tests.browser.language import t
 from tests.conftest import COFFEE_QUESTION, DIET_QUESTION, PASSWORD, deliver_mail, link_in
 
-# One process runs every walk: the checks that every page had one count this process's
-# walks (make test distributes whole files: pytest-xdist --dist loadfile).
+# One process runs every walk of a language: the checks that every page had one count
+# this process's walks (make test distributes whole files: pytest-xdist --dist loadfile).
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(params=["fi"])
+def language(request) -> str:
+    """This file's language (the other two files give theirs)."""
+    return request.param
+
 
 WORKSHOP_QUESTION = {
     "label": "Työpaja",
@@ -2034,8 +2044,9 @@ def get_pages() -> set[str]:
 
 
 def require_every_walk(request, language: str) -> None:
-    """Coverage is only known when every walk in this language ran in this session."""
-    selected = {item.name for item in request.session.items}
+    """Coverage is only known when every walk in this language ran in this session, in
+    this file (and so in this process)."""
+    selected = {item.name for item in request.session.items if item.path == request.node.path}
     missing = [name for name in WALKS if f"{name}[{language}]" not in selected]
     if missing:
         pytest.skip(f"not every axe walk in {language} was selected: {', '.join(missing)}")
@@ -2051,7 +2062,6 @@ def test_the_list_of_exceptions_names_real_routes(client):
     assert (chosen.status_code, chosen.location) == (303, "/events")
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_had_an_axe_check(request, language):
     require_every_walk(request, language)
     checked = {served.endpoint for served in AUDITED[language] if served.status < 400}
@@ -2062,7 +2072,6 @@ def test_every_page_had_an_axe_check(request, language):
     )
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_page_template_had_an_axe_check(request, language):
     """Pages that only some states show (closed, refused, errors) have templates of their own."""
     require_every_walk(request, language)
