@@ -78,7 +78,7 @@ def pytest_addoption(parser):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """The heaviest files first, so that make test's two processes finish together."""
+    """The heaviest files first, so that make test's processes finish together."""
     items[:] = file_weights.heaviest_first(items)
 
 

@@ -1,6 +1,6 @@
-"""The heaviest test files first, so that both processes of `make test` finish together.
+"""The heaviest test files first, so that the processes of `make test` finish together.
 
-`make test` gives whole files to its two processes (pytest-xdist --dist loadfile), each
+`make test` gives whole files to its processes (pytest-xdist --dist loadfile), each
 the next file in the order collected when it runs low. A long file handed out last keeps
 one process busy while the other waits; handed out first, the many short files fill in
 around it. So tests/conftest.py collects files heaviest first: by the seconds each took in
