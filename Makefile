@@ -33,17 +33,16 @@ run: $(STAMP) instance/config.py
 	$(FLASK) mail work & worker=$$!; \
 	$(FLASK) run --debug --host 127.0.0.1 --port 5000
 
-# Three processes (pytest-xdist), on two cores too: the real-server tests wait on servers and
-# mail, not the CPU (a whole run: 47 minutes of tests, 35 of them on the CPU; in two
-# processes it took 24 minutes). PYTEST_WORKERS=0 runs everything in one process. A file's
-# tests run in one process (--dist loadfile): each accessibility file's checks count the
-# walks of their own process.
+# Two processes (pytest-xdist): the real-server tests wait on servers and mail, not the CPU;
+# a third made a run on two cores slower, not faster (the CPU is the limit). PYTEST_WORKERS=0
+# runs everything in one process. A file's tests run in one process (--dist loadfile): each
+# accessibility file's checks count the walks of their own process.
 # (loadgroup would be finer, but pytest 9.2 stopped it grouping: pytest-xdist issue 1386.)
 # Files are handed out heaviest first (tests/file_weights.py, by the seconds in
 # tests/file_weights.json; a new file by its number of tests), so that a long journey file
 # does not start last and keep one process busy while the other waits. After adding or
 # growing files, refresh the table: make test PYTEST_ARGS=--record-weights.
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 2
 test: $(STAMP)
 	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 

@@ -206,11 +206,16 @@ def recipient(message: EmailMessage) -> str:
 
 
 @pytest.fixture
-def kutsu(app, database_url, smtp_server, mailbox, shared_clock) -> Iterator[Kutsu]:
-    """Kutsu under gunicorn (2 processes x 2 threads) and its mail worker. Neither may log
-    an error: one after a response has gone out (a download cut short) shows only there."""
+def kutsu(request, app, database_url, smtp_server, mailbox, shared_clock) -> Iterator[Kutsu]:
+    """Kutsu under gunicorn (its threaded worker, as deployed: one process of 4 threads) and
+    its mail worker. Neither may log an error: one after a response has gone out (a
+    download cut short) shows only there. One process, not two: each imports the app
+    (1.6 s of CPU), the journeys are many and the machine running them has two cores;
+    what several processes share (rate limits, caches, the seat counts) is
+    tests/test_scale_out.py's, and a journey file that needs more sets GUNICORN_WORKERS."""
     config = {"CLOCK_OFFSET_FILE": str(shared_clock.path)}
-    serving = running_gunicorn(database_url, workers=2, threads=2, config=config)
+    workers = getattr(request.module, "GUNICORN_WORKERS", 1)
+    serving = running_gunicorn(database_url, workers=workers, threads=4 // workers, config=config)
     sending = running_mail_worker(database_url, smtp_port=smtp_server.port, config=config)
     with serving as (url, server), sending as worker:
         running = Kutsu(url, mailbox, server, worker, shared_clock, database_url)

@@ -25,6 +25,9 @@ from tests.journeys.conftest import REQUEST_TIMEOUT, Kutsu, Visitor, page_text
 from tests.servers import children_of, memory_mb
 
 pytestmark = pytest.mark.both_databases
+# Two server processes, as deployed: a hostile upload in one must not hold up the sign-ups
+# the other serves.
+GUNICORN_WORKERS = 2
 
 # A refused list costs a server process a few MB; before the bounds, the cheapest bomb
 # here cost 264 MB and the dearest 2.9 GB.
