@@ -147,6 +147,11 @@ class Scores(NamedTuple):
     recommend_yes: int
     recommend_no: int
 
+    @property
+    def score_sum(self) -> int:
+        """The scores added up (they are whole numbers): for averages over several events."""
+        return round((self.average or 0) * self.responses)
+
 
 def feedback_scores(event_ids: list[int]) -> dict[int, Scores]:
     """Each event's count of responses, average score and recommendations (for reports):

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 
 from app import clock
 from app.extensions import db
+from app.feedback.services import feedback_scores
 from app.models import (
     Event,
     EventFormat,
@@ -291,23 +292,12 @@ def _by_format(lines: list[EventLine]) -> list[Tally]:
 def _count_feedback(report: PeriodReport, ids: list[int]) -> None:
     lines = {line.event.id: line for line in report.events}
     feedback = report.feedback
-    rows = db.session.execute(
-        sa.select(
-            FeedbackResponse.event_id,
-            sa.func.count(),
-            sa.func.sum(FeedbackResponse.score),
-            sa.func.count().filter(FeedbackResponse.would_recommend.is_(True)),
-            sa.func.count(FeedbackResponse.would_recommend),
-        )
-        .where(FeedbackResponse.event_id.in_(ids))
-        .group_by(FeedbackResponse.event_id)
-    )
-    for event_id, responses, score_sum, yes, answered in rows:
-        lines[event_id].responses, lines[event_id].score_sum = responses, score_sum
-        feedback.responses += responses
-        feedback.score_sum += score_sum
-        feedback.recommend_yes += yes
-        feedback.recommend_answered += answered
+    for event_id, scores in feedback_scores(ids).items():  # app.feedback's own counts
+        lines[event_id].responses, lines[event_id].score_sum = scores.responses, scores.score_sum
+        feedback.responses += scores.responses
+        feedback.score_sum += scores.score_sum
+        feedback.recommend_yes += scores.recommend_yes
+        feedback.recommend_answered += scores.recommend_yes + scores.recommend_no
     scores = db.session.execute(
         sa.select(FeedbackResponse.score, sa.func.count())
         .where(FeedbackResponse.event_id.in_(ids))
